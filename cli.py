@@ -1,0 +1,182 @@
+"""The barriermap command line: thin commands over the library packages."""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="barriermap",
+    help="Map interview barriers (TDF) through COM-B and the Behaviour Change Wheel to behaviour change "
+    "techniques, course modules and marketing messages.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+ontology_app = typer.Typer(help="Export the OWL ontology or check it with the HermiT reasoner.", no_args_is_help=True)
+app.add_typer(ontology_app, name="ontology")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+# set by the --debug option of the app callback for the commands of this invocation
+_DEBUG: contextvars.ContextVar[bool] = contextvars.ContextVar("barriermap_debug", default=False)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _errors_to_exit(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn barriermap's own errors into 'Error: ...' on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ontology.errors import BarriermapError
+
+        try:
+            return command(*args, **kwargs)
+        except BarriermapError as exc:
+            if _DEBUG.get():
+                traceback.print_exc(file=sys.stderr)
+            err.print(f"Error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"barriermap {version('barriermap')}")
+        except PackageNotFoundError:
+            typer.echo("barriermap (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+) -> None:
+    """barriermap: design interventions from coded interview barriers."""
+    _DEBUG.set(debug)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    return table
+
+
+class CombVersion(StrEnum):
+    guide = "bcw-guide-2014"
+    paper = "michie-2011"
+
+
+CombOption = Annotated[
+    CombVersion, typer.Option("--comb-version", help="Which published COM-B -> intervention function links to use.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+
+
+@app.command()
+@_errors_to_exit
+def frameworks(json_out: JsonOption = False, comb_version: CombOption = CombVersion.guide) -> None:
+    """List the TDF domains, COM-B components, intervention functions and policy categories.
+
+    Example: barriermap frameworks --json | jq '.tdf[0]'
+    """
+    from ontology import load_frameworks
+
+    data = load_frameworks(comb_version.value).as_json()
+    if json_out:
+        _print_json(data)
+        return
+    labels = {item["id"]: item["label"] for key in ("comb", "functions", "policies") for item in data[key]}
+    tdf = _table("Theoretical Domains Framework v2", "No.", "Domain", "COM-B", "Constructs")
+    for d in data["tdf"]:
+        comb = ", ".join(labels[c] for c in d["comb"])
+        tdf.add_row(str(d["number"]), f"{d['label']}\n{d['id']}", comb, "; ".join(c["label"] for c in d["constructs"]))
+    comb_table = _table(f"COM-B -> intervention functions ({data['comb_version']})", "Component", "Functions")
+    for c in data["comb"]:
+        comb_table.add_row(f"{c['label']} ({c['abbrev']})", ", ".join(labels[f] for f in c["functions"]))
+    fn = _table("Intervention functions", "Function", "Policy categories", "Most used BCTs")
+    for f in data["functions"]:
+        fn.add_row(f["label"], ", ".join(labels[p] for p in f["policies"]), ", ".join(f["techniques"]))
+    pol = _table("Policy categories", "Id", "Category", "What it is")
+    for p in data["policies"]:
+        pol.add_row(p["id"], p["label"], p["description"])
+    for t in (tdf, comb_table, fn, pol):
+        out.print(t)
+
+
+class OwlFormat(StrEnum):
+    rdfxml = "rdfxml"
+    ntriples = "ntriples"
+
+
+@ontology_app.command("export")
+@_errors_to_exit
+def ontology_export(
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    fmt: Annotated[OwlFormat, typer.Option("--format", "-f", help="RDF serialisation.")] = OwlFormat.rdfxml,
+    comb_version: CombOption = CombVersion.guide,
+) -> None:
+    """Write the knowledge base as an OWL 2 ontology (RDF/XML opens in Protégé).
+
+    Example: barriermap ontology export --out barriermap.owl
+    """
+    from ontology import build, load_frameworks
+
+    kb = build(frameworks=load_frameworks(comb_version.value))
+    kb.export(out_file, fmt.value)
+    out.print(f"Wrote {out_file} ({len(kb.entities)} entities, {len(kb.links)} links, {fmt.value})")
+
+
+@ontology_app.command("check")
+@_errors_to_exit
+def ontology_check(comb_version: CombOption = CombVersion.guide) -> None:
+    """Run the HermiT reasoner (needs Java) and report whether the ontology is consistent.
+
+    Example: barriermap ontology check
+    """
+    from ontology import build, load_frameworks
+    from ontology.errors import ReasonerError
+    from ontology.reasoner import check
+
+    kb = build(frameworks=load_frameworks(comb_version.value))
+    verdict = check(kb)
+    if not verdict.consistent:
+        names = ", ".join(verdict.unsatisfiable) or verdict.detail or "no detail from HermiT"
+        raise ReasonerError(f"the ontology is inconsistent: {names}")
+    out.print(f"consistent: HermiT found no contradiction in {len(kb.entities)} entities and {len(kb.links)} links")
+
+
+def main() -> None:
+    """Entry point of the `barriermap` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

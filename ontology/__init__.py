@@ -1,0 +1,43 @@
+"""The barriermap ontology: ids, framework data (TDF, COM-B, BCW), the KnowledgeBase and its OWL view.
+
+owlready2 is imported only when the OWL view, export or reasoner is used, so importing this
+package stays fast.
+"""
+
+from ontology.atomic import atomic_path, write_text
+from ontology.errors import (
+    BarriermapError,
+    DataError,
+    InputError,
+    OutputError,
+    ReasonerError,
+    UnknownIdError,
+)
+from ontology.frameworks import COMB_VERSIONS, Frameworks, load_frameworks, read_data
+from ontology.ids import EntityId, kind_of, slugify
+from ontology.kb import BCW_ROUTE, KnowledgeBase, build
+from ontology.model import LINK_KINDS, Entity, Link
+
+__all__ = [
+    "BCW_ROUTE",
+    "COMB_VERSIONS",
+    "LINK_KINDS",
+    "BarriermapError",
+    "DataError",
+    "Entity",
+    "EntityId",
+    "Frameworks",
+    "InputError",
+    "KnowledgeBase",
+    "Link",
+    "OutputError",
+    "ReasonerError",
+    "UnknownIdError",
+    "atomic_path",
+    "build",
+    "kind_of",
+    "load_frameworks",
+    "read_data",
+    "slugify",
+    "write_text",
+]

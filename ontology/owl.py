@@ -1,0 +1,177 @@
+"""The OWL 2 view of a KnowledgeBase, built with owlready2, and its export."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import owlready2 as owl
+
+from ontology.atomic import atomic_path
+from ontology.errors import UnknownIdError
+from ontology.model import LINK_KINDS
+
+if TYPE_CHECKING:
+    from ontology.kb import KnowledgeBase
+
+__all__ = ["BASE_IRI", "CHAINS", "CLASSES", "FORMATS", "export", "iri", "to_world"]
+
+BASE_IRI = "https://w3id.org/barriermap/kb"
+LICENCE_IRI = "https://creativecommons.org/licenses/by/4.0/"
+BCIO_IRI = "http://humanbehaviourchange.org/ontology/BCIO_"
+DCTERMS = "http://purl.org/dc/terms/"
+OBO_IN_OWL = "http://www.geneontology.org/formats/oboInOwl#"
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+FORMATS = {"rdfxml": "rdfxml", "ntriples": "ntriples"}
+
+# entity kind -> (OWL class name, label)
+CLASSES: dict[str, tuple[str, str]] = {
+    "domain": ("TDFDomain", "TDF domain"),
+    "construct": ("TDFConstruct", "TDF construct"),
+    "comb": ("COMBComponent", "COM-B component"),
+    "function": ("InterventionFunction", "intervention function"),
+    "policy": ("PolicyCategory", "policy category"),
+    "apease": ("APEASECriterion", "APEASE criterion"),
+    "technique": ("BehaviourChangeTechnique", "behaviour change technique"),
+    "review": ("SystematicReview", "systematic review"),
+    "barrier": ("BeliefStatement", "belief statement (barrier or enabler)"),
+    "excerpt": ("Excerpt", "interview excerpt"),
+    "participant": ("Participant", "interview participant"),
+    "behaviour": ("TargetBehaviour", "target behaviour"),
+    "module": ("CourseModule", "course module"),
+    "activity": ("Activity", "course activity"),
+    "message": ("MarketingMessage", "marketing message"),
+}
+
+# property chains: name -> (label, chain of link kinds). bcwCandidate is the BCW route of DESIGN.md.
+CHAINS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bcwCandidate": (
+        "technique reachable through COM-B and an intervention function",
+        ("mapsTo", "servedBy", "usesTechnique"),
+    ),
+}
+
+
+def iri(entity_id: str) -> str:
+    """The IRI of an entity id (the id is the fragment)."""
+    return f"{BASE_IRI}#{entity_id}"
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("barriermap")
+    except importlib.metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def _new(name: str, base: type, **attrs: Any) -> Any:
+    """Declare an OWL entity (class or property) named `name` in the ontology being built."""
+    return type(name, (base,), attrs)
+
+
+def _annotation(onto: Any, namespace: str, name: str) -> Any:
+    ns = onto.get_namespace(namespace)
+    with ns:
+        return _new(name, owl.AnnotationProperty, namespace=ns)
+
+
+def to_world(kb: KnowledgeBase) -> owl.World:
+    """Build the OWL 2 ontology of `kb` in a new owlready2 World and return the world."""
+    world = owl.World()
+    onto = world.get_ontology(BASE_IRI + "#")
+    with onto:
+        title = _annotation(onto, DCTERMS, "title")
+        licence = _annotation(onto, DCTERMS, "license")
+        source = _annotation(onto, DCTERMS, "source")
+        xref = _annotation(onto, OBO_IN_OWL, "hasDbXref")
+        notation = _annotation(onto, SKOS, "notation")
+        status = _new("status", owl.AnnotationProperty)
+        link_set = _new("linkSet", owl.AnnotationProperty)
+        rank = _new("rank", owl.AnnotationProperty)
+        for prop, text in (
+            (status, "evidence status of a link"),
+            (link_set, "link set a link belongs to"),
+            (rank, "rank of a technique within its intervention function"),
+        ):
+            prop.label = [text]
+        onto.metadata.title = [owl.locstr("barriermap knowledge base", "en")]
+        onto.metadata.comment = [
+            "TDF, COM-B, the Behaviour Change Wheel and BCT Taxonomy v1 linked for intervention design. "
+            "BCIO/BCTO ids are from the Human Behaviour-Change Project (CC BY 4.0)."
+        ]
+        onto._add_obj_triple_spo(onto.storid, world._abbreviate(DCTERMS + "license"), world._abbreviate(LICENCE_IRI))
+        onto._add_obj_triple_spo(
+            onto.storid,
+            world._abbreviate("http://www.w3.org/2002/07/owl#versionIRI"),
+            world._abbreviate(f"{BASE_IRI}/{_version()}"),
+        )
+        del title, licence
+        classes: dict[str, Any] = {}
+        for kind, (name, label) in CLASSES.items():
+            cls = _new(name, owl.Thing)
+            cls.label = [label]
+            classes[kind] = cls
+        owl.AllDisjoint(list(classes.values()))
+        component = owl.Or([classes["module"], classes["message"]])
+        props: dict[str, Any] = {}
+        for kind, (dom, rng, text) in LINK_KINDS.items():
+            prop = _new(kind, owl.ObjectProperty)
+            prop.label = [text]
+            prop.domain = [component if dom == "module" else classes[dom]]
+            prop.range = [classes[rng]]
+            props[kind] = prop
+        for name, (text, chain) in CHAINS.items():
+            prop = _new(name, owl.ObjectProperty)
+            prop.label = [text]
+            prop.property_chain.append(owl.PropertyChain([props[k] for k in chain]))
+            props[name] = prop
+        individuals: dict[str, Any] = {}
+        for e in sorted(kb.entities.values(), key=lambda e: e.id):
+            ind = classes[e.kind](e.id)
+            ind.label = [e.label]
+            if e.description:
+                ind.comment = [e.description]
+            if e.number:
+                notation[ind] = [e.number]
+            if e.sources:
+                source[ind] = list(e.sources)
+            for x in e.xrefs:
+                xref[ind].append(x)
+                if x.startswith("BCIO:"):
+                    onto._add_obj_triple_spo(
+                        ind.storid, world._abbreviate(RDFS_SEE_ALSO), world._abbreviate(BCIO_IRI + x[5:])
+                    )
+            individuals[e.id] = ind
+        for link in kb.links:
+            s, o, p = individuals[link.from_id], individuals[link.to_id], props[link.kind]
+            getattr(s, link.kind).append(o)
+            if link.sources:
+                source[s, p, o] = list(link.sources)
+            if link.status:
+                status[s, p, o] = [link.status]
+            if link.link_set:
+                link_set[s, p, o] = [link.link_set]
+            if link.rank is not None:
+                rank[s, p, o] = [link.rank]
+    return world
+
+
+def ontology_of(world: owl.World) -> Any:
+    """The barriermap ontology inside a world built by to_world."""
+    return world.get_ontology(BASE_IRI + "#")
+
+
+def export(kb: KnowledgeBase, path: Path, fmt: str = "rdfxml") -> Path:
+    """Write the ontology of `kb` to `path` in `fmt` (rdfxml or ntriples), atomically.
+
+    Raises:
+        UnknownIdError: for an unknown format.
+        OutputError: when the folder cannot be written.
+    """
+    if fmt not in FORMATS:
+        raise UnknownIdError(f"unknown ontology format '{fmt}' — use one of {', '.join(FORMATS)}")
+    with atomic_path(Path(path)) as tmp:
+        ontology_of(kb.world).save(file=str(tmp), format=FORMATS[fmt])
+    return Path(path)

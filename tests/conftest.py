@@ -1,0 +1,54 @@
+"""Shared fixtures: the shipped frameworks, a frameworks-only knowledge base, the CLI runner."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+import cli
+from ontology import Frameworks, KnowledgeBase, build, load_frameworks
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture(scope="session")
+def frameworks() -> Frameworks:
+    return load_frameworks()
+
+
+@pytest.fixture(scope="session")
+def kb(frameworks: Frameworks) -> KnowledgeBase:
+    return build(frameworks=frameworks)
+
+
+@pytest.fixture(scope="session")
+def reference() -> Path:
+    """../shared/reference beside the checkout (CI lays a copy there); tests that need it skip without it."""
+    if not REFERENCE.is_dir():
+        pytest.skip("../shared/reference is not beside this checkout")
+    return REFERENCE
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def invoke() -> Callable[..., Result]:
+    """Run the CLI in-process at a fixed width without colour."""
+    runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"})
+
+    def run(*args: str) -> Result:
+        return runner.invoke(cli.app, list(args))
+
+    return run

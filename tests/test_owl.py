@@ -1,0 +1,132 @@
+"""The OWL export (checked as triples with rdflib) and the HermiT oracle."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.collection import Collection
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF, RDFS
+
+from ontology import KnowledgeBase, OutputError, UnknownIdError, build
+from ontology.owl import BASE_IRI, CLASSES, iri
+
+KB = rdflib.Namespace(BASE_IRI + "#")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java, and java is not on PATH")
+
+
+@pytest.fixture(scope="module")
+def exported(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> dict[str, rdflib.Graph]:
+    folder = tmp_path_factory.mktemp("owl")
+    graphs = {}
+    for fmt, parse_as in (("rdfxml", "xml"), ("ntriples", "nt")):
+        path = kb.export(folder / f"kb.{fmt}", fmt)
+        graphs[fmt] = rdflib.Graph().parse(path, format=parse_as)
+    return graphs
+
+
+def test_both_formats_hold_the_same_triples(exported: dict[str, rdflib.Graph]) -> None:
+    assert isomorphic(exported["rdfxml"], exported["ntriples"])
+
+
+def test_individual_counts_per_class(kb: KnowledgeBase, exported: dict[str, rdflib.Graph]) -> None:
+    g = exported["rdfxml"]
+    counts = Counter(CLASSES[e.kind][0] for e in kb.entities.values())
+    for name, expected in counts.items():
+        assert len(set(g.subjects(RDF.type, KB[name]))) == expected, name
+    assert counts["TDFDomain"] == 14 and counts["TDFConstruct"] == 84 and counts["COMBComponent"] == 6
+    assert counts["InterventionFunction"] == 9 and counts["PolicyCategory"] == 7
+
+
+def test_every_class_and_entity_has_exactly_one_label(exported: dict[str, rdflib.Graph]) -> None:
+    g = exported["rdfxml"]
+    subjects = set(g.subjects(RDF.type, OWL.Class)) | set(g.subjects(RDF.type, OWL.NamedIndividual))
+    subjects = {s for s in subjects if isinstance(s, rdflib.URIRef)}
+    assert len(subjects) > 150
+    for s in subjects:
+        assert len(list(g.objects(s, RDFS.label))) == 1, s
+
+
+def test_ontology_header(exported: dict[str, rdflib.Graph]) -> None:
+    g = exported["rdfxml"]
+    onto = rdflib.URIRef(BASE_IRI)
+    assert (onto, RDF.type, OWL.Ontology) in g
+    assert str(g.value(onto, DCTERMS.title)) == "barriermap knowledge base"
+    assert g.value(onto, DCTERMS.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert str(g.value(onto, OWL.versionIRI)).startswith(BASE_IRI + "/")
+
+
+def test_links_are_triples_with_provenance(exported: dict[str, rdflib.Graph]) -> None:
+    g = exported["ntriples"]
+    s, p, o = rdflib.URIRef(iri("tdf:emotion")), KB.mapsTo, rdflib.URIRef(iri("comb:automatic-motivation"))
+    assert (s, p, o) in g
+    axioms = [a for a in g.subjects(OWL.annotatedSource, s) if g.value(a, OWL.annotatedTarget) == o]
+    assert {str(x) for a in axioms for x in g.objects(a, DCTERMS.source)} == {"S03a", "S03b", "S03c", "R"}
+
+
+def test_bcio_cross_references(exported: dict[str, rdflib.Graph]) -> None:
+    g = exported["ntriples"]
+    training = rdflib.URIRef(iri("if:training"))
+    assert rdflib.URIRef("http://humanbehaviourchange.org/ontology/BCIO_050000") in set(
+        g.objects(training, RDFS.seeAlso)
+    )
+
+
+def test_property_chain_declared(exported: dict[str, rdflib.Graph]) -> None:
+    chain = exported["rdfxml"].value(KB.bcwCandidate, OWL.propertyChainAxiom)
+    assert chain is not None
+    assert list(Collection(exported["rdfxml"], chain)) == [KB.mapsTo, KB.servedBy, KB.usesTechnique]
+
+
+def test_export_errors(kb: KnowledgeBase, tmp_path: Path) -> None:
+    with pytest.raises(UnknownIdError, match="unknown ontology format 'turtle'"):
+        kb.export(tmp_path / "x.ttl", "turtle")
+    with pytest.raises(OutputError, match="does not exist"):
+        kb.export(tmp_path / "missing" / "x.owl")
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_owlready2_reopens_the_export(kb: KnowledgeBase, tmp_path: Path) -> None:
+    import owlready2
+
+    path = kb.export(tmp_path / "kb.owl")
+    world = owlready2.World()
+    onto = world.get_ontology(path.as_uri()).load()
+    assert onto["tdf:emotion"].label == ["Emotion"]
+    assert {o.name for o in onto["tdf:emotion"].mapsTo} == {"comb:automatic-motivation"}
+
+
+@pytest.mark.slow
+@needs_java
+def test_hermit_finds_frameworks_consistent(kb: KnowledgeBase) -> None:
+    from ontology.reasoner import check
+
+    verdict = check(kb)
+    assert verdict.consistent and verdict.unsatisfiable == ()
+
+
+@pytest.mark.slow
+@needs_java
+def test_networkx_route_equals_hermit_inference(kb: KnowledgeBase) -> None:
+    from ontology.reasoner import infer_chain
+
+    inferred = infer_chain(kb, "bcwCandidate")
+    for d in kb.frameworks.domains:
+        assert inferred.get(d.id, set()) == kb.reachable(d.id), d.id
+    assert sum(len(v) for v in inferred.values()) > 100
+
+
+@pytest.mark.slow
+@needs_java
+def test_hermit_reports_inconsistency(kb: KnowledgeBase) -> None:
+    from ontology import Link
+    from ontology.reasoner import check
+
+    # a domain used as the target of servedBy (range: InterventionFunction) clashes with the disjoint classes
+    broken = build(frameworks=kb.frameworks, extra=[Link("comb:automatic-motivation", "tdf:emotion", "servedBy")])
+    assert not check(broken).consistent
