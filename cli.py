@@ -131,6 +131,138 @@ def frameworks(json_out: JsonOption = False, comb_version: CombOption = CombVers
         out.print(t)
 
 
+def _library(comb_version: str = "bcw-guide-2014") -> Any:
+    from techniques import load_library
+
+    return load_library(comb_version=comb_version)
+
+
+@app.command("techniques")
+@_errors_to_exit
+def techniques_command(
+    query: Annotated[list[str] | None, typer.Argument(help="Words, a number such as 1.4, or 'show NUMBER'.")] = None,
+    group: Annotated[int | None, typer.Option("--group", "-g", help="Only techniques of this group (1-16).")] = None,
+    project: Annotated[
+        Path | None, typer.Option("--project", "-p", help="With show: add this project's evidence.")
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List or search the 93 BCT Taxonomy v1 techniques; 'show NUMBER' gives one in full.
+
+    Example: barriermap techniques feedback --group 2
+    Example: barriermap techniques show 1.4
+    """
+    library = _library()
+    words = list(query or [])
+    if words[:1] == ["show"]:
+        if len(words) != 2:
+            raise typer.BadParameter("give one technique after show, for example: barriermap techniques show 1.4")
+        details = library.details(library.technique(words[1]))
+        if project is not None:
+            from techniques import load_evidence
+
+            evidence = load_evidence(_evidence_path(project), library)
+            details["evidence"] = _evidence_json(evidence.score(str(details["id"])))
+        return _print_json(details) if json_out else _show_technique(details)
+    found = library.search(" ".join(words), group)
+    if json_out:
+        return _print_json([t.as_json() for t in found])
+    table = _table(
+        f"Behaviour change techniques ({len(found)} of {len(library.techniques)})",
+        "No.",
+        "Technique",
+        "Group",
+        "Functions",
+        "BCIO",
+    )
+    for t in found:
+        functions = ", ".join(library.frameworks_label(f) for f in t.functions)
+        table.add_row(t.number, t.label, t.group_label, functions, " ".join(t.bcio))
+    out.print(table)
+
+
+def _show_technique(d: dict[str, Any]) -> None:
+    out.print(f"[bold]{d['number']} {d['label']}[/bold]  ({d['id']}, group {d['group']}: {d['group_label']})")
+    out.print(d["description"], markup=False)
+    out.print(f"BCIO: {', '.join(d['bcio'])}")
+    published = set(d["functions_published"])
+    library = _library()
+    fns = [
+        library.frameworks_label(f) + ("" if f in published else " (barriermap's judgement)") for f in d["functions"]
+    ]
+    out.print(f"Intervention functions: {', '.join(fns) or 'none listed'}")
+    delivery = d["delivery"]
+    course, message = delivery["course"], delivery["message"]
+    if course:
+        out.print(f"Course activity: {course['format']}, '{course['title']}', {course['minutes']} min", markup=False)
+        out.print(f"  {course['instructions']}", markup=False)
+    else:
+        out.print(f"Course: cannot carry it — {delivery['course_unsuitable']}", markup=False)
+    if message:
+        out.print(f"Message ({message['kind']}; {', '.join(message['channels'])}): {message['text']}", markup=False)
+    else:
+        out.print(f"Message: cannot carry it — {delivery['message_unsuitable']}", markup=False)
+    table = _table("Links from TDF domains", "Via", "Domain", "Status", "Sources")
+    for r in d["bcw_functions"]:
+        table.add_row(
+            f"BCW route, {r['function']} (rank {r['rank']})", "via COM-B", r["status"], ", ".join(r["sources"])
+        )
+    for r in d["link_sets"]:
+        table.add_row(r["link_set"], r["domain_label"], r["status"], ", ".join(r["sources"]))
+    out.print(table)
+    for item in d.get("evidence", {}).get("findings", []):
+        out.print(f"Evidence: {item['review']}: {item['direction']} on {item['outcome']} ({item['certainty']})")
+
+
+def _evidence_path(project: Path) -> Path:
+    return project / "evidence.yaml" if project.is_dir() else project
+
+
+def _evidence_json(te: Any) -> dict[str, Any]:
+    return {
+        "technique": te.technique,
+        "score": te.score,
+        "findings": [
+            {
+                "review": rid,
+                "outcome": f.outcome,
+                "direction": f.direction,
+                "effect": f.effect,
+                "estimate": f.estimate,
+                "certainty": f.certainty or "unrated",
+                "contribution": round(c, 4),
+            }
+            for (rid, f), c in zip(te.findings, te.contributions, strict=True)
+        ],
+    }
+
+
+@app.command("evidence")
+@_errors_to_exit
+def evidence_command(
+    project: Annotated[Path, typer.Argument(help="Project folder (or an evidence.yaml file).")],
+    population: Annotated[str, typer.Option("--population", help="Findings in this population count in full.")] = "",
+    json_out: JsonOption = False,
+) -> None:
+    """Score the techniques that the project's systematic reviews report on.
+
+    Example: barriermap evidence examples/best --population "low back pain"
+    """
+    from techniques import EvidenceSettings, load_evidence
+
+    library = _library()
+    evidence = load_evidence(_evidence_path(project), library)
+    settings = EvidenceSettings(population=population)
+    rows = [_evidence_json(te) for te in evidence.table(settings)]
+    if json_out:
+        return _print_json({"techniques": rows, "settings": settings.__dict__, "reviews": len(evidence.reviews)})
+    table = _table(f"Evidence from {len(evidence.reviews)} reviews", "BCT", "Technique", "Score", "Findings")
+    for r in rows:
+        findings = "; ".join(f"{f['review']}: {f['direction']} ({f['certainty']})" for f in r["findings"])
+        table.add_row(r["technique"], library.techniques[r["technique"]].label, f"{r['score']:.2f}", findings)
+    out.print(table)
+
+
 class OwlFormat(StrEnum):
     rdfxml = "rdfxml"
     ntriples = "ntriples"
@@ -147,9 +279,10 @@ def ontology_export(
 
     Example: barriermap ontology export --out barriermap.owl
     """
-    from ontology import build, load_frameworks
+    from ontology import build
 
-    kb = build(frameworks=load_frameworks(comb_version.value))
+    library = _library(comb_version.value)
+    kb = build(library, frameworks=library.frameworks)
     kb.export(out_file, fmt.value)
     out.print(f"Wrote {out_file} ({len(kb.entities)} entities, {len(kb.links)} links, {fmt.value})")
 
@@ -161,11 +294,12 @@ def ontology_check(comb_version: CombOption = CombVersion.guide) -> None:
 
     Example: barriermap ontology check
     """
-    from ontology import build, load_frameworks
+    from ontology import build
     from ontology.errors import ReasonerError
     from ontology.reasoner import check
 
-    kb = build(frameworks=load_frameworks(comb_version.value))
+    library = _library(comb_version.value)
+    kb = build(library, frameworks=library.frameworks)
     verdict = check(kb)
     if not verdict.consistent:
         names = ", ".join(verdict.unsatisfiable) or verdict.detail or "no detail from HermiT"

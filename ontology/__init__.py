@@ -10,6 +10,7 @@ from ontology.errors import (
     DataError,
     InputError,
     OutputError,
+    Problem,
     ReasonerError,
     UnknownIdError,
 )
@@ -17,6 +18,7 @@ from ontology.frameworks import COMB_VERSIONS, Frameworks, load_frameworks, read
 from ontology.ids import EntityId, kind_of, slugify
 from ontology.kb import BCW_ROUTE, KnowledgeBase, build
 from ontology.model import LINK_KINDS, Entity, Link
+from ontology.yamlfile import YamlDocument, load_yaml, validate
 
 __all__ = [
     "BCW_ROUTE",
@@ -31,13 +33,17 @@ __all__ = [
     "KnowledgeBase",
     "Link",
     "OutputError",
+    "Problem",
     "ReasonerError",
     "UnknownIdError",
+    "YamlDocument",
     "atomic_path",
     "build",
     "kind_of",
     "load_frameworks",
+    "load_yaml",
     "read_data",
     "slugify",
+    "validate",
     "write_text",
 ]

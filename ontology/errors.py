@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = [
     "BarriermapError",
+    "Problem",
     "DataError",
     "InputError",
     "OutputError",
@@ -16,17 +19,35 @@ class BarriermapError(Exception):
     """Base of every error barriermap raises on purpose."""
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a user's file, at a line where known."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if self.path is not None and self.line is not None:
+            where = f"{self.path}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
 class InputError(BarriermapError):
-    """A user's file is malformed or says something impossible."""
+    """A user's file is malformed or says something impossible (one or more problems, one per line)."""
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
-        self.message = message
-        self.path = path
-        self.line = line
-        where = path if path is not None else ""
-        if path is not None and line is not None:
-            where = f"{path}:{line}"
-        super().__init__(f"{where}: {message}" if where else message)
+        self.problems: tuple[Problem, ...] = (Problem(message, path, line),)
+        super().__init__(str(self.problems[0]))
+
+    @classmethod
+    def from_problems(cls, problems: list[Problem]) -> InputError:
+        """One error carrying several problems; its text has one problem per line."""
+        err = cls(problems[0].message, problems[0].path, problems[0].line)
+        err.problems = tuple(problems)
+        err.args = ("\n".join(str(p) for p in problems),)
+        return err
 
 
 class UnknownIdError(BarriermapError):

@@ -103,6 +103,10 @@ class KnowledgeBase:
         """The ids at the end of `route` from `start` (for a TDF domain: its BCW-route techniques)."""
         return {p[-1] for p in self.paths(start, route)}
 
+    def domain_candidates(self, domain_id: str) -> set[str]:
+        """Techniques a TDF domain reaches by any chosen link set or by the BCW route."""
+        return self.reachable(domain_id) | set(self.successors(domain_id, "linkedTo"))
+
     @functools.cached_property
     def world(self) -> owlready2.World:
         """The OWL 2 ontology of this knowledge base in its own owlready2 World (built on first use)."""

@@ -15,7 +15,7 @@ from ontology.model import LINK_KINDS
 if TYPE_CHECKING:
     from ontology.kb import KnowledgeBase
 
-__all__ = ["BASE_IRI", "CHAINS", "CLASSES", "FORMATS", "export", "iri", "to_world"]
+__all__ = ["BASE_IRI", "CHAINS", "CLASSES", "FORMATS", "SUPER_PROPERTIES", "export", "iri", "to_world"]
 
 BASE_IRI = "https://w3id.org/barriermap/kb"
 LICENCE_IRI = "https://creativecommons.org/licenses/by/4.0/"
@@ -52,6 +52,13 @@ CHAINS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("mapsTo", "servedBy", "usesTechnique"),
     ),
 }
+# super-properties: name -> (label, sub-properties). candidateTechnique is what the mapper starts from.
+SUPER_PROPERTIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "candidateTechnique": (
+        "technique a TDF domain reaches by a link set or by the BCW route",
+        ("linkedTo", "bcwCandidate"),
+    ),
+}
 
 
 def iri(entity_id: str) -> str:
@@ -75,6 +82,12 @@ def _annotation(onto: Any, namespace: str, name: str) -> Any:
     ns = onto.get_namespace(namespace)
     with ns:
         return _new(name, owl.AnnotationProperty, namespace=ns)
+
+
+def _annotate(prop: Any, s: Any, p: Any, o: Any, values: list[Any]) -> None:
+    """Add annotation values to the axiom (s p o), keeping those an earlier link (another link set) gave."""
+    old = list(prop[s, p, o])
+    prop[s, p, o] = old + [v for v in values if v not in old]
 
 
 def to_world(kb: KnowledgeBase) -> owl.World:
@@ -127,6 +140,12 @@ def to_world(kb: KnowledgeBase) -> owl.World:
             prop.label = [text]
             prop.property_chain.append(owl.PropertyChain([props[k] for k in chain]))
             props[name] = prop
+        for name, (text, subs) in SUPER_PROPERTIES.items():
+            prop = _new(name, owl.ObjectProperty)
+            prop.label = [text]
+            for sub in subs:
+                props[sub].is_a.append(prop)
+            props[name] = prop
         individuals: dict[str, Any] = {}
         for e in sorted(kb.entities.values(), key=lambda e: e.id):
             ind = classes[e.kind](e.id)
@@ -148,13 +167,13 @@ def to_world(kb: KnowledgeBase) -> owl.World:
             s, o, p = individuals[link.from_id], individuals[link.to_id], props[link.kind]
             getattr(s, link.kind).append(o)
             if link.sources:
-                source[s, p, o] = list(link.sources)
+                _annotate(source, s, p, o, list(link.sources))
             if link.status:
-                status[s, p, o] = [link.status]
+                _annotate(status, s, p, o, [link.status])
             if link.link_set:
-                link_set[s, p, o] = [link.link_set]
+                _annotate(link_set, s, p, o, [link.link_set])
             if link.rank is not None:
-                rank[s, p, o] = [link.rank]
+                _annotate(rank, s, p, o, [link.rank])
     return world
 
 

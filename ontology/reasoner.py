@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ from ontology.errors import ReasonerError
 if TYPE_CHECKING:
     from ontology.kb import KnowledgeBase
 
-__all__ = ["Consistency", "check", "infer_chain", "java_available"]
+__all__ = ["Consistency", "check", "infer_candidates", "infer_relations", "java_available"]
 
 JAVA_HINT = "HermiT needs Java — install it with 'apt-get install default-jre-headless'"
 
@@ -63,8 +64,8 @@ def check(kb: KnowledgeBase) -> Consistency:
     return Consistency(not bad, bad)
 
 
-def infer_chain(kb: KnowledgeBase, chain: str = "bcwCandidate") -> dict[str, set[str]]:
-    """What HermiT infers for property chain `chain`: subject id -> object ids.
+def infer_relations(kb: KnowledgeBase, properties: Sequence[str]) -> dict[str, dict[str, set[str]]]:
+    """What HermiT asserts or infers for each object property: property -> subject id -> object ids.
 
     Raises:
         ReasonerError: when Java is missing, HermiT cannot run or the ontology is inconsistent.
@@ -77,7 +78,25 @@ def infer_chain(kb: KnowledgeBase, chain: str = "bcwCandidate") -> dict[str, set
         world = _reason(kb, infer_property_values=True)
     except owl.OwlReadyInconsistentOntologyError as exc:
         raise ReasonerError("the ontology is inconsistent — run 'barriermap ontology check'") from exc
+    onto = ontology_of(world)
+    result: dict[str, dict[str, set[str]]] = {}
+    for name in properties:
+        values: dict[str, set[str]] = {}
+        for s, o in onto[name].get_relations():
+            values.setdefault(s.name, set()).add(o.name)
+        result[name] = values
+    return result
+
+
+def infer_candidates(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """Candidate techniques of every TDF domain as the reasoner sees them: linkedTo plus the BCW chain.
+
+    (HermiT's command line reports the values of the chain and of linkedTo but not of their
+    super-property candidateTechnique, so the union is taken here.)
+    """
+    found = infer_relations(kb, ("bcwCandidate", "linkedTo"))
     out: dict[str, set[str]] = {}
-    for s, o in ontology_of(world)[chain].get_relations():
-        out.setdefault(s.name, set()).add(o.name)
+    for values in found.values():
+        for subject, objects in values.items():
+            out.setdefault(subject, set()).update(objects)
     return out

@@ -89,3 +89,62 @@ def test_ontology_check_without_java(invoke: Invoke, monkeypatch: pytest.MonkeyP
     result = invoke("ontology", "check")
     assert result.exit_code == 1
     assert result.stderr == "Error: HermiT needs Java — install it with 'apt-get install default-jre-headless'\n"
+
+
+def test_techniques_json_items(invoke: Invoke) -> None:
+    result = invoke("techniques", "--json")
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert len(items) == 93
+    by_id = {i["id"]: i for i in items}
+    assert by_id["bct:10.10"]["number"] == "10.10" and by_id["bct:10.1"]["number"] == "10.1"
+    first = by_id["bct:1.4"]
+    assert (first["label"], first["group"], first["bcio"]) == ("Action planning", 1, ["BCIO:007010"])
+    assert first["functions"] == ["if:enablement"]
+
+
+def test_techniques_search_and_group(invoke: Invoke) -> None:
+    items = json.loads(invoke("techniques", "social", "support", "--json").stdout)
+    assert [i["number"] for i in items] == ["3.1", "3.2", "3.3"]
+    items = json.loads(invoke("techniques", "--group", "15", "--json").stdout)
+    assert [i["number"] for i in items] == ["15.1", "15.2", "15.3", "15.4"]
+
+
+def test_techniques_show(invoke: Invoke) -> None:
+    result = invoke("techniques", "show", "1.4")
+    assert result.exit_code == 0, result.stderr
+    assert "1.4 Action planning" in result.stdout
+    assert "action-planning worksheet" in result.stdout
+    data = json.loads(invoke("techniques", "show", "12.1", "--json").stdout)
+    assert data["delivery"]["course"] is None
+    assert data["delivery"]["course_unsuitable"].startswith("needs the clinician's workplace to change")
+    assert {r["link_set"] for r in data["link_sets"]} == {"carey-2019"}
+
+
+def test_techniques_show_with_project_evidence(invoke: Invoke) -> None:
+    data = json.loads(invoke("techniques", "show", "6.1", "--project", "tests/data/evidence.yaml", "--json").stdout)
+    assert data["evidence"]["score"] == 0.75
+
+
+def test_techniques_show_unknown(invoke: Invoke) -> None:
+    result = invoke("techniques", "show", "17.1")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: unknown BCT number '17.1' — BCT Taxonomy v1 numbers run from 1.1 to 16.3\n"
+
+
+def test_evidence_command(invoke: Invoke) -> None:
+    result = invoke("evidence", "tests/data", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    scores = {t["technique"]: t["score"] for t in data["techniques"]}
+    assert scores == {"bct:4.1": 0.9375, "bct:6.1": 0.75, "bct:9.1": 0.5, "bct:10.10": 0.3125}
+    assert invoke("evidence", "tests/data").exit_code == 0
+
+
+def test_evidence_command_bad_file(invoke: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "evidence.yaml").write_text("reviews:\n  - id: a\n    findings: []\n", encoding="utf-8")
+    result = invoke("evidence", str(tmp_path))
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"Error: {tmp_path}/evidence.yaml:2: reviews[0].citation: required field is missing — add it\n"
+    )

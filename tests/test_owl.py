@@ -77,6 +77,20 @@ def test_bcio_cross_references(exported: dict[str, rdflib.Graph]) -> None:
     )
 
 
+def test_library_export_carries_techniques_and_link_sets(tmp_path: Path) -> None:
+    from techniques import load_library
+
+    library = load_library()
+    path = build(library, frameworks=library.frameworks).export(tmp_path / "full.nt", "ntriples")
+    g = rdflib.Graph().parse(path, format="nt")
+    assert len(set(g.subjects(RDF.type, KB.BehaviourChangeTechnique))) == 93
+    s, o = rdflib.URIRef(iri("tdf:beliefs-about-capabilities")), rdflib.URIRef(iri("bct:15.3"))
+    assert (s, KB.linkedTo, o) in g
+    axioms = [a for a in g.subjects(OWL.annotatedSource, s) if g.value(a, OWL.annotatedTarget) == o]
+    assert {str(x) for a in axioms for x in g.objects(a, KB.linkSet)} == {"tatt-2021", "carey-2019"}
+    assert (KB.linkedTo, RDFS.subPropertyOf, KB.candidateTechnique) in g
+
+
 def test_property_chain_declared(exported: dict[str, rdflib.Graph]) -> None:
     chain = exported["rdfxml"].value(KB.bcwCandidate, OWL.propertyChainAxiom)
     assert chain is not None
@@ -113,12 +127,28 @@ def test_hermit_finds_frameworks_consistent(kb: KnowledgeBase) -> None:
 @pytest.mark.slow
 @needs_java
 def test_networkx_route_equals_hermit_inference(kb: KnowledgeBase) -> None:
-    from ontology.reasoner import infer_chain
+    from ontology.reasoner import infer_relations
 
-    inferred = infer_chain(kb, "bcwCandidate")
+    inferred = infer_relations(kb, ["bcwCandidate"])["bcwCandidate"]
     for d in kb.frameworks.domains:
         assert inferred.get(d.id, set()) == kb.reachable(d.id), d.id
     assert sum(len(v) for v in inferred.values()) > 100
+
+
+@pytest.mark.slow
+@needs_java
+def test_networkx_candidates_equal_hermit_with_link_sets() -> None:
+    from ontology.reasoner import infer_candidates
+    from techniques import load_library
+
+    library = load_library()
+    full = build(library, frameworks=library.frameworks)
+    inferred = infer_candidates(full)
+    direct_only = 0
+    for d in full.frameworks.domains:
+        assert inferred.get(d.id, set()) == full.domain_candidates(d.id), d.id
+        direct_only += len(full.domain_candidates(d.id) - full.reachable(d.id))
+    assert direct_only > 20  # the link sets add techniques the BCW route does not reach
 
 
 @pytest.mark.slow
