@@ -27,6 +27,11 @@ app = typer.Typer(
 )
 ontology_app = typer.Typer(help="Export the OWL ontology or check it with the HermiT reasoner.", no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
+code_app = typer.Typer(
+    help="Import, export and check coded interview data (barriermap YAML, CSV, REFI-QDA .qdpx/.qdc).",
+    no_args_is_help=True,
+)
+app.add_typer(code_app, name="code")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -261,6 +266,236 @@ def evidence_command(
         findings = "; ".join(f"{f['review']}: {f['direction']} ({f['certainty']})" for f in r["findings"])
         table.add_row(r["technique"], library.techniques[r["technique"]].label, f"{r['score']:.2f}", findings)
     out.print(table)
+
+
+ProjectArg = Annotated[Path, typer.Argument(help="Project folder (holds barriers.yaml or coded/*.yaml).")]
+
+
+def _coded(project: Path) -> tuple[Any, Any]:
+    from barriers import load_coded
+    from ontology import InputError, load_frameworks
+
+    if not project.is_dir():
+        raise InputError("no such project folder — give the folder that holds barriers.yaml or coded/", str(project))
+    frameworks = load_frameworks()
+    return load_coded(project, frameworks), frameworks
+
+
+@code_app.command("import")
+@_errors_to_exit
+def code_import(
+    src: Annotated[Path, typer.Argument(help="A .qdpx, .qdc, .csv or barriermap .yaml file.")],
+    into: Annotated[Path, typer.Option("--into", help="Project folder to import into (created if missing).")],
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML mapping of code names to domains.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace an earlier import of the same source.")] = False,
+    name: Annotated[str | None, typer.Option("--name", help="Name of the imported file under coded/.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Import coded interview data into a project as coded/NAME.yaml; never overwrites without --replace.
+
+    Example: barriermap code import interviews.qdpx --into my-project --mapping codes.yaml
+    """
+    from barriers import import_into
+    from ontology import load_frameworks
+
+    with err.status(f"Reading {src.name} ..."):
+        report = import_into(src, into, load_frameworks(), mapping, replace, name)
+    if json_out:
+        return _print_json({**report.__dict__, "target": str(report.target), "notes": list(report.notes)})
+    table = _table(f"Imported {src.name} into {report.target}", "What", "Count")
+    for label, n in (
+        ("participants", report.participants),
+        ("excerpts", report.excerpts),
+        ("barriers", report.barriers),
+        ("enablers", report.enablers),
+        ("unmapped codes (kept)", report.unmapped_codes),
+    ):
+        table.add_row(label, str(n))
+    out.print(table)
+    for note in report.notes:
+        out.print(f"note: {note}", markup=False)
+
+
+class CodeFormat(StrEnum):
+    qdpx = "qdpx"
+    qdc = "qdc"
+    csv = "csv"
+    yaml = "yaml"
+
+
+@code_app.command("export")
+@_errors_to_exit
+def code_export(
+    project: ProjectArg,
+    fmt: Annotated[CodeFormat, typer.Option("--format", "-f", help="Output format.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    pseudonymise: Annotated[
+        bool, typer.Option("--pseudonymise", help="Replace participants' names with their ids; drop transcripts.")
+    ] = False,
+) -> None:
+    """Export the project's coded data for a QDA tool or a spreadsheet.
+
+    Example: barriermap code export my-project --format qdpx --out coded.qdpx
+    """
+    from barriers import dump_coded, write_csv, write_qdc, write_qdpx
+    from barriers import pseudonymise as pseudo
+    from ontology import write_text
+
+    data, frameworks = _coded(project)
+    if pseudonymise:
+        data = pseudo(data)
+    if fmt is CodeFormat.qdpx:
+        write_qdpx(data, frameworks, out_file, name=project.resolve().name)
+    elif fmt is CodeFormat.qdc:
+        write_qdc(data, frameworks, out_file)
+    elif fmt is CodeFormat.csv:
+        write_csv(data, out_file)
+    else:
+        write_text(out_file, dump_coded(data, frameworks))
+    out.print(f"Wrote {out_file} ({len(data.excerpts)} excerpts, {len(data.barriers)} belief statements)")
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+@code_app.command("agreement")
+@_errors_to_exit
+def code_agreement(project: ProjectArg, json_out: JsonOption = False) -> None:
+    """Intercoder agreement on double-coded excerpts: percent, Cohen's kappa, Krippendorff's alpha.
+
+    Example: barriermap code agreement my-project --json
+    """
+    from barriers import agreement
+
+    data, frameworks = _coded(project)
+    result = agreement(data, frameworks)
+    if json_out:
+        return _print_json(result.as_json())
+    if not result.units:
+        out.print("No excerpt is coded by two or more coders: nothing to compare.")
+        return
+    table = _table(
+        f"Agreement of {', '.join(result.coders)} on {result.units} double-coded excerpts",
+        "Domain",
+        "n",
+        "Agree",
+        "Kappa",
+        "Alpha",
+        "Prevalence",
+    )
+    labels = {d.id: d.label for d in frameworks.domains}
+    for domain_id, st in [*result.domains.items(), ("overall", result.overall)]:
+        flag = " (low: kappa unstable)" if st.low_prevalence else ""
+        table.add_row(
+            labels.get(domain_id, "All domains pooled"),
+            str(st.n),
+            _num(st.percent),
+            _num(st.kappa),
+            _num(st.alpha),
+            _num(st.prevalence) + flag,
+        )
+    out.print(table)
+    if result.disagreements:
+        dis = _table("For the consensus meeting", "Excerpt", "Text", *result.coders)
+        for d in result.disagreements:
+            dis.add_row(
+                d.excerpt,
+                d.text,
+                *(", ".join(x.removeprefix("tdf:") for x in d.codes.get(c, ())) for c in result.coders),
+            )
+        out.print(dis)
+
+
+@code_app.command("privacy")
+@_errors_to_exit
+def code_privacy(project: ProjectArg, json_out: JsonOption = False) -> None:
+    """Flag likely personal identifiers in excerpts: names, emails, phone and NHS-number-shaped digits.
+
+    Example: barriermap code privacy my-project
+    """
+    from barriers import find_identifiers
+
+    data, _ = _coded(project)
+    found = find_identifiers(data)
+    if json_out:
+        return _print_json([f.__dict__ for f in found])
+    if not found:
+        out.print(f"No likely identifiers in {len(data.excerpts)} excerpts.")
+        return
+    table = _table(
+        f"{len(found)} likely identifier(s): consider 'code export --pseudonymise'", "Excerpt", "What", "Text"
+    )
+    for f in found:
+        table.add_row(f.excerpt, f.kind, f.text)
+    out.print(table)
+
+
+@app.command("barriers")
+@_errors_to_exit
+def barriers_command(project: ProjectArg, json_out: JsonOption = False) -> None:
+    """Show which TDF domains and belief statements matter (salience) and why they are priorities.
+
+    Example: barriermap barriers examples/best
+    """
+    from barriers import salience
+
+    data, frameworks = _coded(project)
+    result = salience(data, frameworks)
+    if json_out:
+        return _print_json(result.as_json())
+    table = _table(
+        f"Salience of TDF domains ({result.total_participants} participants)",
+        "Domain",
+        "Participants",
+        "Excerpts",
+        "Beliefs",
+        "Conflicting",
+        "Priority",
+        "Why",
+    )
+    for d in result.domains:
+        if d.beliefs or d.excerpts:
+            table.add_row(
+                d.label,
+                f"{d.participants} ({round(100 * d.participant_share)}%)",
+                str(d.excerpts),
+                str(d.beliefs),
+                "yes" if d.conflicting else "",
+                "PRIORITY" if d.priority else "",
+                "; ".join(d.reasons),
+            )
+    out.print(table)
+    rows = _table("Belief statements", "Id", "Valence", "Statement", "Domains", "Salience", "Priority")
+    for b in data.barriers:
+        s = result.barriers[b.id]
+        rows.add_row(
+            b.id,
+            b.valence,
+            b.statement,
+            ", ".join(x.removeprefix("tdf:") for x in b.domains),
+            f"{s.salience:.2f}",
+            "PRIORITY" if s.priority else "",
+        )
+    out.print(rows)
+
+
+@app.command("validate")
+@_errors_to_exit
+def validate_command(project: ProjectArg) -> None:
+    """Check every file of a project and list every problem as path:line: message (exit 1 if any).
+
+    Example: barriermap validate examples/best
+    """
+    from mapper import check_project
+
+    problems = check_project(project)
+    for p in problems:
+        err.print(str(p), markup=False, soft_wrap=True)
+    if problems:
+        err.print(f"Error: {len(problems)} problem(s) in {project}", markup=False)
+        raise typer.Exit(1)
+    out.print(f"{project}: no problems found")
 
 
 class OwlFormat(StrEnum):

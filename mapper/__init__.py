@@ -1,3 +1,5 @@
-"""mapper: see DESIGN.md (built in a later issue)."""
+"""The mapper: from a project's barriers to techniques, course modules and marketing messages."""
 
-__all__: list[str] = []
+from mapper.project import CHANNELS, Project, ProjectFile, check_project, load_project
+
+__all__ = ["CHANNELS", "Project", "ProjectFile", "check_project", "load_project"]

@@ -1,0 +1,116 @@
+"""The flat CSV form of coded data: one row per excerpt and code (excerpt,participant,text,code[,coder])."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from barriers.coding import resolve_code
+from barriers.model import CodedData, Coding, Excerpt, Participant
+from ontology import Frameworks, InputError, Problem, UnknownIdError, atomic_path
+
+__all__ = ["COLUMNS", "read_csv", "write_csv"]
+
+COLUMNS = ("excerpt", "participant", "text", "code", "coder")
+
+
+def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
+    """Read coded excerpts from a CSV; rows of the same excerpt add codes (per coder).
+
+    Raises:
+        InputError: every bad row (missing column or value, unknown domain, an excerpt whose text or
+            participant changes between rows), with its line number.
+    """
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found — check the path", where) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text — save the CSV as UTF-8", where, 1) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})", where, 1) from None
+    missing = [c for c in COLUMNS[:4] if c not in header]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)} — the header must be excerpt,participant,text,code[,coder]",
+            where,
+            1,
+        )
+    reader.fieldnames = header
+    problems: list[Problem] = []
+    order: list[str] = []
+    rows: dict[str, tuple[str, str, int]] = {}
+    codes: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            eid, pid = (row.get("excerpt") or "").strip(), (row.get("participant") or "").strip()
+            body, code = (row.get("text") or "").strip(), (row.get("code") or "").strip()
+            coder = (row.get("coder") or "").strip()
+            empty = [c for c, v in (("excerpt", eid), ("participant", pid), ("text", body), ("code", code)) if not v]
+            if empty:
+                problems.append(
+                    Problem(
+                        f"empty {', '.join(empty)} — every row needs excerpt, participant, text and code", where, line
+                    )
+                )
+                continue
+            if eid in rows and (rows[eid][0], rows[eid][1]) != (pid, body):
+                problems.append(
+                    Problem(
+                        f"excerpt '{eid}' has a different participant or text than at line "
+                        f"{rows[eid][2]} — give different excerpts different ids",
+                        where,
+                        line,
+                    )
+                )
+                continue
+            if eid not in rows:
+                rows[eid] = (pid, body, line)
+                order.append(eid)
+            try:
+                domain, construct = resolve_code(frameworks, code)
+            except UnknownIdError as exc:
+                problems.append(Problem(str(exc), where, line))
+                continue
+            domains, constructs = codes.setdefault(eid, {}).setdefault(coder, ([], []))
+            if domain not in domains:
+                domains.append(domain)
+            if construct and construct not in constructs:
+                constructs.append(construct)
+    except csv.Error as exc:
+        problems.append(Problem(f"malformed CSV ({exc})", where, reader.line_num))
+    if problems:
+        raise InputError.from_problems(problems)
+    excerpts = tuple(
+        Excerpt(
+            eid,
+            rows[eid][0],
+            rows[eid][1],
+            tuple(Coding(c, tuple(d), tuple(x)) for c, (d, x) in codes.get(eid, {}).items()),
+        )
+        for eid in order
+    )
+    participants = tuple(Participant(p) for p in dict.fromkeys(rows[e][0] for e in order))
+    return CodedData(participants=participants, excerpts=excerpts, origin=(where,))
+
+
+def write_csv(data: CodedData, path: Path) -> Path:
+    """Write every (excerpt, coder, code) as one CSV row, atomically."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for e in data.excerpts:
+        for c in e.codings:
+            construct_domains = {x.split("/", 1)[0] for x in c.constructs}
+            codes = [d for d in c.domains if d not in construct_domains] + list(c.constructs)
+            for code in codes:
+                writer.writerow((e.id, e.participant, e.text, code, c.coder))
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    return Path(path)

@@ -1,0 +1,165 @@
+"""Coded data in a project folder: barriers.yaml written by hand, coded/*.yaml written by `code import`.
+
+Every file is barriermap YAML. Imports land in coded/<name>.yaml, one file per imported source, so that
+re-importing an updated export replaces exactly what it brought (and needs --replace to do so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from barriers.csvformat import read_csv
+from barriers.model import CodedData
+from barriers.qdpx import read_qdc, read_qdpx
+from barriers.yamlformat import Located, check_references, dump_coded, parse_coded
+from ontology import Frameworks, InputError, Problem, load_yaml, slugify, write_text
+
+__all__ = ["CODED_DIR", "ImportReport", "coded_files", "import_into", "load_coded", "read_any"]
+
+CODED_DIR = "coded"
+FORMATS = (".yaml", ".yml", ".csv", ".qdpx", ".qdc")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What `code import` brought in, where it put it, and what it skipped or assumed."""
+
+    target: Path
+    participants: int
+    excerpts: int
+    barriers: int
+    enablers: int
+    unmapped_codes: int
+    notes: tuple[str, ...]
+
+
+def coded_files(project: Path) -> list[Path]:
+    """The coded-data files of a project, in the order they are read."""
+    project = Path(project)
+    files = [project / "barriers.yaml"] if (project / "barriers.yaml").is_file() else []
+    folder = project / CODED_DIR
+    if folder.is_dir():
+        files += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    return files
+
+
+def _combine(parts: list[tuple[CodedData, Located]]) -> tuple[CodedData, Located, list[Problem]]:
+    data, where, problems = CodedData(), Located(), list[Problem]()
+    for part, located in parts:
+        for key, place in located.items():
+            if key in where:
+                first = where[key]
+                problems.append(
+                    Problem(
+                        f"duplicate {key[0]} id '{key[1]}' (first at {first[0]}:{first[1]}) — "
+                        "ids must be unique across the project's files",
+                        place[0],
+                        place[1],
+                    )
+                )
+            else:
+                where[key] = place
+        data = data.merged(part)
+    return data, where, problems
+
+
+def _located(data: CodedData, path: str) -> Located:
+    where: Located = {}
+    for kind, items in (
+        ("participant", data.participants),
+        ("source", data.sources),
+        ("excerpt", data.excerpts),
+        ("barrier", data.barriers),
+    ):
+        for item in items:
+            where.setdefault((kind, item.id), (path, 0))
+    return where
+
+
+def load_coded(project: Path, frameworks: Frameworks, skip: Path | None = None) -> CodedData:
+    """All coded data of a project folder, checked as a whole.
+
+    Raises:
+        InputError: every problem in every file, `path:line: message`, one per line.
+    """
+    parts: list[tuple[CodedData, Located]] = []
+    problems: list[Problem] = []
+    for path in coded_files(project):
+        if skip is not None and path.resolve() == skip.resolve():
+            continue
+        try:
+            coded, where, found = parse_coded(load_yaml(path), frameworks)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(found)
+        parts.append((coded, where))
+    data, where, clashes = _combine(parts)
+    problems += clashes + check_references(data, where)
+    if problems:
+        raise InputError.from_problems(problems)
+    return data
+
+
+def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> tuple[CodedData, list[str]]:
+    """Read coded data from any supported format (by extension), with notes on what was skipped.
+
+    Raises:
+        InputError: for an unsupported extension or a bad file.
+    """
+    suffix = Path(src).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        coded, where, problems = parse_coded(load_yaml(src), frameworks)
+        problems += check_references(coded, where)
+        if problems:
+            raise InputError.from_problems(problems)
+        return coded, []
+    if suffix == ".csv":
+        return read_csv(src, frameworks), []
+    if suffix == ".qdpx":
+        return read_qdpx(src, frameworks, mapping)
+    if suffix == ".qdc":
+        return read_qdc(src, frameworks, mapping)
+    raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
+
+
+def import_into(
+    src: Path,
+    project: Path,
+    frameworks: Frameworks,
+    mapping: Path | None = None,
+    replace: bool = False,
+    name: str | None = None,
+) -> ImportReport:
+    """Import a source into the project folder as coded/<name>.yaml; nothing is written on any error.
+
+    Raises:
+        InputError: for a bad source, ids that clash with the project's other files, or a source imported
+            before (without `replace`).
+    """
+    project = Path(project)
+    if project.exists() and not project.is_dir():
+        raise InputError("is a file, not a project folder — give the folder to import into", str(project))
+    target = project / CODED_DIR / f"{slugify(name or Path(src).stem) or 'import'}.yaml"
+    if target.exists() and not replace:
+        raise InputError(
+            f"'{Path(src).name}' was imported before into {target} — add --replace to import it again", str(src)
+        )
+    data, notes = read_any(src, frameworks, mapping)
+    existing = load_coded(project, frameworks, skip=target) if project.is_dir() else CodedData()
+    _, _, clashes = _combine([(existing, _located(existing, "the project")), (data, _located(data, str(src)))])
+    if clashes:
+        raise InputError.from_problems(clashes)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text(target, dump_coded(data, frameworks))
+    valence = [b.valence for b in data.barriers]
+    return ImportReport(
+        target,
+        len(data.participants),
+        len(data.excerpts),
+        valence.count("barrier"),
+        valence.count("enabler"),
+        len(data.unmapped_codes),
+        tuple(notes),
+    )

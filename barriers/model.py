@@ -1,0 +1,129 @@
+"""Coded interview data as barriermap holds it: participants, sources, excerpts, belief statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ontology import Entity, Link
+
+__all__ = ["Barrier", "CodedData", "Coding", "Excerpt", "Participant", "Source", "UnmappedCode"]
+
+
+@dataclass(frozen=True)
+class Participant:
+    """An interviewee. `name` is kept only to find it in excerpt text (privacy check, pseudonymising)."""
+
+    id: str
+    role: str = ""
+    site: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A transcript or document that excerpts are taken from."""
+
+    id: str
+    participant: str = ""
+    title: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Coding:
+    """What one coder coded an excerpt to: TDF domain ids and construct ids."""
+
+    coder: str
+    domains: tuple[str, ...]
+    constructs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A passage of interview text and its codings (two or more codings make it double-coded)."""
+
+    id: str
+    participant: str
+    text: str
+    codings: tuple[Coding, ...]
+    source: str = ""
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def domains(self) -> frozenset[str]:
+        """Every domain any coder coded this excerpt to."""
+        return frozenset(d for c in self.codings for d in c.domains)
+
+
+@dataclass(frozen=True)
+class Barrier:
+    """A belief statement: a barrier to the target behaviour, or an enabler of it."""
+
+    id: str
+    statement: str
+    valence: str  # "barrier" or "enabler"
+    domains: tuple[str, ...]
+    constructs: tuple[str, ...] = ()
+    behaviour: str = ""
+    excerpts: tuple[str, ...] = ()
+    strength: str = ""  # the coder's flag: "high", "medium", "low" or unset
+
+    @property
+    def entity_id(self) -> str:
+        """The DESIGN.md id: 'barrier:B1'."""
+        return f"barrier:{self.id}"
+
+
+@dataclass(frozen=True)
+class UnmappedCode:
+    """A code from a QDA project that maps to no TDF domain: kept, reported, never dropped."""
+
+    name: str
+    path: str = ""
+    excerpts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CodedData:
+    """Everything coded in a project (a KnowledgeBase part: barriers coded to domains)."""
+
+    participants: tuple[Participant, ...] = ()
+    sources: tuple[Source, ...] = ()
+    excerpts: tuple[Excerpt, ...] = ()
+    barriers: tuple[Barrier, ...] = ()
+    unmapped_codes: tuple[UnmappedCode, ...] = ()
+    origin: tuple[str, ...] = field(default=(), compare=False)
+
+    def entities(self) -> tuple[Entity, ...]:
+        """One entity per belief statement (excerpts and participants stay in this object)."""
+        return tuple(
+            Entity(b.entity_id, "barrier", b.statement, f"{b.valence}; strength {b.strength or 'unset'}")
+            for b in self.barriers
+        )
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """barrier -codedTo-> domain for every belief statement."""
+        return tuple(Link(b.entity_id, d, "codedTo", (b.entity_id,), "coded") for b in self.barriers for d in b.domains)
+
+    @property
+    def coders(self) -> tuple[str, ...]:
+        """Every coder named in any coding, sorted."""
+        return tuple(sorted({c.coder for e in self.excerpts for c in e.codings if c.coder}))
+
+    def barrier(self, barrier_id: str) -> Barrier | None:
+        """The belief statement with this id (with or without the 'barrier:' prefix), if any."""
+        bare = barrier_id.removeprefix("barrier:")
+        return next((b for b in self.barriers if b.id == bare), None)
+
+    def merged(self, other: CodedData) -> CodedData:
+        """This data followed by `other` (ids are checked by the loader, not here)."""
+        return CodedData(
+            self.participants + other.participants,
+            self.sources + other.sources,
+            self.excerpts + other.excerpts,
+            self.barriers + other.barriers,
+            self.unmapped_codes + other.unmapped_codes,
+            self.origin + other.origin,
+        )

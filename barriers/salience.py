@@ -1,0 +1,179 @@
+"""Which domains and belief statements matter: salience after Atkins et al. (2017), with a visible rule.
+
+For each TDF domain: how many participants and excerpts speak to it (frequency), how many distinct
+belief statements it holds (elaboration), whether it holds both barriers and enablers (conflicting
+beliefs), and whether a coder flagged any of its statements as strong. A domain is a priority when
+
+    participant share >= min_participant_share and excerpts >= min_excerpts      (frequent), or
+    conflicting beliefs and participant share >= min_participant_share / 2        (contested), or
+    a statement in it is flagged strength: high                                    (strong)
+
+A belief statement is a priority when one of its domains is and it has at least
+`min_barrier_participants` participants behind it or is flagged high. Its salience, the number the
+mapper multiplies by, is
+
+    salience = clamp(0.7 * participant share + 0.3 * excerpt share + strength bonus, 0.05, 1)
+
+(excerpt share relative to the best-supported statement; bonus high +0.2, low -0.1). A project with no
+excerpts at all treats every statement as a priority with salience 0.5 + bonus. All numbers are
+SalienceRule fields that project.yaml may override.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from barriers.model import CodedData
+from ontology import Frameworks
+
+__all__ = ["BarrierSalience", "DomainSalience", "Salience", "SalienceRule", "salience"]
+
+
+@dataclass(frozen=True)
+class SalienceRule:
+    """The thresholds and weights of the priority rule and the salience number."""
+
+    min_participant_share: float = 0.25
+    min_excerpts: int = 2
+    min_barrier_participants: int = 1
+    weight_participants: float = 0.7
+    weight_excerpts: float = 0.3
+    strength_bonus: dict[str, float] = field(default_factory=lambda: {"high": 0.2, "medium": 0.0, "low": -0.1, "": 0.0})
+    floor: float = 0.05
+
+
+@dataclass(frozen=True)
+class DomainSalience:
+    """The salience numbers of one TDF domain and the reasons for its priority."""
+
+    domain: str
+    label: str
+    participants: int
+    participant_share: float
+    excerpts: int
+    beliefs: int
+    barriers: int
+    enablers: int
+    conflicting: bool
+    strong: bool
+    priority: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BarrierSalience:
+    """The salience of one belief statement."""
+
+    id: str
+    valence: str
+    participants: int
+    excerpts: int
+    salience: float
+    priority: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Salience:
+    """Salience of every domain and belief statement of a project, with the rule used."""
+
+    total_participants: int
+    domains: tuple[DomainSalience, ...]
+    barriers: dict[str, BarrierSalience]
+    rule: SalienceRule
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data: rule, domains (in TDF order), barriers (by id)."""
+        return {
+            "participants": self.total_participants,
+            "rule": asdict(self.rule),
+            "domains": [asdict(d) for d in self.domains],
+            "barriers": {k: asdict(v) for k, v in self.barriers.items()},
+        }
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+def salience(data: CodedData, frameworks: Frameworks, rule: SalienceRule | None = None) -> Salience:
+    """Compute domain and belief-statement salience with `rule` (defaults documented above)."""
+    rule = rule or SalienceRule()
+    excerpts = {e.id: e for e in data.excerpts}
+    all_participants = {p.id for p in data.participants} | {e.participant for e in data.excerpts}
+    total = len(all_participants)
+    has_excerpts = bool(data.excerpts)
+    barrier_participants = {b.id: {excerpts[x].participant for x in b.excerpts if x in excerpts} for b in data.barriers}
+    most_excerpts = max((len(b.excerpts) for b in data.barriers), default=0) or 1
+    domains = []
+    priority_domains = set()
+    for d in frameworks.domains:
+        in_domain = [e for e in data.excerpts if d.id in e.domains]
+        beliefs = [b for b in data.barriers if d.id in b.domains]
+        people = {e.participant for e in in_domain} | {p for b in beliefs for p in barrier_participants[b.id]}
+        excerpt_ids = {e.id for e in in_domain} | {x for b in beliefs for x in b.excerpts}
+        share = len(people) / total if total else 0.0
+        n_barriers = sum(1 for b in beliefs if b.valence == "barrier")
+        n_enablers = len(beliefs) - n_barriers
+        conflicting = n_barriers > 0 and n_enablers > 0
+        strong = [b.id for b in beliefs if b.strength == "high"]
+        reasons = []
+        if share >= rule.min_participant_share and len(excerpt_ids) >= rule.min_excerpts:
+            reasons.append(
+                f"{len(people)} of {total} participants ({_pct(share)}) >= {_pct(rule.min_participant_share)}"
+                f" and {len(excerpt_ids)} excerpts >= {rule.min_excerpts}"
+            )
+        if conflicting and share >= rule.min_participant_share / 2:
+            reasons.append(
+                f"conflicting beliefs ({n_barriers} barrier, {n_enablers} enabler) voiced by "
+                f"{_pct(share)} >= {_pct(rule.min_participant_share / 2)}"
+            )
+        if strong:
+            reasons.append(f"flagged strong: {', '.join(strong)}")
+        if not has_excerpts and beliefs:
+            reasons.append("no excerpts in the project: every coded domain counts")
+        if reasons:
+            priority_domains.add(d.id)
+        domains.append(
+            DomainSalience(
+                d.id,
+                d.label,
+                len(people),
+                round(share, 4),
+                len(excerpt_ids),
+                len(beliefs),
+                n_barriers,
+                n_enablers,
+                conflicting,
+                bool(strong),
+                bool(reasons),
+                tuple(reasons),
+            )
+        )
+    barriers = {}
+    for b in data.barriers:
+        people = barrier_participants[b.id]
+        bonus = rule.strength_bonus.get(b.strength, 0.0)
+        if has_excerpts:
+            share = len(people) / total if total else 0.0
+            value = rule.weight_participants * share + rule.weight_excerpts * len(b.excerpts) / most_excerpts + bonus
+        else:
+            value = 0.5 + bonus
+        value = round(min(1.0, max(rule.floor, value)), 4)
+        in_priority = [d for d in b.domains if d in priority_domains]
+        reasons = []
+        if in_priority:
+            labels = ", ".join(frameworks.domain(d).label for d in in_priority)
+            if not has_excerpts:
+                reasons.append(f"in priority domain {labels} (no excerpts to weigh)")
+            elif len(people) >= rule.min_barrier_participants:
+                reasons.append(
+                    f"in priority domain {labels}; {len(people)} participant(s) >= {rule.min_barrier_participants}"
+                )
+            elif b.strength == "high":
+                reasons.append(f"in priority domain {labels}; flagged strong")
+        barriers[b.id] = BarrierSalience(
+            b.id, b.valence, len(people), len(b.excerpts), value, bool(reasons), tuple(reasons)
+        )
+    return Salience(total, tuple(domains), barriers, rule)

@@ -1,0 +1,338 @@
+"""barriermap's own YAML format for coded data (barriers.yaml and coded/*.yaml): read, check, write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from barriers.coding import resolve_code, resolve_constructs
+from barriers.model import Barrier, CodedData, Coding, Excerpt, Participant, Source, UnmappedCode
+from ontology import Frameworks, InputError, Problem, UnknownIdError, YamlDocument, load_yaml, validate
+
+__all__ = ["Located", "dump_coded", "parse_coded", "read_coded"]
+
+ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# where each id was defined: (kind, id) -> (path, line)
+Located = dict[tuple[str, str], tuple[str, int]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParticipantIn(_Model):
+    id: str = Field(pattern=ID)
+    role: str = ""
+    site: str = ""
+    name: str = ""
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) else v
+
+
+class SourceIn(_Model):
+    id: str = Field(pattern=ID)
+    participant: str = ""
+    title: str = ""
+    text: str = ""
+
+
+class CodingIn(_Model):
+    coder: str = Field(min_length=1)
+    codes: list[str | int] = Field(default_factory=list)
+
+
+class ExcerptIn(_Model):
+    id: str = Field(pattern=ID)
+    participant: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    source: str = ""
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+    codes: list[str | int] = Field(default_factory=list)
+    coder: str = ""
+    codings: list[CodingIn] = Field(default_factory=list)
+
+
+class BarrierIn(_Model):
+    id: str = Field(pattern=ID)
+    statement: str = Field(min_length=1)
+    valence: Literal["barrier", "enabler"]
+    domains: list[str | int] = Field(min_length=1)
+    constructs: list[str] = Field(default_factory=list)
+    behaviour: str = ""
+    excerpts: list[str] = Field(default_factory=list)
+    strength: Literal["high", "medium", "low"] | None = None
+
+
+class UnmappedIn(_Model):
+    name: str
+    path: str = ""
+    excerpts: list[str] = Field(default_factory=list)
+
+
+class CodedFile(_Model):
+    participants: list[ParticipantIn] = Field(default_factory=list)
+    sources: list[SourceIn] = Field(default_factory=list)
+    excerpts: list[ExcerptIn] = Field(default_factory=list)
+    barriers: list[BarrierIn] = Field(default_factory=list)
+    unmapped_codes: list[UnmappedIn] = Field(default_factory=list)
+
+
+def _codes(
+    frameworks: Frameworks, codes: list[str | int], doc: YamlDocument, loc: tuple[str | int, ...], out: list[Problem]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    domains: list[str] = []
+    constructs: list[str] = []
+    for k, code in enumerate(codes):
+        try:
+            domain, construct = resolve_code(frameworks, code)
+        except UnknownIdError as exc:
+            out.append(Problem(str(exc), doc.path, doc.line((*loc, k))))
+            continue
+        if domain not in domains:
+            domains.append(domain)
+        if construct and construct not in constructs:
+            constructs.append(construct)
+    return tuple(domains), tuple(constructs)
+
+
+def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, Located, list[Problem]]:
+    """Turn a parsed coded-data document into CodedData, with where each id stands and the problems found."""
+    data = validate(doc, CodedFile)
+    problems: list[Problem] = []
+    where: Located = {}
+
+    def place(kind: str, item_id: str, loc: tuple[str | int, ...]) -> None:
+        line = doc.line(loc)
+        if (kind, item_id) in where:
+            first = where[(kind, item_id)]
+            problems.append(
+                Problem(
+                    f"duplicate {kind} id '{item_id}' (first at {first[0]}:{first[1]}) — give each its own id",
+                    doc.path,
+                    line,
+                )
+            )
+        else:
+            where[(kind, item_id)] = (doc.path, line)
+
+    participants = []
+    for i, p in enumerate(data.participants):
+        place("participant", p.id, ("participants", i, "id"))
+        participants.append(Participant(p.id, p.role, p.site, p.name))
+    sources = []
+    for i, s in enumerate(data.sources):
+        place("source", s.id, ("sources", i, "id"))
+        sources.append(Source(s.id, s.participant, s.title, s.text))
+    excerpts = []
+    for i, e in enumerate(data.excerpts):
+        place("excerpt", e.id, ("excerpts", i, "id"))
+        codings = []
+        if e.codes or e.coder:
+            codings.append(Coding(e.coder, *_codes(frameworks, e.codes, doc, ("excerpts", i, "codes"), problems)))
+        for j, c in enumerate(e.codings):
+            codings.append(
+                Coding(c.coder, *_codes(frameworks, c.codes, doc, ("excerpts", i, "codings", j, "codes"), problems))
+            )
+        coders = [c.coder for c in codings]
+        if len(set(coders)) != len(coders):
+            problems.append(
+                Problem(
+                    f"excerpt '{e.id}' has two codings by the same coder — merge them or name the second coder",
+                    doc.path,
+                    doc.line(("excerpts", i)),
+                )
+            )
+        if e.start is not None and e.end is not None and e.end < e.start:
+            problems.append(
+                Problem(
+                    f"excerpt '{e.id}' ends (end: {e.end}) before it starts (start: {e.start}) — swap or correct them",
+                    doc.path,
+                    doc.line(("excerpts", i, "end")),
+                )
+            )
+        excerpts.append(Excerpt(e.id, e.participant, e.text, tuple(codings), e.source, e.start, e.end))
+    barriers = []
+    for i, b in enumerate(data.barriers):
+        place("barrier", b.id, ("barriers", i, "id"))
+        domains, constructs = _codes(frameworks, b.domains, doc, ("barriers", i, "domains"), problems)
+        constructs_out = list(constructs)
+        for k, construct in enumerate(b.constructs):
+            try:
+                cid = resolve_constructs(frameworks, domains, construct) if domains else None
+            except UnknownIdError as exc:
+                problems.append(Problem(str(exc), doc.path, doc.line(("barriers", i, "constructs", k))))
+                continue
+            if cid and cid not in constructs_out:
+                constructs_out.append(cid)
+        barriers.append(
+            Barrier(
+                b.id,
+                " ".join(b.statement.split()),
+                b.valence,
+                domains,
+                tuple(constructs_out),
+                b.behaviour,
+                tuple(b.excerpts),
+                b.strength or "",
+            )
+        )
+    unmapped = tuple(UnmappedCode(u.name, u.path, tuple(u.excerpts)) for u in data.unmapped_codes)
+    coded = CodedData(tuple(participants), tuple(sources), tuple(excerpts), tuple(barriers), unmapped, (doc.path,))
+    return coded, where, problems
+
+
+def check_references(data: CodedData, where: Located) -> list[Problem]:
+    """Problems with references between items: excerpts naming missing participants, and the like."""
+    problems: list[Problem] = []
+    participants = {p.id for p in data.participants}
+    sources = {s.id: s for s in data.sources}
+    excerpts = {e.id for e in data.excerpts}
+
+    def at(kind: str, item_id: str, message: str) -> None:
+        path, line = where.get((kind, item_id), ("", 0))
+        problems.append(Problem(message, path or None, line or None))
+
+    for s in data.sources:
+        if s.participant and participants and s.participant not in participants:
+            at(
+                "source",
+                s.id,
+                f"source '{s.id}' names participant '{s.participant}', who is not in participants — "
+                "add the participant or correct the id",
+            )
+    for e in data.excerpts:
+        if participants and e.participant not in participants:
+            at(
+                "excerpt",
+                e.id,
+                f"excerpt '{e.id}' names participant '{e.participant}', who is not in participants — "
+                "add the participant or correct the id",
+            )
+        if e.source:
+            src = sources.get(e.source)
+            if src is None:
+                at(
+                    "excerpt",
+                    e.id,
+                    f"excerpt '{e.id}' names source '{e.source}', which is not in sources — "
+                    "add the source or correct the id",
+                )
+            elif src.text and e.end is not None and e.end > len(src.text):
+                at(
+                    "excerpt",
+                    e.id,
+                    f"excerpt '{e.id}' ends at character {e.end}, beyond the {len(src.text)} "
+                    f"characters of source '{e.source}' — correct start and end",
+                )
+    for b in data.barriers:
+        for x in b.excerpts:
+            if x not in excerpts:
+                at(
+                    "barrier",
+                    b.id,
+                    f"barrier '{b.id}' names excerpt '{x}', which is not in excerpts — "
+                    "add the excerpt or remove the reference",
+                )
+    return problems
+
+
+def read_coded(path: Path, frameworks: Frameworks) -> tuple[CodedData, Located]:
+    """Read one coded-data YAML file.
+
+    Raises:
+        InputError: every problem in the file, one per line.
+    """
+    coded, where, problems = parse_coded(load_yaml(path), frameworks)
+    problems += check_references(coded, where)
+    if problems:
+        raise InputError.from_problems(problems)
+    return coded, where
+
+
+def _short_code(frameworks: Frameworks, domain: str, construct: str | None = None) -> str:
+    slug = domain.removeprefix("tdf:")
+    return f"{slug}/{construct.split('/', 1)[1]}" if construct else slug
+
+
+def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = False) -> str:
+    """The coded data as barriermap YAML text (deterministic: same data, same bytes)."""
+
+    def codes(c: Coding) -> list[str]:
+        by_domain = {d: [x for x in c.constructs if x.startswith(d + "/")] for d in c.domains}
+        out: list[str] = []
+        for d, cs in by_domain.items():
+            out.extend(_short_code(frameworks, d, x) for x in cs) if cs else out.append(_short_code(frameworks, d))
+        return out
+
+    doc: dict[str, object] = {}
+    if data.participants:
+        doc["participants"] = [
+            {
+                k: v
+                for k, v in (("id", p.id), ("role", p.role), ("site", p.site), ("name", "" if pseudonymise else p.name))
+                if v
+            }
+            for p in data.participants
+        ]
+    if data.sources:
+        doc["sources"] = [
+            {k: v for k, v in (("id", s.id), ("participant", s.participant), ("title", s.title), ("text", s.text)) if v}
+            for s in data.sources
+        ]
+    if data.excerpts:
+        items = []
+        for e in data.excerpts:
+            item: dict[str, object] = {"id": e.id, "participant": e.participant}
+            if e.source:
+                item["source"] = e.source
+            if e.start is not None:
+                item["start"], item["end"] = e.start, e.end
+            item["text"] = e.text
+            if len(e.codings) == 1:
+                if e.codings[0].coder:
+                    item["coder"] = e.codings[0].coder
+                item["codes"] = codes(e.codings[0])
+            elif e.codings:
+                item["codings"] = [{"coder": c.coder, "codes": codes(c)} for c in e.codings]
+            items.append(item)
+        doc["excerpts"] = items
+    if data.barriers:
+        doc["barriers"] = []
+        for b in data.barriers:
+            item = {
+                "id": b.id,
+                "statement": b.statement,
+                "valence": b.valence,
+                "domains": [d.removeprefix("tdf:") for d in b.domains],
+            }
+            if b.constructs:
+                item["constructs"] = [c.split("/", 1)[1] for c in b.constructs]
+            for key, value in (("behaviour", b.behaviour), ("excerpts", list(b.excerpts)), ("strength", b.strength)):
+                if value:
+                    item[key] = value
+            doc["barriers"].append(item)  # type: ignore[attr-defined]
+    if data.unmapped_codes:
+        doc["unmapped_codes"] = [
+            {k: v for k, v in (("name", u.name), ("path", u.path), ("excerpts", list(u.excerpts))) if v}
+            for u in data.unmapped_codes
+        ]
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, except short lists of plain values (codes, domains, excerpt ids) on one line."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
+    flow = all(isinstance(x, (str, int)) and len(str(x)) < 60 for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)

@@ -1,0 +1,239 @@
+"""A project folder: project.yaml, coded data (barriers.yaml, coded/*.yaml), evidence.yaml, link-set CSVs."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from barriers import CodedData, SalienceRule, load_coded
+from ontology import (
+    Frameworks,
+    InputError,
+    Problem,
+    UnknownIdError,
+    YamlDocument,
+    load_frameworks,
+    load_yaml,
+    slugify,
+    validate,
+)
+from ontology.ids import suggest
+from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
+from techniques.linksets import read_link_set_csv, shipped_link_sets
+
+__all__ = ["CHANNELS", "Project", "ProjectFile", "check_project", "load_project"]
+
+# channel -> longest message it carries, in characters
+CHANNELS: dict[str, int] = {
+    "social-media": 280,
+    "email": 700,
+    "conference": 300,
+    "trade-press": 1200,
+    "blog": 1500,
+    "evidence-brief": 1500,
+}
+ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+T = TypeVar("T")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BehaviourIn(_Model):
+    id: str = Field(pattern=ID)
+    who: str = Field(min_length=1)
+    what: str = Field(min_length=1)
+    stage: Literal["awareness", "registration", "completion", "use"] | None = None
+
+
+class AudienceIn(_Model):
+    id: str = Field(pattern=ID)
+    label: str = Field(min_length=1)
+
+
+class DeliveryIn(_Model):
+    mode: Literal["online-self-paced"] = "online-self-paced"
+    max_modules: int = Field(default=6, ge=1, le=50)
+    module_minutes: int = Field(default=90, ge=1, le=600)
+
+
+class KeyFactIn(_Model):
+    id: str = Field(pattern=ID)
+    text: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class ProjectFile(_Model):
+    """The whole of project.yaml."""
+
+    name: str = Field(min_length=1)
+    target_behaviours: list[BehaviourIn] = Field(min_length=1)
+    audiences: list[AudienceIn] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list)
+    delivery: DeliveryIn = DeliveryIn()
+    exclude_functions: list[str] = Field(default_factory=list)
+    link_sets: list[str] = Field(default_factory=lambda: ["bcw", *DEFAULT_LINK_SETS])
+    comb_version: Literal["bcw-guide-2014", "michie-2011"] = "bcw-guide-2014"
+    population: str = ""
+    key_facts: list[KeyFactIn] = Field(default_factory=list)
+    weights: dict[str, float] = Field(default_factory=dict)
+    salience: dict[str, float] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a design needs from one project folder, loaded and checked."""
+
+    path: Path
+    settings: ProjectFile
+    frameworks: Frameworks
+    library: Library
+    coded: CodedData
+    evidence: Evidence
+    excluded_functions: tuple[str, ...]
+    use_bcw_route: bool
+
+    @property
+    def salience_rule(self) -> SalienceRule:
+        """The salience rule with project.yaml's overrides."""
+        fields = {k: v for k, v in self.settings.salience.items() if k in SalienceRule.__dataclass_fields__}
+        return SalienceRule(**fields)  # type: ignore[arg-type]
+
+    @property
+    def evidence_settings(self) -> EvidenceSettings:
+        """Evidence score settings, with the project's population."""
+        return EvidenceSettings(population=self.settings.population)
+
+
+def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocument, list[Problem]]:
+    doc = load_yaml(path)
+    settings = validate(doc, ProjectFile)
+    problems: list[Problem] = []
+    ids = [b.id for b in settings.target_behaviours]
+    for i, b in enumerate(settings.target_behaviours):
+        if ids.index(b.id) != i:
+            problems.append(
+                Problem(
+                    f"duplicate target behaviour id '{b.id}' — give each its own id",
+                    doc.path,
+                    doc.line(("target_behaviours", i, "id")),
+                )
+            )
+    functions = {f.id.removeprefix("if:"): f.id for f in frameworks.functions}
+    for i, name in enumerate(settings.exclude_functions):
+        if slugify(name.removeprefix("if:")) not in functions:
+            close = suggest(slugify(name), {k: k for k in functions})
+            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(functions)}"
+            problems.append(
+                Problem(f"unknown intervention function '{name}'{hint}", doc.path, doc.line(("exclude_functions", i)))
+            )
+    for i, channel in enumerate(settings.channels):
+        if channel not in CHANNELS:
+            close = suggest(channel, {k: k for k in CHANNELS})
+            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(CHANNELS)}"
+            problems.append(Problem(f"unknown channel '{channel}'{hint}", doc.path, doc.line(("channels", i))))
+    shipped = set(shipped_link_sets())
+    for i, name in enumerate(settings.link_sets):
+        if name != "bcw" and name not in shipped and not (path.parent / name).is_file():
+            problems.append(
+                Problem(
+                    f"unknown link set '{name}' — use bcw, {', '.join(sorted(shipped))}, or the path "
+                    "of a link-set CSV in the project folder",
+                    doc.path,
+                    doc.line(("link_sets", i)),
+                )
+            )
+    return settings, doc, problems
+
+
+def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, evidence: Evidence) -> list[Problem]:
+    problems = []
+    behaviours = {b.id for b in settings.target_behaviours}
+    for b in coded.barriers:
+        if b.behaviour and b.behaviour not in behaviours:
+            close = suggest(b.behaviour, {x: x for x in behaviours})
+            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(sorted(behaviours))}"
+            where = coded.origin[0] if coded.origin else None
+            problems.append(
+                Problem(
+                    f"barrier '{b.id}' names target behaviour '{b.behaviour}', which project.yaml "
+                    f"does not define{hint}",
+                    where,
+                )
+            )
+    reviews = {f"review:{r.id}" for r in evidence.reviews}
+    for i, fact in enumerate(settings.key_facts):
+        if fact.source.startswith("review:") and fact.source not in reviews:
+            problems.append(
+                Problem(
+                    f"key fact '{fact.id}' cites {fact.source}, which evidence.yaml does not list — "
+                    "add the review or correct the source",
+                    doc.path,
+                    doc.line(("key_facts", i, "source")),
+                )
+            )
+    return problems
+
+
+def _attempt(problems: list[Problem], action: Callable[[], T]) -> T | None:
+    """Run `action`, adding its problems to `problems` instead of stopping at the first bad file."""
+    try:
+        return action()
+    except InputError as exc:
+        problems.extend(exc.problems)
+    except UnknownIdError as exc:
+        problems.append(Problem(str(exc)))
+    return None
+
+
+def load_project(path: Path) -> Project:
+    """Load and check every file of a project folder.
+
+    Raises:
+        InputError: every problem in every file, `path:line: message`, one per line.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise InputError("no such project folder — give the folder that holds project.yaml", str(path))
+    problems: list[Problem] = []
+    found = _attempt(problems, lambda: _settings(path / "project.yaml", load_frameworks()))
+    if found is None:
+        settings, doc = None, None
+    else:
+        settings, doc, more = found
+        problems.extend(more)
+    frameworks = load_frameworks(settings.comb_version if settings else "bcw-guide-2014")
+    chosen = settings.link_sets if settings else ["bcw", *DEFAULT_LINK_SETS]
+    shipped = [s for s in chosen if s in shipped_link_sets()]
+    library = load_library(shipped, frameworks.comb_version)
+    csvs = [s for s in chosen if s not in shipped and s != "bcw"]
+    extra = [_attempt(problems, functools.partial(read_link_set_csv, path / c, frameworks, library)) for c in csvs]
+    library = library.with_link_sets([x for x in extra if x is not None])
+    coded = _attempt(problems, lambda: load_coded(path, frameworks)) or CodedData()
+    evidence_path = path / "evidence.yaml"
+    evidence = None
+    if evidence_path.exists():
+        evidence = _attempt(problems, lambda: load_evidence(evidence_path, library))
+    evidence = evidence or Evidence((), {})
+    if settings is not None and doc is not None:
+        problems.extend(_cross_checks(settings, doc, coded, evidence))
+    if problems:
+        raise InputError.from_problems(problems)
+    assert settings is not None
+    excluded = tuple(f"if:{slugify(f.removeprefix('if:'))}" for f in settings.exclude_functions)
+    return Project(path, settings, frameworks, library, coded, evidence, excluded, "bcw" in chosen)
+
+
+def check_project(path: Path) -> list[Problem]:
+    """Every problem in every file of a project folder (empty when all is well)."""
+    try:
+        load_project(path)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
