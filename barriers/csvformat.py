@@ -107,9 +107,7 @@ def write_csv(data: CodedData, path: Path) -> Path:
     writer.writerow(COLUMNS)
     for e in data.excerpts:
         for c in e.codings:
-            construct_domains = {x.split("/", 1)[0] for x in c.constructs}
-            codes = [d for d in c.domains if d not in construct_domains] + list(c.constructs)
-            for code in codes:
+            for code in c.codes:
                 writer.writerow((e.id, e.participant, e.text, code, c.coder))
     with atomic_path(Path(path)) as tmp:
         tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")

@@ -37,6 +37,14 @@ class Coding:
     domains: tuple[str, ...]
     constructs: tuple[str, ...] = ()
 
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes as the coder applied them: a construct stands in for its domain, in domain order."""
+        out: list[str] = []
+        for d in self.domains:
+            out.extend([c for c in self.constructs if c.startswith(d + "/")] or [d])
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class Excerpt:

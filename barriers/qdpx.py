@@ -471,8 +471,8 @@ def _read_project(
                         for d in code.barrier.domains:
                             if d not in domains:
                                 domains.append(d)
-                elif code.kind == "unmapped":
-                    unmapped_excerpts.setdefault(code.guid, []).append(eid)
+                elif code.kind == "unmapped" and eid not in unmapped_excerpts.setdefault(code.guid, []):
+                    unmapped_excerpts[code.guid].append(eid)
             codings = []
             for coder, (domains, constructs) in per_coder.items():
                 if domains or constructs or coder:
@@ -594,7 +594,8 @@ def _sets(parent: StdET.Element, data: CodedData, keys: dict[str, str], member_a
         (name, [b for b in data.barriers if b.valence == valence])
         for name, valence in (("Barriers", "barrier"), ("Enablers", "enabler"))
     ]
-    groups = [(n, bs) for n, bs in groups if bs]
+    order = {key: i for i, key in enumerate(keys)}  # codebook order, so that re-exports are identical
+    groups = [(n, sorted(bs, key=lambda b: order[b.entity_id])) for n, bs in groups if bs]
     if not groups:
         return  # the schema needs at least one Set inside Sets: write no Sets at all
     sets = _el(parent, "Sets")
@@ -704,14 +705,19 @@ def write_qdpx(
                 )
                 for given in e.codings:
                     user = guid(f"coder:{given.coder}") if given.coder else ""
-                    construct_domains = {x.split("/", 1)[0] for x in given.constructs}
-                    targets = [d for d in given.domains if d not in construct_domains] + list(given.constructs)
-                    for t in targets:
+                    for t in given.codes:
                         coding = _el(sel, "Coding", guid=guid(f"coding:{e.id}/{given.coder}/{t}"), creatingUser=user)
                         _el(coding, "CodeRef", targetGUID=keys[t])
-                for key in barrier_of.get(e.id, []) + unmapped_of.get(e.id, []):
+                for key in barrier_of.get(e.id, []):
                     coding = _el(sel, "Coding", guid=guid(f"coding:{e.id}/{key}"))
                     _el(coding, "CodeRef", targetGUID=keys[key])
+                # a coder whose only codes on this excerpt map to no domain is kept through those codings
+                only_unmapped = [c.coder for c in e.codings if c.coder and not c.codes] or [""]
+                for key in unmapped_of.get(e.id, []):
+                    for coder in only_unmapped:
+                        user = guid(f"coder:{coder}") if coder else ""
+                        coding = _el(sel, "Coding", guid=guid(f"coding:{e.id}/{coder}/{key}"), creatingUser=user)
+                        _el(coding, "CodeRef", targetGUID=keys[key])
     _sets(root, data, keys, "targetGUID")
     _qualify(root, PROJECT_NS)
     buffer = io.BytesIO()

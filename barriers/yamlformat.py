@@ -256,20 +256,11 @@ def read_coded(path: Path, frameworks: Frameworks) -> tuple[CodedData, Located]:
     return coded, where
 
 
-def _short_code(frameworks: Frameworks, domain: str, construct: str | None = None) -> str:
-    slug = domain.removeprefix("tdf:")
-    return f"{slug}/{construct.split('/', 1)[1]}" if construct else slug
-
-
 def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = False) -> str:
     """The coded data as barriermap YAML text (deterministic: same data, same bytes)."""
 
     def codes(c: Coding) -> list[str]:
-        by_domain = {d: [x for x in c.constructs if x.startswith(d + "/")] for d in c.domains}
-        out: list[str] = []
-        for d, cs in by_domain.items():
-            out.extend(_short_code(frameworks, d, x) for x in cs) if cs else out.append(_short_code(frameworks, d))
-        return out
+        return [code.removeprefix("tdf:") for code in c.codes]
 
     doc: dict[str, object] = {}
     if data.participants:

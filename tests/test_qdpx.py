@@ -1,0 +1,269 @@
+"""REFI-QDA: importing real tools' files, schema-valid deterministic export, round trips, hostile archives."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import xmlschema
+
+from barriers import CodedData, load_coded, read_qdc, read_qdpx, write_qdc, write_qdpx
+from ontology import Frameworks, InputError
+
+PROJECT = Path(__file__).parent / "data" / "project"
+
+
+def _zip(path: Path, members: dict[str, str | bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return path
+
+
+@pytest.fixture
+def example_qdpx(reference: Path, tmp_path: Path) -> Path:
+    """The reference example project zipped with a stand-in text for its one internal text source."""
+    qde = (reference / "refi-qda/example_project.qde").read_text(encoding="utf-8")
+    text = "Diet and health are closely linked, said the participant."
+    return _zip(
+        tmp_path / "example.qdpx", {"project.qde": qde, "sources/11111111-1111-1111-1111-111111111111.txt": text}
+    )
+
+
+def test_imports_the_reference_project(example_qdpx: Path, frameworks: Frameworks) -> None:
+    data, notes = read_qdpx(example_qdpx, frameworks)
+    assert [p.id for p in data.participants] == ["Participant-1"]  # from the Case
+    assert [e.text for e in data.excerpts] == ["Diet and health", "health are clo"]  # overlapping selections
+    assert {c.coder for e in data.excerpts for c in e.codings} == {"Researcher A"}  # users kept as coders
+    # none of its codes is a TDF domain: all are kept, with the excerpts coded to them
+    assert [(u.path, u.excerpts) for u in data.unmapped_codes] == [
+        ("Topics", ()),
+        ("Topics/Health", (data.excerpts[0].id,)),
+        ("Topics/Health/Diet", (data.excerpts[1].id,)),
+        ("Topics/Wellbeing", ()),
+    ]
+    assert any("PDFSource" in n for n in notes) and any("unmapped" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("name", "unmapped"),
+    [
+        ("example_codebook_taguette.qdc", ["interesting", "people", "interesting/places"]),  # invalid: empty <Sets/>
+        ("example_codebook_atlasti.qdc", ["code1"]),  # a real ATLAS.ti export with a code group
+    ],
+)
+def test_imports_reference_codebooks(reference: Path, frameworks: Frameworks, name: str, unmapped: list[str]) -> None:
+    data, _ = read_qdc(reference / "refi-qda" / name, frameworks)
+    assert [u.path for u in data.unmapped_codes] == unmapped
+
+
+TDF_CODEBOOK = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo 14">
+  <Codes>
+    <Code guid="00000000-0000-0000-0000-000000000001" name="TDF domains" isCodable="false">
+      <Code guid="00000000-0000-0000-0000-000000000002" name="13. Emotion" isCodable="true" color="#FF0000AA">
+        <Code guid="00000000-0000-0000-0000-000000000003" name="Anxiety" isCodable="true"/>
+        <Code guid="00000000-0000-0000-0000-000000000004" name="- Worried about the psychological side" isCodable="true"/>
+        <Code guid="00000000-0000-0000-0000-000000000005" name="+ Enjoy talking with patients" isCodable="true"/>
+      </Code>
+      <Code guid="00000000-0000-0000-0000-000000000006" name="Environmental context and resources" isCodable="true">
+        <Code guid="00000000-0000-0000-0000-000000000007" name="Rooms are booked months ahead" isCodable="true"/>
+        <Code guid="00000000-0000-0000-0000-000000000008" name="Flexible online study" isCodable="true"/>
+      </Code>
+    </Code>
+    <Code guid="00000000-0000-0000-0000-000000000009" name="Misc" isCodable="true"/>
+  </Codes>
+  <Sets>
+    <Set guid="00000000-0000-0000-0000-000000000010" name="Enablers">
+      <MemberCode guid="00000000-0000-0000-0000-000000000008"/>
+    </Set>
+  </Sets>
+</CodeBook>
+"""
+
+
+def test_belief_codes_under_domains(frameworks: Frameworks, tmp_path: Path) -> None:
+    path = tmp_path / "tdf.qdc"
+    path.write_text(TDF_CODEBOOK, encoding="utf-8")
+    data, notes = read_qdc(path, frameworks)
+    got = [(b.statement, b.valence, b.domains) for b in data.barriers]
+    assert got == [
+        ("Worried about the psychological side", "barrier", ("tdf:emotion",)),  # '-' prefix
+        ("Enjoy talking with patients", "enabler", ("tdf:emotion",)),  # '+' prefix
+        ("Rooms are booked months ahead", "barrier", ("tdf:environmental-context-and-resources",)),  # assumed
+        ("Flexible online study", "enabler", ("tdf:environmental-context-and-resources",)),  # set named Enablers
+    ]
+    assert [u.name for u in data.unmapped_codes] == ["TDF domains", "Misc"]
+    assert any("valence not given, taken as a barrier" in n for n in notes)
+
+
+def test_mapping_file(frameworks: Frameworks, tmp_path: Path) -> None:
+    path = tmp_path / "tdf.qdc"
+    path.write_text(TDF_CODEBOOK, encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("codes:\n  Misc: knowledge\n  Rooms are booked months ahead: enabler\n", encoding="utf-8")
+    data, _ = read_qdc(path, frameworks, mapping)
+    assert [u.name for u in data.unmapped_codes] == ["TDF domains"]
+    assert [b.valence for b in data.barriers if b.statement.startswith("Rooms")] == ["enabler"]
+
+
+def _schema(reference: Path, name: str) -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(reference / "refi-qda" / name))
+
+
+def test_export_validates_and_is_deterministic(reference: Path, frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(PROJECT, frameworks)
+    first, second = tmp_path / "a.qdpx", tmp_path / "b.qdpx"
+    write_qdpx(data, frameworks, first)
+    write_qdpx(data, frameworks, second)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as zf:
+        qde = zf.read("project.qde")
+        assert all(n == "project.qde" or n.startswith("sources/") for n in zf.namelist())
+    _schema(reference, "Project.xsd").validate(io.BytesIO(qde))
+    qdc = write_qdc(data, frameworks, tmp_path / "codes.qdc")
+    _schema(reference, "Codebook.xsd").validate(str(qdc))
+
+
+def _core(data: CodedData) -> tuple[object, ...]:
+    # belief statements come back grouped under their first domain, in TDF order: compare them by id
+    return (
+        [(p.id, p.role, p.site) for p in data.participants],
+        [(e.id, e.participant, e.text, e.codings) for e in data.excerpts],
+        sorted(data.barriers, key=lambda b: b.id),
+        [(u.name, u.excerpts) for u in data.unmapped_codes],
+    )
+
+
+def test_round_trip_is_lossless(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(PROJECT, frameworks)
+    once = write_qdpx(data, frameworks, tmp_path / "once.qdpx")
+    back, _ = read_qdpx(once, frameworks)
+    assert _core(back) == _core(data)
+    twice = write_qdpx(back, frameworks, tmp_path / "twice.qdpx")
+    assert twice.read_bytes() == once.read_bytes()  # a second export of the import changes nothing
+
+
+def test_round_trip_of_the_reference_project(example_qdpx: Path, frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdpx(example_qdpx, frameworks)
+    back, _ = read_qdpx(write_qdpx(data, frameworks, tmp_path / "x.qdpx"), frameworks)
+    assert _core(back) == _core(data)
+
+
+def test_atlas_ti_inner_file_name(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(PROJECT, frameworks)
+    with zipfile.ZipFile(write_qdpx(data, frameworks, tmp_path / "x.qdpx")) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members["My Study.qde"] = members.pop("project.qde")
+    back, _ = read_qdpx(_zip(tmp_path / "atlas.qdpx", members), frameworks)
+    assert len(back.excerpts) == len(data.excerpts)
+
+
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<Project xmlns="urn:QDA-XML:project:1.0" name="&lol2;"/>"""
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<Project xmlns="urn:QDA-XML:project:1.0" name="&xxe;"/>"""
+CODEBOOK_REF = """<?xml version="1.0"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p">
+  <CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="Emotion" isCodable="true"/></Codes></CodeBook>
+  <Sources><TextSource guid="00000000-0000-0000-0000-0000000000aa" name="i1.txt" plainTextPath="internal://a.txt">
+    <PlainTextSelection guid="00000000-0000-0000-0000-0000000000bb" startPosition="0" endPosition="{end}">
+      <Coding guid="00000000-0000-0000-0000-0000000000cc">
+        <CodeRef targetGUID="{target}"/></Coding>
+    </PlainTextSelection></TextSource></Sources>
+</Project>"""
+GOOD_CODE = "00000000-0000-0000-0000-000000000001"
+
+HOSTILE = [
+    # not a zip at all
+    (
+        lambda d: d / "x.qdpx",
+        None,
+        "not a zip archive (a .qdpx is a zip holding project.qde) — export the project again",
+    ),
+    # a zip without a .qde
+    (
+        lambda d: _zip(d / "x.qdpx", {"sources/a.txt": "hello"}),
+        None,
+        "no .qde project file inside the archive — is this a REFI-QDA project export?",
+    ),
+    # a zip-slip path
+    (
+        lambda d: _zip(d / "x.qdpx", {"project.qde": "<Project/>", "../../evil.txt": "x"}),
+        None,
+        "unsafe path '../../evil.txt' inside the archive (absolute or with '..') — refusing to read it",
+    ),
+    # an absolute path
+    (
+        lambda d: _zip(d / "x.qdpx", {"project.qde": "<Project/>", "/etc/evil": "x"}),
+        None,
+        "unsafe path '/etc/evil' inside the archive (absolute or with '..') — refusing to read it",
+    ),
+    # a member that expands 1000-fold
+    (
+        lambda d: _zip(d / "x.qdpx", {"project.qde": "<Project/>", "sources/big.txt": b"0" * 5_000_000}),
+        None,
+        "'sources/big.txt' expands",
+    ),
+    # an entity bomb
+    (
+        lambda d: _zip(d / "x.qdpx", {"project.qde": BOMB}),
+        None,
+        "unsafe XML (EntitiesForbidden: entity declarations or external references) — refusing to read it",
+    ),
+    # an external entity
+    (
+        lambda d: _zip(d / "x.qdpx", {"project.qde": EXTERNAL}),
+        None,
+        "unsafe XML (EntitiesForbidden: entity declarations or external references) — refusing to read it",
+    ),
+    # invalid XML
+    (lambda d: _zip(d / "x.qdpx", {"project.qde": "<Project><Users></Project>"}), 1, "invalid XML (mismatched tag"),
+    # a CodeRef to a code that does not exist
+    (
+        lambda d: _zip(
+            d / "x.qdpx",
+            {
+                "project.qde": CODEBOOK_REF.format(end=3, target="00000000-0000-0000-0000-00000000dead"),
+                "sources/a.txt": "abcdef",
+            },
+        ),
+        None,
+        "selection 'X00000000' is coded to GUID 00000000-0000-0000-0000-00000000dead, which is no code in the codebook",
+    ),
+    # a selection beyond the end of its source
+    (
+        lambda d: _zip(
+            d / "x.qdpx", {"project.qde": CODEBOOK_REF.format(end=99, target=GOOD_CODE), "sources/a.txt": "abcdef"}
+        ),
+        None,
+        "selection '00000000-0000-0000-0000-0000000000bb' (0-99) lies outside the 6 characters of source 'i1.txt'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "line", "message"), HOSTILE)
+def test_hostile_archives(frameworks: Frameworks, tmp_path: Path, make: object, line: int | None, message: str) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    if not path.exists():
+        path.write_text("this is not a zip", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_qdpx(path, frameworks)
+    problem = info.value.problems[0]
+    assert problem.message.startswith(message), problem.message
+    assert problem.path is not None and str(tmp_path) in problem.path
+    if line is not None:
+        assert problem.line == line
+
+
+def test_selection_coded_to_a_tdf_domain(frameworks: Frameworks, tmp_path: Path) -> None:
+    path = _zip(
+        tmp_path / "x.qdpx", {"project.qde": CODEBOOK_REF.format(end=3, target=GOOD_CODE), "sources/a.txt": "abcdef"}
+    )
+    data, _ = read_qdpx(path, frameworks)
+    assert [(e.text, e.codings[0].domains) for e in data.excerpts] == [("abc", ("tdf:emotion",))]
+    assert data.participants[0].id == "i1"

@@ -1,0 +1,171 @@
+"""barriermap's YAML format for coded data: reading, every kind of bad input, writing and round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from barriers import Barrier, CodedData, Coding, Excerpt, Participant, dump_coded, load_coded, read_coded
+from ontology import Frameworks, InputError, load_frameworks
+
+PROJECT = Path(__file__).parent / "data" / "project"
+
+
+def test_reads_the_fixture(frameworks: Frameworks) -> None:
+    data = load_coded(PROJECT, frameworks)
+    assert [p.id for p in data.participants] == ["P1", "P2", "P3", "P4"]
+    e2 = next(e for e in data.excerpts if e.id == "E2")
+    # 'emotion/anxiety' gives domain and construct; 'beliefs about capabilities' a label; 13 a number
+    assert e2.codings[0] == Coding("A", ("tdf:emotion", "tdf:beliefs-about-capabilities"), ("tdf:emotion/anxiety",))
+    assert e2.codings[1] == Coding("B", ("tdf:emotion",), ())
+    b1 = data.barrier("B1")
+    assert b1 is not None
+    assert b1.domains == ("tdf:emotion", "tdf:beliefs-about-capabilities")
+    assert b1.constructs == ("tdf:emotion/anxiety",)
+    assert (b1.valence, b1.strength, b1.excerpts) == ("barrier", "high", ("E1", "E2", "E5"))
+
+
+BAD = [
+    # malformed YAML is caught at the line where parsing failed
+    ("barriers:\n  - id: B1\n    statement: [unclosed\n", "{p}:4: malformed YAML:"),
+    # a required field missing
+    (
+        "barriers:\n  - id: B1\n    valence: barrier\n    domains: [emotion]\n",
+        "{p}:2: barriers[0].statement: required field is missing — add it",
+    ),
+    # valence outside the vocabulary
+    (
+        "barriers:\n  - id: B1\n    statement: s\n    valence: obstacle\n    domains: [emotion]\n",
+        "{p}:4: barriers[0].valence: Input should be 'barrier' or 'enabler' (got 'obstacle')",
+    ),
+    # a misspelt domain names the closest match
+    (
+        "barriers:\n  - id: B1\n    statement: s\n    valence: barrier\n    domains: [emotion, knowlege]\n",
+        "{p}:5: unknown TDF domain 'knowlege' — did you mean 'knowledge'?",
+    ),
+    # a construct that belongs to another domain
+    (
+        "barriers:\n  - id: B1\n    statement: s\n    valence: barrier\n    domains: [knowledge]\n"
+        "    constructs: [anxiety]\n",
+        "{p}:6: construct 'anxiety' is not in this statement's domains (Knowledge) — it belongs to Emotion",
+    ),
+    # duplicate ids
+    (
+        "barriers:\n  - {id: B1, statement: s, valence: barrier, domains: [1]}\n"
+        "  - {id: B1, statement: t, valence: barrier, domains: [2]}\n",
+        "{p}:3: duplicate barrier id 'B1' (first at {p}:2) — give each its own id",
+    ),
+    # an excerpt naming a participant who is not listed
+    (
+        "participants: [{id: P1}]\nexcerpts:\n  - {id: E1, participant: P9, text: t, codes: [1]}\n",
+        "{p}:3: excerpt 'E1' names participant 'P9', who is not in participants — add the participant or correct the id",
+    ),
+    # a barrier naming a missing excerpt
+    (
+        "excerpts:\n  - {id: E1, participant: P1, text: t, codes: [1]}\nbarriers:\n"
+        "  - {id: B1, statement: s, valence: barrier, domains: [1], excerpts: [E1, E2]}\n",
+        "{p}:4: barrier 'B1' names excerpt 'E2', which is not in excerpts — add the excerpt or remove the reference",
+    ),
+    # a misspelt field name
+    (
+        "barriers:\n  - {id: B1, statment: s, valence: barrier, domains: [1]}\n",
+        "{p}:2: barriers[0].statement: required field is missing — add it",
+    ),
+    # an id with a space
+    (
+        "barriers:\n  - {id: B 1, statement: s, valence: barrier, domains: [1]}\n",
+        "{p}:2: barriers[0].id: String should match pattern",
+    ),
+    # a selection that ends before it starts
+    (
+        "sources: [{id: S1, text: abcdef}]\nexcerpts:\n  - {id: E1, participant: P1, source: S1, start: 4, end: 2, text: x}\n",
+        "{p}:3: excerpt 'E1' ends (end: 2) before it starts (start: 4) — swap or correct them",
+    ),
+    # a selection beyond the end of its source text
+    (
+        "sources: [{id: S1, text: abcdef}]\nexcerpts:\n  - {id: E1, participant: P1, source: S1, start: 2, end: 40, text: x}\n",
+        "{p}:3: excerpt 'E1' ends at character 40, beyond the 6 characters of source 'S1' — correct start and end",
+    ),
+    # a file that is not UTF-8
+    (b"barriers:\n  - id: B\xe91\n", "{p}:2: not UTF-8 text (byte 19) — save the file as UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), BAD)
+def test_bad_coded_yaml(frameworks: Frameworks, tmp_path: Path, content: str | bytes, message: str) -> None:
+    path = tmp_path / "barriers.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_coded(path, frameworks)
+    assert str(info.value).startswith(message.format(p=path))
+
+
+def test_every_problem_is_reported(frameworks: Frameworks, tmp_path: Path) -> None:
+    path = tmp_path / "barriers.yaml"
+    path.write_text(
+        "barriers:\n  - {id: B1, statement: s, valence: barrier, domains: [knowlege]}\n"
+        "  - {id: B2, statement: s, valence: barrier, domains: [emotoin]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        read_coded(path, frameworks)
+    assert [p.line for p in info.value.problems] == [2, 3]
+
+
+def test_dump_then_read_is_identity(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(PROJECT, frameworks)
+    path = tmp_path / "again.yaml"
+    path.write_text(dump_coded(data, frameworks), encoding="utf-8")
+    again, _ = read_coded(path, frameworks)
+    assert again == data
+    assert dump_coded(again, frameworks) == dump_coded(data, frameworks)  # byte for byte
+
+
+FW = load_frameworks()
+DOMAINS = [d.id for d in FW.domains]
+ids = st.from_regex(r"[A-Z][0-9]{1,3}", fullmatch=True)
+texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+    lambda t: t.strip() == t and t.strip() != ""
+)
+
+
+@st.composite
+def coded_data(draw: st.DrawFn) -> CodedData:
+    pids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
+    eids = draw(st.lists(ids, max_size=6, unique=True))
+    excerpts = []
+    for eid in eids:
+        coders = draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=2, unique=True))
+        codings = tuple(
+            Coding(c, tuple(draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=3, unique=True))))
+            for c in coders
+        )
+        excerpts.append(Excerpt(eid, draw(st.sampled_from(pids)), draw(texts), codings))
+    bids = draw(st.lists(ids, max_size=4, unique=True))
+    barriers = [
+        Barrier(
+            b,
+            " ".join(draw(texts).split()) or "x",
+            draw(st.sampled_from(["barrier", "enabler"])),
+            tuple(draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=2, unique=True))),
+            excerpts=tuple(draw(st.lists(st.sampled_from(eids), unique=True, max_size=3))) if eids else (),
+            strength=draw(st.sampled_from(["", "high", "low"])),
+        )
+        for b in bids
+    ]
+    return CodedData(tuple(Participant(p) for p in pids), (), tuple(excerpts), tuple(barriers))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=coded_data())
+def test_yaml_round_trip_property(tmp_path: Path, data: CodedData) -> None:
+    path = tmp_path / "coded.yaml"
+    path.write_text(dump_coded(data, FW), encoding="utf-8")
+    again, _ = read_coded(path, FW)
+    assert again == data
