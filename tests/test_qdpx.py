@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from ontology import Frameworks, InputError
 PROJECT = Path(__file__).parent / "data" / "project"
 
 
-def _zip(path: Path, members: dict[str, str | bytes]) -> Path:
+def _zip(path: Path, members: Mapping[str, str | bytes]) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in members.items():
             zf.writestr(name, content)
