@@ -148,3 +148,94 @@ def test_evidence_command_bad_file(invoke: Invoke, tmp_path: Path) -> None:
     assert (
         result.stderr == f"Error: {tmp_path}/evidence.yaml:2: reviews[0].citation: required field is missing — add it\n"
     )
+
+
+PROJECT = Path(__file__).parent / "data" / "project"
+
+
+def test_code_import_and_export_round_trip(invoke: Invoke, tmp_path: Path) -> None:
+    archive = tmp_path / "coded.qdpx"
+    result = invoke("code", "export", str(PROJECT), "--format", "qdpx", "--out", str(archive))
+    assert result.exit_code == 0, result.stderr
+    assert "Wrote" in result.stdout
+    result = invoke("code", "import", str(archive), "--into", str(tmp_path / "proj"), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["excerpts"], report["barriers"], report["enablers"]) == (6, 3, 1)
+    again = invoke("code", "import", str(archive), "--into", str(tmp_path / "proj"))
+    assert again.exit_code == 1
+    assert again.stderr.startswith(f"Error: {archive}: 'coded.qdpx' was imported before into ")
+    assert again.stderr.endswith("— add --replace to import it again\n")
+
+
+@pytest.mark.parametrize("fmt", ["qdc", "csv", "yaml"])
+def test_code_export_formats(invoke: Invoke, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"out.{fmt}"
+    result = invoke("code", "export", str(PROJECT), "--format", fmt, "--out", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert target.stat().st_size > 100
+
+
+def test_code_export_pseudonymise(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    assert invoke("code", "export", str(PROJECT), "-f", "csv", "-o", str(target), "--pseudonymise").exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "Sarah" not in text and "As P3 I always worried" in text
+
+
+def test_code_agreement_json(invoke: Invoke) -> None:
+    result = invoke("code", "agreement", str(PROJECT), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data["overall"]) >= {"percent", "kappa", "alpha", "n"}
+    assert data["domains"]["tdf:emotion"]["kappa"] == 1.0
+    table = invoke("code", "agreement", str(PROJECT))
+    assert "For the consensus meeting" in table.stdout
+
+
+def test_code_privacy(invoke: Invoke) -> None:
+    result = invoke("code", "privacy", str(PROJECT), "--json")
+    assert [(f["excerpt"], f["kind"]) for f in json.loads(result.stdout)] == [
+        ("E5", "name of participant P3"),
+        ("E6", "email address"),
+    ]
+
+
+def test_barriers_json(invoke: Invoke) -> None:
+    result = invoke("barriers", str(PROJECT), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["barriers"]["B1"]["salience"] == 0.85
+    rows = {d["domain"]: d for d in data["domains"]}
+    assert rows["tdf:emotion"]["priority"] is True
+    assert {"participants", "excerpts", "beliefs", "conflicting", "priority"} <= set(rows["tdf:emotion"])
+    table = invoke("barriers", str(PROJECT))
+    assert "Emotion is a priority: 2 of 4 participants (50%) >= 25% and 3 excerpts >= 2" in table.stdout
+
+
+def test_validate_ok(invoke: Invoke) -> None:
+    result = invoke("validate", str(PROJECT))
+    assert result.exit_code == 0
+    assert result.stdout == f"{PROJECT}: no problems found\n"
+
+
+def test_validate_lists_every_problem(invoke: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "barriers.yaml").write_text(
+        "barriers:\n  - {id: B1, statement: s, valence: barrier, domains: [knowlege]}\n"
+        "  - {id: B1, statement: t, valence: barrier, domains: [2]}\n",
+        encoding="utf-8",
+    )
+    result = invoke("validate", str(tmp_path))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{tmp_path}/project.yaml: file not found — check the path"
+    assert f"{tmp_path}/barriers.yaml:2: unknown TDF domain 'knowlege' — did you mean 'knowledge'?" in lines
+    assert lines[-1] == f"Error: {len(lines) - 1} problem(s) in {tmp_path}"
+
+
+def test_missing_project_folder(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("barriers", str(tmp_path / "nope"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'nope'}: no such project folder — give the folder that holds barriers.yaml or coded/\n"
+    )

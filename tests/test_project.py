@@ -1,0 +1,93 @@
+"""project.yaml and whole-project checks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mapper import check_project, load_project
+
+PROJECT = Path(__file__).parent / "data" / "project"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "proj"
+    shutil.copytree(PROJECT, folder)
+    return folder
+
+
+def test_loads_the_fixture() -> None:
+    p = load_project(PROJECT)
+    assert p.settings.name == "Test training project"
+    assert p.excluded_functions == ("if:coercion", "if:restriction")
+    assert p.use_bcw_route and set(p.library.link_sets) == {"tatt-2021", "carey-2019", "cane-2015", "michie-2008"}
+    assert len(p.coded.barriers) == 4 and len(p.evidence.reviews) == 2
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "channels: [social-media, email, conference]",
+            "channels: [social-media, emial]",
+            "project.yaml:14: unknown channel 'emial' — did you mean 'email'?",
+        ),
+        (
+            "exclude_functions: [coercion, restriction]",
+            "exclude_functions: [coersion]",
+            "project.yaml:16: unknown intervention function 'coersion' — did you mean 'coercion'?",
+        ),
+        (
+            ", source: review:trial2010}",
+            "}",
+            "project.yaml:19: key_facts[0].source: required field is missing — add it",
+        ),
+        (
+            "source: review:trial2010",
+            "source: review:nope",
+            "project.yaml:19: key fact 'trial' cites review:nope, which evidence.yaml does not list",
+        ),
+        (
+            "max_modules: 3",
+            "max_modules: 0",
+            "project.yaml:15: delivery.max_modules: Input should be greater than or equal to 1 (got 0)",
+        ),
+    ],
+)
+def test_bad_project_yaml(project: Path, old: str, new: str, expected: str) -> None:
+    _edit(project / "project.yaml", old, new)
+    problems = [str(p).replace(str(project) + "/", "") for p in check_project(project)]
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_unknown_target_behaviour(project: Path) -> None:
+    _edit(project / "barriers.yaml", "behaviour: complete-training", "behaviour: complete-trainng")
+    problems = [str(p) for p in check_project(project)]
+    assert any(
+        "barrier 'EN1' names target behaviour 'complete-trainng', which project.yaml does not define — did you"
+        " mean 'complete-training'?" in p
+        for p in problems
+    ), problems
+
+
+def test_problems_from_every_file_together(project: Path) -> None:
+    _edit(project / "project.yaml", "channels: [social-media, email, conference]", "channels: [fax]")
+    _edit(project / "barriers.yaml", "domains: [skills]", "domains: [skils]")
+    _edit(project / "evidence.yaml", "direction: harm", "direction: worse")
+    files = sorted({Path(p.path or "").name for p in check_project(project)})
+    assert files == ["barriers.yaml", "evidence.yaml", "project.yaml"]
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    assert [str(p) for p in check_project(tmp_path / "nope")] == [
+        f"{tmp_path / 'nope'}: no such project folder — give the folder that holds project.yaml"
+    ]

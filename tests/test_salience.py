@@ -1,0 +1,66 @@
+"""Salience and priority, hand-computed on the fixture project."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from barriers import SalienceRule, load_coded, salience
+from ontology import Frameworks
+
+PROJECT = Path(__file__).parent / "data" / "project"
+
+
+def test_domains_hand_computed(frameworks: Frameworks) -> None:
+    result = salience(load_coded(PROJECT, frameworks), frameworks)
+    by_id = {d.domain: d for d in result.domains}
+    emotion = by_id["tdf:emotion"]
+    assert (emotion.participants, emotion.excerpts, emotion.beliefs, emotion.priority) == (2, 3, 1, True)
+    assert emotion.reasons == ("2 of 4 participants (50%) >= 25% and 3 excerpts >= 2", "flagged strong: B1")
+    env = by_id["tdf:environmental-context-and-resources"]
+    assert (env.barriers, env.enablers, env.conflicting, env.priority) == (1, 1, True, True)
+    skills = by_id["tdf:skills"]
+    assert (skills.participants, skills.excerpts, skills.priority, skills.reasons) == (1, 1, False, ())
+
+
+def test_barriers_hand_computed(frameworks: Frameworks) -> None:
+    result = salience(load_coded(PROJECT, frameworks), frameworks)
+    got = {k: (v.salience, v.priority) for k, v in result.barriers.items()}
+    assert got == {
+        "B1": (0.85, True),  # 0.7 x 2/4 + 0.3 x 3/3 + 0.2 (strong)
+        "B2": (0.55, True),  # 0.7 x 2/4 + 0.3 x 2/3
+        "B3": (0.275, False),  # 0.7 x 1/4 + 0.3 x 1/3; Skills is not a priority domain
+        "EN1": (0.275, True),  # enablers are kept and reinforced
+    }
+
+
+def test_rule_is_configurable(frameworks: Frameworks) -> None:
+    data = load_coded(PROJECT, frameworks)
+    strict = salience(data, frameworks, SalienceRule(min_participant_share=0.6))
+    by_id = {d.domain: d for d in strict.domains}
+    assert by_id["tdf:emotion"].priority  # still: flagged strong
+    # 50% < 60%: no longer frequent, but still contested (50% >= 60% / 2)
+    assert by_id["tdf:environmental-context-and-resources"].reasons == (
+        "conflicting beliefs (1 barrier, 1 enabler) voiced by 50% >= 30%",
+    )
+    stricter = salience(data, frameworks, SalienceRule(min_participant_share=1.1))
+    assert not {d.domain: d for d in stricter.domains}["tdf:environmental-context-and-resources"].priority
+
+
+def test_raising_participants_never_lowers_salience(frameworks: Frameworks) -> None:
+    data = load_coded(PROJECT, frameworks)
+    before = salience(data, frameworks).barriers["B3"].salience
+    b3 = data.barrier("B3")
+    assert b3 is not None
+    more = replace(
+        data, barriers=tuple(replace(b, excerpts=(*b.excerpts, "E1")) if b.id == "B3" else b for b in data.barriers)
+    )
+    assert salience(more, frameworks).barriers["B3"].salience > before
+
+
+def test_without_excerpts_every_statement_counts(frameworks: Frameworks) -> None:
+    data = load_coded(PROJECT, frameworks)
+    bare = replace(data, excerpts=(), barriers=tuple(replace(b, excerpts=()) for b in data.barriers))
+    result = salience(bare, frameworks)
+    assert all(b.priority for b in result.barriers.values())
+    assert result.barriers["B1"].salience == 0.7  # 0.5 + 0.2 for the strong flag
