@@ -452,7 +452,6 @@ def barriers_command(project: ProjectArg, json_out: JsonOption = False) -> None:
         "Beliefs",
         "Conflicting",
         "Priority",
-        "Why",
     )
     for d in result.domains:
         if d.beliefs or d.excerpts:
@@ -463,9 +462,11 @@ def barriers_command(project: ProjectArg, json_out: JsonOption = False) -> None:
                 str(d.beliefs),
                 "yes" if d.conflicting else "",
                 "PRIORITY" if d.priority else "",
-                "; ".join(d.reasons),
             )
     out.print(table)
+    for d in result.domains:
+        if d.priority:
+            out.print(f"{d.label} is a priority: {'; '.join(d.reasons)}", markup=False, soft_wrap=True)
     rows = _table("Belief statements", "Id", "Valence", "Statement", "Domains", "Salience", "Priority")
     for b in data.barriers:
         s = result.barriers[b.id]
