@@ -499,6 +499,80 @@ def validate_command(project: ProjectArg) -> None:
     out.print(f"{project}: no problems found")
 
 
+def _design(project: Path) -> Any:
+    from mapper import design, load_project
+
+    with err.status(f"Designing from {project} ..."):
+        return design(load_project(project))
+
+
+@app.command("design")
+@_errors_to_exit
+def design_command(
+    project: Annotated[Path, typer.Argument(help="Project folder (project.yaml, barriers, evidence).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for design.json and the reports.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Choose techniques for the project's barriers and build course modules and marketing messages.
+
+    Example: barriermap design examples/best --out best-design
+    """
+    from mapper import as_json, design_json
+    from ontology import OutputError, write_text
+
+    d = _design(project)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror}) — choose another --out") from None
+    target = write_text(out_dir / "design.json", design_json(d))
+    if json_out:
+        return _print_json(as_json(d))
+    priority = [b for b in d.project.coded.barriers if d.salience.barriers[b.id].priority]
+    table = _table(f"Design for {d.project.settings.name}", "What", "Count")
+    for label, n in (
+        ("belief statements", len(d.project.coded.barriers)),
+        ("priority statements", len(priority)),
+        ("techniques selected", len(d.selection.selected)),
+        ("course modules", len(d.modules)),
+        ("messages", len(d.messages)),
+        ("uncovered barriers", len(d.uncovered)),
+    ):
+        table.add_row(label, str(n))
+    out.print(table)
+    for w in d.warnings:
+        err.print(f"warning: {w}", markup=False, soft_wrap=True)
+    out.print(f"Wrote {target}")
+
+
+@app.command("explain")
+@_errors_to_exit
+def explain_command(
+    project: Annotated[Path, typer.Argument(help="Project folder.")],
+    entity: Annotated[str, typer.Argument(help="A barrier (B1), technique (1.4), module:N or message:N.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Trace one barrier, technique, module or message back to its evidence, as a tree.
+
+    Example: barriermap explain examples/best B1
+    """
+    from rich.tree import Tree
+
+    from mapper import explain
+
+    node = explain(_design(project), entity)
+    if json_out:
+        return _print_json(node)
+
+    def grow(tree: Tree, n: dict[str, Any]) -> None:
+        for child in n["children"]:
+            grow(tree.add(child["label"], highlight=False), child)
+
+    root = Tree(node["label"], highlight=False)
+    grow(root, node)
+    out.print(root, markup=False)
+
+
 class OwlFormat(StrEnum):
     rdfxml = "rdfxml"
     ntriples = "ntriples"

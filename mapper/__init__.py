@@ -1,5 +1,32 @@
 """The mapper: from a project's barriers to techniques, course modules and marketing messages."""
 
+from mapper.candidates import Candidate, Path, ScoreSettings
+from mapper.course import Activity, Module
+from mapper.design import Design, Uncovered, as_json, design, design_json, project_kb
+from mapper.explain import explain
+from mapper.messages import Message
 from mapper.project import CHANNELS, Project, ProjectFile, check_project, load_project
+from mapper.selection import Selection, select
 
-__all__ = ["CHANNELS", "Project", "ProjectFile", "check_project", "load_project"]
+__all__ = [
+    "CHANNELS",
+    "Activity",
+    "Candidate",
+    "Design",
+    "Message",
+    "Module",
+    "Path",
+    "Project",
+    "ProjectFile",
+    "ScoreSettings",
+    "Selection",
+    "Uncovered",
+    "as_json",
+    "check_project",
+    "design",
+    "design_json",
+    "explain",
+    "load_project",
+    "project_kb",
+    "select",
+]

@@ -50,6 +50,8 @@ class BehaviourIn(_Model):
     who: str = Field(min_length=1)
     what: str = Field(min_length=1)
     stage: Literal["awareness", "registration", "completion", "use"] | None = None
+    audience: str = ""
+    label: str = ""  # a short name for titles ("running BeST groups"); defaults to `what`
 
 
 class AudienceIn(_Model):
@@ -83,6 +85,7 @@ class ProjectFile(_Model):
     population: str = ""
     key_facts: list[KeyFactIn] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
+    min_techniques_per_barrier: int = Field(default=2, ge=1, le=10)
     salience: dict[str, float] = Field(default_factory=dict)
 
 
@@ -155,6 +158,17 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
 def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, evidence: Evidence) -> list[Problem]:
     problems = []
     behaviours = {b.id for b in settings.target_behaviours}
+    audiences = {a.id for a in settings.audiences}
+    for i, b in enumerate(settings.target_behaviours):
+        if b.audience and b.audience not in audiences:
+            problems.append(
+                Problem(
+                    f"target behaviour '{b.id}' names audience '{b.audience}', which is not in "
+                    "audiences — add it or correct the id",
+                    doc.path,
+                    doc.line(("target_behaviours", i, "audience")),
+                )
+            )
     for b in coded.barriers:
         if b.behaviour and b.behaviour not in behaviours:
             close = suggest(b.behaviour, {x: x for x in behaviours})

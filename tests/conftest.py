@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import cli
 from ontology import Frameworks, KnowledgeBase, build, load_frameworks
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference"
+# CI lays shared/ beside the checkout; BARRIERMAP_REFERENCE points elsewhere when it is not
+REFERENCE = Path(os.environ.get("BARRIERMAP_REFERENCE", ROOT.parent / "shared" / "reference"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

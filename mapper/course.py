@@ -1,0 +1,198 @@
+"""Step 5a: the course — selected techniques a self-paced course can carry, grouped into modules.
+
+Techniques are grouped by the target behaviour of the statements they address and the COM-B
+component their strongest path runs through; groups beyond `max_modules` merge into the strongest
+group of the same behaviour. Within a module, activities run strongest first; one that would push
+the module past `module_minutes` moves to a new module while the budget allows, and is otherwise
+left out with a warning.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from mapper.candidates import Candidate
+from mapper.project import Project
+from mapper.text import fill, module_title, objective
+from ontology import KnowledgeBase
+from techniques import number_key
+
+__all__ = ["Activity", "Module", "build_course"]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One course activity that delivers one technique."""
+
+    id: str
+    technique: str
+    title: str
+    format: str
+    description: str
+    minutes: int
+    barriers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Module:
+    """A course module: title, objectives from its barriers, activities, and what it rests on."""
+
+    id: str
+    title: str
+    behaviour: str
+    comb: str
+    objectives: tuple[str, ...]
+    activities: tuple[Activity, ...]
+    barriers: tuple[str, ...]
+    techniques: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+    @property
+    def minutes(self) -> int:
+        """Total minutes of the module's activities."""
+        return sum(a.minutes for a in self.activities)
+
+
+@dataclass
+class _Item:
+    technique: str
+    barriers: list[str]
+    behaviour: str
+    comb: str
+    score: float
+
+
+def _comb_of(kb: KnowledgeBase, candidate: Candidate) -> str:
+    best = max(candidate.paths, key=lambda p: (p.strength, p.origin == "bcw"))
+    if best.origin == "bcw":
+        return best.ids[2]
+    return kb.successors(best.ids[1], "mapsTo")[0]
+
+
+def build_course(
+    project: Project, kb: KnowledgeBase, chosen: list[tuple[str, list[Candidate]]], warnings: list[str]
+) -> list[Module]:
+    """Modules for the chosen techniques (technique id, its candidates for the statements it covers)."""
+    behaviours = {b.id: b for b in project.settings.target_behaviours}
+    statements = {b.entity_id: b for b in project.coded.barriers}
+    default_behaviour = project.settings.target_behaviours[0].id
+    items = []
+    for technique, cands in chosen:
+        t = project.library.techniques[technique]
+        if not (t.delivery and t.delivery.course):
+            continue
+        if t.delivery.course.needs_fact and not project.settings.key_facts:
+            warnings.append(
+                f"{technique} left out of the course: its activity quotes a key fact and project.yaml has none"
+            )
+            continue
+        best = max(cands, key=lambda c: c.score)
+        counted = Counter(statements[c.barrier].behaviour or default_behaviour for c in cands)
+        behaviour = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        items.append(
+            _Item(
+                technique,
+                sorted({c.barrier for c in cands}),
+                behaviour,
+                _comb_of(kb, best),
+                sum(c.score for c in cands),
+            )
+        )
+    groups: dict[tuple[str, str], list[_Item]] = {}
+    for item in items:
+        groups.setdefault((item.behaviour, item.comb), []).append(item)
+    order = sorted(groups, key=lambda k: (-sum(i.score for i in groups[k]), k))
+    limit = project.settings.delivery.max_modules
+    while len(order) > limit:
+        weakest = order.pop()
+        target = next((k for k in order if k[0] == weakest[0]), order[0])
+        groups[target].extend(groups.pop(weakest))
+    budget = project.settings.delivery.module_minutes
+    facts = project.settings.key_facts
+    fact = facts[0] if facts else None
+    modules: list[Module] = []
+    pending = [(key, sorted(groups[key], key=lambda i: (-i.score, number_key(i.technique[4:])))) for key in order]
+    while pending:
+        (behaviour_id, comb), group = pending.pop(0)
+        behaviour = behaviours[behaviour_id]
+        placed: list[_Item] = []
+        overflow: list[_Item] = []
+        used = 0
+        for item in group:
+            course = project.library.techniques[item.technique].delivery.course  # type: ignore[union-attr]
+            assert course is not None
+            if course.minutes > budget:
+                warnings.append(
+                    f"{item.technique} left out of the course: its activity takes {course.minutes} min, "
+                    f"more than the {budget} min a module has"
+                )
+            elif used + course.minutes <= budget:
+                placed.append(item)
+                used += course.minutes
+            else:
+                overflow.append(item)
+        if overflow:
+            if len(modules) + len(pending) + 1 < limit:
+                pending.insert(0, ((behaviour_id, comb), overflow))
+            else:
+                names = ", ".join(i.technique for i in overflow)
+                warnings.append(
+                    f"{names} left out of the course: module time ({budget} min) and the module limit "
+                    f"({limit}) are used up — raise delivery.module_minutes or max_modules"
+                )
+        if not placed:
+            continue
+        n = len(modules) + 1
+        activities = []
+        for m, item in enumerate(placed, start=1):
+            course = project.library.techniques[item.technique].delivery.course  # type: ignore[union-attr]
+            assert course is not None
+            names = {
+                "behaviour": behaviour.what,
+                "who": behaviour.who,
+                "name": project.settings.name,
+                "barrier": statements[item.barriers[0]].statement,
+                "fact": fact.text if fact else "",
+                "source": fact.source if fact else "",
+            }
+            activities.append(
+                Activity(
+                    f"activity:{n}.{m}",
+                    item.technique,
+                    fill(course.title, **names),
+                    course.format,
+                    fill(course.instructions, **names),
+                    course.minutes,
+                    tuple(item.barriers),
+                )
+            )
+        barrier_ids = sorted(
+            {b for i in placed for b in i.barriers},
+            key=lambda b: [x.entity_id for x in project.coded.barriers].index(b),
+        )
+        objectives = []
+        for b in barrier_ids:
+            text = f"{objective(statements[b].domains[0], behaviour.what)} (addresses {b.removeprefix('barrier:')})"
+            objectives.append(text)
+        techniques = tuple(i.technique for i in placed)
+        evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
+        if fact and any(
+            project.library.techniques[t].delivery.course.needs_fact  # type: ignore[union-attr]
+            for t in techniques
+        ):
+            evidence.append(fact.source)
+        modules.append(
+            Module(
+                f"module:{n}",
+                module_title(comb, behaviour.label or behaviour.what),
+                behaviour_id,
+                comb,
+                tuple(objectives),
+                tuple(activities),
+                tuple(barrier_ids),
+                techniques,
+                tuple(dict.fromkeys(evidence)),
+            )
+        )
+    return modules

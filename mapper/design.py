@@ -1,0 +1,269 @@
+"""The whole mapper: from a loaded project to a Design, and the design.json contract."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from barriers import Salience, salience
+from mapper.candidates import Candidate, ScoreSettings, candidates_for
+from mapper.course import Module, build_course
+from mapper.messages import STAGES, Message, build_messages, marketing_functions, reachable_by_marketing
+from mapper.project import Project
+from mapper.selection import Selection, select
+from ontology import InputError, KnowledgeBase, build
+
+__all__ = ["Design", "Uncovered", "design", "design_json", "project_kb"]
+
+MARKETING_POLICY = "policy:communication-marketing"
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """A priority barrier that neither the course nor the campaign can reach, and what could."""
+
+    barrier: str
+    reason: str
+    policy_categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Design:
+    """Everything the mapper decided, with the numbers behind each decision."""
+
+    project: Project
+    kb: KnowledgeBase
+    salience: Salience
+    candidates: dict[str, list[Candidate]]
+    selection: Selection
+    modules: tuple[Module, ...]
+    messages: tuple[Message, ...]
+    uncovered: tuple[Uncovered, ...]
+    principles: tuple[str, ...]
+    settings: ScoreSettings
+    warnings: tuple[str, ...]
+
+
+def project_kb(project: Project) -> KnowledgeBase:
+    """The knowledge base of a project: frameworks, techniques and link sets, reviews, coded statements."""
+    return build(project.library, project.evidence, project.coded, frameworks=project.frameworks)
+
+
+def _policies(project: Project, kb: KnowledgeBase, barrier: str, cands: list[Candidate]) -> tuple[str, ...]:
+    statement = next(b for b in project.coded.barriers if b.entity_id == barrier)
+    functions = {f for c in cands for f in c.functions}
+    for domain in statement.domains:
+        for comb in kb.successors(domain, "mapsTo"):
+            functions.update(kb.successors(comb, "servedBy"))
+    functions -= set(project.excluded_functions)
+    counts: dict[str, int] = {}
+    for f in functions:
+        for p in kb.successors(f, "enabledBy"):
+            counts[p] = counts.get(p, 0) + 1
+    order = [p.id for p in project.frameworks.policies]
+    ranked = sorted((p for p in counts if p != MARKETING_POLICY), key=lambda p: (-counts[p], order.index(p)))
+    return tuple(ranked)
+
+
+def _uncovered(project: Project, kb: KnowledgeBase, barrier: str, cands: list[Candidate]) -> Uncovered:
+    if not cands:
+        reason = "its TDF domains reach no technique through the chosen link sets or the BCW route"
+    else:
+        reasons = sorted({c.reason for c in cands if not c.feasible})
+        shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+        reason = f"none of its {len(cands)} candidate techniques can be delivered: {shown}"
+    return Uncovered(barrier, reason, _policies(project, kb, barrier, cands))
+
+
+def design(project: Project) -> Design:
+    """Run the mapper on a loaded project.
+
+    Raises:
+        InputError: when nothing sensible can be produced (no statements, or every candidate infeasible).
+    """
+    where = str(project.path)
+    if not project.coded.barriers:
+        raise InputError(
+            "no barriers or enablers to design for — add barriers.yaml or run 'barriermap code import'", where
+        )
+    warnings: list[str] = []
+    kb = project_kb(project)
+    sal = salience(project.coded, project.frameworks, project.salience_rule)
+    settings = ScoreSettings.from_project(project)
+    candidates = candidates_for(project, kb, sal, settings)
+    if not any(c.feasible for cands in candidates.values() for c in cands):
+        raise InputError(
+            "no candidate technique can be delivered: check exclude_functions and the delivery mode in project.yaml",
+            where,
+        )
+    for b in project.coded.barriers:
+        if not candidates[b.entity_id]:
+            warnings.append(f"{b.entity_id}: its domains reach no technique through the chosen link sets")
+    priority = [b for b in project.coded.barriers if sal.barriers[b.id].priority]
+    need = {
+        b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
+    }
+    selection = select(candidates, need)
+    for b, missing in sorted(selection.short.items()):
+        if selection.covers.get(b):
+            warnings.append(
+                f"{b}: covered by {len(selection.covers[b])} technique(s), {missing} short of "
+                f"min_techniques_per_barrier"
+            )
+    chosen = []
+    for t in selection.selected:
+        cands = [c for b in need for c in candidates[b] if c.technique == t and c.feasible]
+        chosen.append((t, cands))
+    modules = build_course(project, kb, chosen, warnings)
+    messages = build_messages(project, kb, candidates, list(need), selection.selected, warnings)
+    reached = {b for m in modules for b in m.barriers} | {b for m in messages for b in m.barriers}
+    functions = marketing_functions(kb, project.excluded_functions)
+    uncovered = []
+    for b in priority:
+        if b.valence == "barrier" and b.entity_id not in reached:
+            cands = candidates[b.entity_id]
+            if any(c.feasible for c in cands) and not any(reachable_by_marketing(project, c, functions) for c in cands):
+                reason = "its feasible techniques did not fit the course budget and none can be a message"
+                uncovered.append(Uncovered(b.entity_id, reason, _policies(project, kb, b.entity_id, cands)))
+            else:
+                uncovered.append(_uncovered(project, kb, b.entity_id, cands))
+    principles = tuple(f"Keep: {b.statement} ({b.id})" for b in priority if b.valence == "enabler")
+    if not modules and not messages:
+        raise InputError(
+            "neither a course module nor a message could be made — see the warnings: " + "; ".join(warnings[:3]), where
+        )
+    return Design(
+        project,
+        kb,
+        sal,
+        candidates,
+        selection,
+        tuple(modules),
+        tuple(messages),
+        tuple(uncovered),
+        principles,
+        settings,
+        tuple(warnings),
+    )
+
+
+def _candidate_json(c: Candidate) -> dict[str, Any]:
+    return {
+        "technique": c.technique,
+        "score": c.score,
+        "feasible": c.feasible,
+        "reason": c.reason,
+        "factors": {
+            "salience": c.salience,
+            "path_strength": c.path_strength,
+            "evidence": c.evidence,
+            "feasibility": 1 if c.feasible else 0,
+        },
+        "course": c.course,
+        "message": c.message,
+        "paths": [list(p.ids) for p in c.paths],
+        "path_origins": [p.origin for p in c.paths],
+        "evidence": [],
+    }
+
+
+def as_json(d: Design) -> dict[str, Any]:
+    """The design.json object (see the mapper issue's output contract)."""
+    p = d.project
+    reviews = {
+        t: d.kb.successors(t, "supportedBy") for cands in d.candidates.values() for t in {c.technique for c in cands}
+    }
+    candidates = {}
+    for b, cands in d.candidates.items():
+        items = []
+        for c in cands:
+            item = _candidate_json(c)
+            item["evidence"] = reviews[c.technique]
+            items.append(item)
+        candidates[b] = items
+    plan: dict[str, list[str]] = {s: [m.id for m in d.messages if m.stage == s] for s in STAGES}
+    return {
+        "project": p.settings.name,
+        "barriers": [
+            {
+                "id": b.entity_id,
+                "statement": b.statement,
+                "valence": b.valence,
+                "domains": list(b.domains),
+                "constructs": list(b.constructs),
+                "behaviour": b.behaviour,
+                "salience": d.salience.barriers[b.id].salience,
+                "priority": d.salience.barriers[b.id].priority,
+                "priority_reasons": list(d.salience.barriers[b.id].reasons),
+            }
+            for b in p.coded.barriers
+        ],
+        "candidates": candidates,
+        "selected": list(d.selection.selected),
+        "selection_steps": [
+            {"technique": s.technique, "gain": s.gain, "barriers": list(s.barriers)} for s in d.selection.steps
+        ],
+        "modules": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "behaviour": m.behaviour,
+                "comb": m.comb,
+                "minutes": m.minutes,
+                "objectives": list(m.objectives),
+                "activities": [
+                    {
+                        "id": a.id,
+                        "technique": a.technique,
+                        "title": a.title,
+                        "format": a.format,
+                        "description": a.description,
+                        "minutes": a.minutes,
+                        "barriers": list(a.barriers),
+                    }
+                    for a in m.activities
+                ],
+                "barriers": list(m.barriers),
+                "techniques": list(m.techniques),
+                "evidence": list(m.evidence),
+            }
+            for m in d.modules
+        ],
+        "messages": [
+            {
+                "id": m.id,
+                "audience": m.audience,
+                "channel": m.channel,
+                "stage": m.stage,
+                "kind": m.kind,
+                "text": m.text,
+                "barriers": list(m.barriers),
+                "techniques": list(m.techniques),
+                "sources": list(m.sources),
+            }
+            for m in d.messages
+        ],
+        "plan": plan,
+        "uncovered": [
+            {"barrier": u.barrier, "reason": u.reason, "policy_categories": list(u.policy_categories)}
+            for u in d.uncovered
+        ],
+        "principles": list(d.principles),
+        "warnings": list(d.warnings),
+        "settings": {
+            "score": asdict(d.settings),
+            "salience": asdict(d.salience.rule),
+            "evidence": asdict(p.evidence_settings),
+            "min_techniques_per_barrier": p.settings.min_techniques_per_barrier,
+            "delivery": p.settings.delivery.model_dump(),
+            "exclude_functions": list(p.excluded_functions),
+            "link_sets": list(p.settings.link_sets),
+            "comb_version": p.frameworks.comb_version,
+        },
+    }
+
+
+def design_json(d: Design) -> str:
+    """design.json as text: sorted keys nowhere (the contract's order), two-space indent, one final newline."""
+    return json.dumps(as_json(d), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,129 @@
+"""Step 7: the full trace of one barrier, technique, module or message, as a tree of labelled nodes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ontology import UnknownIdError
+
+if TYPE_CHECKING:
+    from mapper.design import Design
+
+__all__ = ["explain"]
+
+Node = dict[str, Any]
+
+
+def _node(label: str, *children: Node) -> Node:
+    return {"label": label, "children": [c for c in children if c]}
+
+
+def _label(d: Design, entity_id: str) -> str:
+    return f"{entity_id} {d.kb.label(entity_id)}" if entity_id in d.kb else entity_id
+
+
+def _path(d: Design, ids: tuple[str, ...], origin: str) -> Node:
+    via = "BCW route" if origin == "bcw" else f"link set {origin}"
+    return _node(f"{via}: " + " -> ".join(_label(d, i) if i.startswith("bct:") else i for i in ids[1:]))
+
+
+def _barrier(d: Design, barrier_id: str) -> Node:
+    statement = d.project.coded.barrier(barrier_id)
+    if statement is None:
+        raise UnknownIdError(f"'{barrier_id}' is not a barrier or enabler of this project")
+    s = d.salience.barriers[statement.id]
+    why = "; ".join(s.reasons) or "not a priority"
+    top = [c for c in d.candidates[statement.entity_id] if c.feasible][:5]
+    candidates = _node(
+        f"{len(d.candidates[statement.entity_id])} candidate techniques (best feasible shown)",
+        *(
+            _node(
+                f"{_label(d, c.technique)}: score {c.score} = salience {c.salience} x paths {c.path_strength} x "
+                f"evidence {c.evidence}" + (" [selected]" if c.technique in d.selection.selected else ""),
+                *(_path(d, p.ids, p.origin) for p in c.paths[:4]),
+            )
+            for c in top
+        ),
+    )
+    used = [m for m in d.modules if statement.entity_id in m.barriers]
+    said = [m for m in d.messages if statement.entity_id in m.barriers]
+    gap = [u for u in d.uncovered if u.barrier == statement.entity_id]
+    return _node(
+        f"{statement.entity_id} ({statement.valence}): {statement.statement}",
+        _node("domains: " + ", ".join(_label(d, x) for x in statement.domains)),
+        _node(f"salience {s.salience}; {'PRIORITY' if s.priority else 'not a priority'}: {why}"),
+        _node(f"excerpts: {', '.join(statement.excerpts) or 'none'}"),
+        candidates,
+        *(_node(f"addressed by {m.id} '{m.title}'") for m in used),
+        *(_node(f"addressed by {m.id} ({m.channel}, {m.audience}): {m.text}") for m in said),
+        *(
+            _node(f"UNCOVERED: {u.reason}", _node("could be reached by: " + ", ".join(u.policy_categories)))
+            for u in gap
+        ),
+    )
+
+
+def _technique(d: Design, technique: str) -> Node:
+    t = d.project.library.technique(technique)
+    rows = [(b, c) for b, cands in d.candidates.items() for c in cands if c.technique == t.id]
+    modules = [m.id for m in d.modules if t.id in m.techniques]
+    messages = [m.id for m in d.messages if t.id in m.techniques]
+    return _node(
+        f"{t.id} {t.label}" + (" [selected]" if t.id in d.selection.selected else ""),
+        _node(t.description),
+        _node("evidence: " + (", ".join(d.kb.successors(t.id, "supportedBy")) or "no review in evidence.yaml")),
+        *(
+            _node(f"candidate for {b}: score {c.score} ({c.reason})", *(_path(d, p.ids, p.origin) for p in c.paths[:4]))
+            for b, c in rows
+        ),
+        _node("delivered in " + ", ".join(modules + messages)) if modules or messages else _node("not delivered"),
+    )
+
+
+def _module(d: Design, module_id: str) -> Node:
+    m = next(x for x in d.modules if x.id == module_id)
+    return _node(
+        f"{m.id} {m.title} ({m.minutes} min)",
+        _node("objectives", *(_node(o) for o in m.objectives)),
+        *(
+            _node(
+                f"{a.id} {a.title} — {_label(d, a.technique)}, {a.minutes} min",
+                *(_node(f"addresses {_label(d, b)}") for b in a.barriers),
+            )
+            for a in m.activities
+        ),
+        _node("evidence: " + (", ".join(m.evidence) or "none")),
+    )
+
+
+def _message(d: Design, message_id: str) -> Node:
+    m = next(x for x in d.messages if x.id == message_id)
+    return _node(
+        f"{m.id} to {m.audience} on {m.channel} ({m.stage}): {m.text}",
+        *(_node(f"technique {_label(d, t)}") for t in m.techniques),
+        *(_node(f"addresses {_label(d, b)}") for b in m.barriers),
+        _node("sources: " + (", ".join(m.sources) or "states no fact")),
+    )
+
+
+def explain(d: Design, entity_id: str) -> Node:
+    """The trace of a barrier ('B1' or 'barrier:B1'), technique ('1.4'), module or message id.
+
+    Raises:
+        UnknownIdError: when the id names nothing in the design.
+    """
+    text = entity_id.strip()
+    if text.startswith("module:") and any(m.id == text for m in d.modules):
+        return _module(d, text)
+    if text.startswith("message:") and any(m.id == text for m in d.messages):
+        return _message(d, text)
+    if text.startswith("barrier:") or d.project.coded.barrier(text) is not None:
+        return _barrier(d, text)
+    try:
+        return _technique(d, text)
+    except UnknownIdError:
+        pass
+    raise UnknownIdError(
+        f"'{entity_id}' names no barrier, technique, module or message of this design — "
+        "try 'barriermap design' to list them"
+    )

@@ -1,0 +1,134 @@
+"""Step 5b: the campaign — messages per audience and channel, arranged by stage of uptake.
+
+A statement can be reached by marketing when one of its feasible candidates has a message template
+and serves a function that the BCW's communication/marketing policy category delivers (education,
+persuasion, incentivisation, coercion, modelling — less any the project excludes). Its best such
+candidate becomes one message on each project channel the template suits, for the audience of the
+statement's target behaviour, within the channel's length limit. Messages with the same technique,
+channel, audience and text are merged and name every statement they serve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mapper.candidates import Candidate
+from mapper.project import CHANNELS, Project
+from mapper.text import fill
+from ontology import KnowledgeBase
+
+__all__ = ["MARKETING_POLICY", "STAGES", "Message", "build_messages"]
+
+MARKETING_POLICY = "policy:communication-marketing"
+STAGES = ("awareness", "registration", "completion", "use")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message for one audience on one channel."""
+
+    id: str
+    audience: str
+    channel: str
+    stage: str
+    kind: str
+    text: str
+    barriers: tuple[str, ...]
+    techniques: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def marketing_functions(kb: KnowledgeBase, excluded: tuple[str, ...]) -> set[str]:
+    """Intervention functions the communication/marketing policy category can deliver, less excluded ones."""
+    return {
+        link.from_id
+        for link in kb.links
+        if link.kind == "enabledBy" and link.to_id == MARKETING_POLICY and link.from_id not in excluded
+    }
+
+
+def reachable_by_marketing(project: Project, c: Candidate, functions: set[str]) -> bool:
+    """Whether a candidate can become a message for this project."""
+    t = project.library.techniques[c.technique]
+    if not (c.feasible and c.message and t.delivery and t.delivery.message):
+        return False
+    if t.delivery.message.needs_fact and not project.settings.key_facts:
+        return False
+    return bool(set(t.functions) & functions)
+
+
+def build_messages(
+    project: Project,
+    kb: KnowledgeBase,
+    candidates: dict[str, list[Candidate]],
+    targets: list[str],
+    selected: tuple[str, ...],
+    warnings: list[str],
+) -> list[Message]:
+    """Messages for the statements in `targets` (statement ids), preferring techniques already selected."""
+    functions = marketing_functions(kb, project.excluded_functions)
+    behaviours = {b.id: b for b in project.settings.target_behaviours}
+    statements = {b.entity_id: b for b in project.coded.barriers}
+    default_audience = project.settings.audiences[0].id if project.settings.audiences else "all"
+    fact = project.settings.key_facts[0] if project.settings.key_facts else None
+    merged: dict[tuple[str, str, str, str], dict[str, object]] = {}
+    for barrier in targets:
+        usable = [c for c in candidates.get(barrier, []) if reachable_by_marketing(project, c, functions)]
+        if not usable:
+            continue
+        best = sorted(usable, key=lambda c: (c.technique not in selected, -c.score))[0]
+        template = project.library.techniques[best.technique].delivery.message  # type: ignore[union-attr]
+        assert template is not None
+        statement = statements[barrier]
+        behaviour = behaviours.get(statement.behaviour) or project.settings.target_behaviours[0]
+        names = {
+            "behaviour": behaviour.what,
+            "who": behaviour.who,
+            "name": project.settings.name,
+            "barrier": statement.statement,
+            "fact": fact.text if fact else "",
+            "source": fact.source if fact else "",
+        }
+        text = fill(template.text, **names)
+        sources = (fact.source,) if fact and template.needs_fact else ()
+        for channel in project.settings.channels:
+            if channel not in template.channels:
+                continue
+            if len(text) > CHANNELS[channel]:
+                warnings.append(
+                    f"message for {barrier} on {channel} left out: {len(text)} characters, more than "
+                    f"the channel's {CHANNELS[channel]}"
+                )
+                continue
+            key = (best.technique, channel, behaviour.audience or default_audience, text)
+            entry = merged.setdefault(
+                key,
+                {"barriers": [], "stage": behaviour.stage or "awareness", "kind": template.kind, "sources": sources},
+            )
+            entry["barriers"].append(barrier)  # type: ignore[attr-defined]
+    messages = []
+    ordered = sorted(
+        merged.items(),
+        key=lambda kv: (
+            STAGES.index(str(kv[1]["stage"])),
+            kv[0][2],
+            project.settings.channels.index(kv[0][1]),
+            kv[0][0],
+            kv[0][3],
+        ),
+    )
+    for n, ((technique, channel, audience, text), entry) in enumerate(ordered, start=1):
+        messages.append(
+            Message(
+                f"message:{n}",
+                audience,
+                channel,
+                str(entry["stage"]),
+                str(entry["kind"]),
+                text,
+                tuple(entry["barriers"]),
+                (technique,),
+                tuple(entry["sources"]),
+            )
+        )  # type: ignore[arg-type]
+    return messages
