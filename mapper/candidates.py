@@ -35,6 +35,7 @@ class ScoreSettings:
 
     bcw_route: float = 0.6
     bcw_rank_step: float = 0.04
+    cover_threshold: float = 0.8
     link_sets: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -43,7 +44,12 @@ class ScoreSettings:
         w = dict(project.settings.weights)
         sets = {s.name: s.strength for s in project.library.link_sets.values()}
         sets.update({k: v for k, v in w.items() if k in sets})
-        return cls(w.get("bcw_route", cls.bcw_route), w.get("bcw_rank_step", cls.bcw_rank_step), sets)
+        return cls(
+            w.get("bcw_route", cls.bcw_route),
+            w.get("bcw_rank_step", cls.bcw_rank_step),
+            w.get("cover_threshold", cls.cover_threshold),
+            sets,
+        )
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def build_course(
     pending = [(key, sorted(groups[key], key=lambda i: (-i.score, number_key(i.technique[4:])))) for key in order]
     while pending:
         (behaviour_id, comb), group = pending.pop(0)
-        behaviour = behaviours[behaviour_id]
+        aim = behaviours[behaviour_id]
         placed: list[_Item] = []
         overflow: list[_Item] = []
         used = 0
@@ -148,9 +148,9 @@ def build_course(
         for m, item in enumerate(placed, start=1):
             course = project.library.techniques[item.technique].delivery.course  # type: ignore[union-attr]
             assert course is not None
-            names = {
-                "behaviour": behaviour.what,
-                "who": behaviour.who,
+            fill_names = {
+                "behaviour": aim.what,
+                "who": aim.who,
                 "name": project.settings.name,
                 "barrier": statements[item.barriers[0]].statement,
                 "fact": fact.text if fact else "",
@@ -160,9 +160,9 @@ def build_course(
                 Activity(
                     f"activity:{n}.{m}",
                     item.technique,
-                    fill(course.title, **names),
+                    fill(course.title, **fill_names),
                     course.format,
-                    fill(course.instructions, **names),
+                    fill(course.instructions, **fill_names),
                     course.minutes,
                     tuple(item.barriers),
                 )
@@ -173,7 +173,8 @@ def build_course(
         )
         objectives = []
         for b in barrier_ids:
-            text = f"{objective(statements[b].domains[0], behaviour.what)} (addresses {b.removeprefix('barrier:')})"
+            own = behaviours.get(statements[b].behaviour, aim)  # the statement's own target behaviour
+            text = f"{objective(statements[b].domains[0], own.what)} (addresses {b.removeprefix('barrier:')})"
             objectives.append(text)
         techniques = tuple(i.technique for i in placed)
         evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
@@ -185,7 +186,7 @@ def build_course(
         modules.append(
             Module(
                 f"module:{n}",
-                module_title(comb, behaviour.label or behaviour.what),
+                module_title(comb, aim.label or aim.what),
                 behaviour_id,
                 comb,
                 tuple(objectives),

@@ -104,16 +104,16 @@ def design(project: Project) -> Design:
     need = {
         b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
     }
-    selection = select(candidates, need)
-    for b, missing in sorted(selection.short.items()):
-        if selection.covers.get(b):
+    selection = select(candidates, need, settings.cover_threshold)
+    for short_id, missing in sorted(selection.short.items()):
+        if selection.covers.get(short_id):
             warnings.append(
-                f"{b}: covered by {len(selection.covers[b])} technique(s), {missing} short of "
+                f"{short_id}: covered by {len(selection.covers[short_id])} technique(s), {missing} short of "
                 f"min_techniques_per_barrier"
             )
     chosen = []
     for t in selection.selected:
-        cands = [c for b in need for c in candidates[b] if c.technique == t and c.feasible]
+        cands = [c for b in need if t in selection.covers[b] for c in candidates[b] if c.technique == t]
         chosen.append((t, cands))
     modules = build_course(project, kb, chosen, warnings)
     messages = build_messages(project, kb, candidates, list(need), selection.selected, warnings)

@@ -10,7 +10,7 @@ channel, audience and text are merged and name every statement they serve.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mapper.candidates import Candidate
 from mapper.project import CHANNELS, Project
@@ -36,6 +36,19 @@ class Message:
     barriers: tuple[str, ...]
     techniques: tuple[str, ...]
     sources: tuple[str, ...]
+
+
+@dataclass
+class _Entry:
+    stage: str
+    kind: str
+    sources: tuple[str, ...]
+    barriers: list[str] = field(default_factory=list)
+
+
+def _suits(project: Project, technique: str, stage: str | None) -> bool:
+    template = project.library.techniques[technique].delivery.message  # type: ignore[union-attr]
+    return template is not None and (not template.stages or stage is None or stage in template.stages)
 
 
 def marketing_functions(kb: KnowledgeBase, excluded: tuple[str, ...]) -> set[str]:
@@ -71,12 +84,16 @@ def build_messages(
     statements = {b.entity_id: b for b in project.coded.barriers}
     default_audience = project.settings.audiences[0].id if project.settings.audiences else "all"
     fact = project.settings.key_facts[0] if project.settings.key_facts else None
-    merged: dict[tuple[str, str, str, str], dict[str, object]] = {}
+    merged: dict[tuple[str, str, str, str], _Entry] = {}
     for barrier in targets:
         usable = [c for c in candidates.get(barrier, []) if reachable_by_marketing(project, c, functions)]
         if not usable:
             continue
-        best = sorted(usable, key=lambda c: (c.technique not in selected, -c.score))[0]
+        stage = (behaviours.get(statements[barrier].behaviour) or project.settings.target_behaviours[0]).stage
+        usable = [c for c in usable if _suits(project, c.technique, stage)]
+        if not usable:
+            continue
+        best = sorted(usable, key=lambda c: (-c.score, c.technique not in selected))[0]
         template = project.library.techniques[best.technique].delivery.message  # type: ignore[union-attr]
         assert template is not None
         statement = statements[barrier]
@@ -101,34 +118,31 @@ def build_messages(
                 )
                 continue
             key = (best.technique, channel, behaviour.audience or default_audience, text)
-            entry = merged.setdefault(
-                key,
-                {"barriers": [], "stage": behaviour.stage or "awareness", "kind": template.kind, "sources": sources},
-            )
-            entry["barriers"].append(barrier)  # type: ignore[attr-defined]
-    messages = []
+            entry = merged.setdefault(key, _Entry(behaviour.stage or "awareness", template.kind, sources))
+            entry.barriers.append(barrier)
     ordered = sorted(
         merged.items(),
         key=lambda kv: (
-            STAGES.index(str(kv[1]["stage"])),
+            STAGES.index(kv[1].stage),
             kv[0][2],
             project.settings.channels.index(kv[0][1]),
             kv[0][0],
             kv[0][3],
         ),
     )
+    messages = []
     for n, ((technique, channel, audience, text), entry) in enumerate(ordered, start=1):
         messages.append(
             Message(
                 f"message:{n}",
                 audience,
                 channel,
-                str(entry["stage"]),
-                str(entry["kind"]),
+                entry.stage,
+                entry.kind,
                 text,
-                tuple(entry["barriers"]),
+                tuple(entry.barriers),
                 (technique,),
-                tuple(entry["sources"]),
+                entry.sources,
             )
-        )  # type: ignore[arg-type]
+        )
     return messages

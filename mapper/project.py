@@ -169,14 +169,14 @@ def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, ev
                     doc.line(("target_behaviours", i, "audience")),
                 )
             )
-    for b in coded.barriers:
-        if b.behaviour and b.behaviour not in behaviours:
-            close = suggest(b.behaviour, {x: x for x in behaviours})
+    for statement in coded.barriers:
+        if statement.behaviour and statement.behaviour not in behaviours:
+            close = suggest(statement.behaviour, {x: x for x in behaviours})
             hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(sorted(behaviours))}"
             where = coded.origin[0] if coded.origin else None
             problems.append(
                 Problem(
-                    f"barrier '{b.id}' names target behaviour '{b.behaviour}', which project.yaml "
+                    f"barrier '{statement.id}' names target behaviour '{statement.behaviour}', which project.yaml "
                     f"does not define{hint}",
                     where,
                 )

@@ -1,9 +1,12 @@
 """Step 4: choose the fewest, strongest techniques that cover every priority statement.
 
 Greedy weighted set multi-cover: every priority barrier needs `min_techniques_per_barrier` feasible
-techniques (an enabler needs one, to reinforce it). Each round picks the technique whose feasible
-candidate scores, summed over the statements it still helps, are largest; ties go to the lower BCT
-number, so the same input always gives the same choice.
+techniques (an enabler needs one, to reinforce it). A technique counts towards a statement only when it
+is a strong candidate for it: among its `need` best feasible candidates, or scoring at least
+`cover_threshold` (0.8) of its best. Without that rule a technique the BCW route reaches from every
+domain (problem solving, prompts) would "cover" everything and the design would say nothing specific.
+Each round picks the technique whose eligible scores, summed over the statements it still helps, are
+largest; ties go to the lower BCT number, so the same input always gives the same choice.
 """
 
 from __future__ import annotations
@@ -35,15 +38,20 @@ class Selection:
     short: dict[str, int]  # statement id -> techniques still missing after selection
 
 
-def select(candidates: dict[str, list[Candidate]], need: dict[str, int]) -> Selection:
+def select(candidates: dict[str, list[Candidate]], need: dict[str, int], cover_threshold: float = 0.8) -> Selection:
     """Greedy multi-cover of the statements in `need` (statement id -> techniques wanted)."""
     remaining = dict(need)
     scores: dict[str, dict[str, float]] = {}
     for barrier, cands in candidates.items():
-        if barrier in need:
-            for c in cands:
-                if c.feasible and c.score > 0:
-                    scores.setdefault(c.technique, {})[barrier] = c.score
+        if barrier not in need:
+            continue
+        feasible = sorted((c for c in cands if c.feasible and c.score > 0), key=lambda c: -c.score)
+        if not feasible:
+            continue
+        top = feasible[0].score
+        for rank, c in enumerate(feasible):
+            if rank < need[barrier] or c.score >= cover_threshold * top:
+                scores.setdefault(c.technique, {})[barrier] = c.score
     chosen: list[str] = []
     steps: list[Step] = []
     while any(v > 0 for v in remaining.values()):

@@ -30,6 +30,7 @@ class MessageTemplate:
     text: str
     channels: tuple[str, ...]
     needs_fact: bool = False
+    stages: tuple[str, ...] = ()  # stages of uptake the message fits; empty: any
 
 
 @dataclass(frozen=True)
@@ -61,5 +62,6 @@ def parse_delivery(raw: dict[str, Any]) -> Delivery:
             message_raw["text"],
             tuple(message_raw["channels"]),
             bool(message_raw.get("needs_fact", False)),
+            tuple(message_raw.get("stages", ())),
         )
     return Delivery(course, message, course_raw.get("unsuitable", ""), message_raw.get("unsuitable", ""))
