@@ -41,8 +41,10 @@ test: $(STAMP) system-deps lint
 	$(BIN)/pytest
 
 demo: $(STAMP) system-deps
-	$(BIN)/barriermap frameworks
-	@mkdir -p $(DEMO_OUT)
+	$(BIN)/barriermap validate examples/best
+	$(BIN)/barriermap barriers examples/best
+	$(BIN)/barriermap design examples/best --out $(DEMO_OUT)
+	$(BIN)/barriermap explain examples/best B8
 	$(BIN)/barriermap ontology export --out $(DEMO_OUT)/barriermap.owl
 	$(BIN)/barriermap ontology check
 

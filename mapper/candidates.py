@@ -110,9 +110,11 @@ def _noisy_or(paths: list[Path]) -> float:
     return round(1 - missing, 6)
 
 
-def _feasibility(t: Technique, paths: list[Path], excluded: tuple[str, ...]) -> tuple[bool, str, bool, bool]:
+def _feasibility(
+    t: Technique, paths: list[Path], excluded: tuple[str, ...], course_serves: bool
+) -> tuple[bool, str, bool, bool]:
     d = t.delivery
-    course, message = bool(d and d.course), bool(d and d.message)
+    course, message = bool(d and d.course) and course_serves, bool(d and d.message)
     allowed = [f for f in t.functions if f not in excluded]
     if not allowed:
         names = ", ".join(f.removeprefix("if:") for f in t.functions)
@@ -122,11 +124,13 @@ def _feasibility(t: Technique, paths: list[Path], excluded: tuple[str, ...]) -> 
     if not direct and not via:
         names = ", ".join(sorted({p.ids[3].removeprefix("if:") for p in paths}))
         return False, f"reached only through excluded functions ({names})", course, message
+    not_course = (d.course_unsuitable if d else "") or "no course template"
+    if not course_serves:
+        not_course = "the course is not for this statement's target behaviour"
     if not course and not message:
-        why = d.course_unsuitable if d else "no delivery template"
-        return False, f"neither the course nor a message can carry it: {why}", course, message
+        return False, f"neither the course nor a message can carry it: {not_course}", course, message
     if not course:
-        return True, f"message only: {d.course_unsuitable if d else ''}", course, message
+        return True, f"message only: {not_course}", course, message
     if not message:
         return True, "course only", course, message
     return True, "course and messages", course, message
@@ -137,12 +141,14 @@ def candidates_for(
 ) -> dict[str, list[Candidate]]:
     """Every belief statement's candidates, best first (ties in BCT number order)."""
     out: dict[str, list[Candidate]] = {}
+    course_for = set(project.settings.delivery.course_for)
     for b in project.coded.barriers:
+        serves = not course_for or (b.behaviour or project.settings.target_behaviours[0].id) in course_for
         found = []
         for tid, paths in _paths(kb, b, project.use_bcw_route, settings).items():
             technique = project.library.techniques[tid]
             usable = [p for p in paths if p.origin != "bcw" or p.ids[3] not in project.excluded_functions]
-            feasible, reason, course, message = _feasibility(technique, paths, project.excluded_functions)
+            feasible, reason, course, message = _feasibility(technique, paths, project.excluded_functions, serves)
             evidence = project.evidence.score(tid, project.evidence_settings).score
             found.append(
                 Candidate(

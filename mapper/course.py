@@ -80,7 +80,8 @@ def build_course(
     items = []
     for technique, cands in chosen:
         t = project.library.techniques[technique]
-        if not (t.delivery and t.delivery.course):
+        cands = [c for c in cands if c.course]
+        if not (t.delivery and t.delivery.course and cands):
             continue
         if t.delivery.course.needs_fact and not project.settings.key_facts:
             warnings.append(

@@ -63,6 +63,7 @@ class DeliveryIn(_Model):
     mode: Literal["online-self-paced"] = "online-self-paced"
     max_modules: int = Field(default=6, ge=1, le=50)
     module_minutes: int = Field(default=90, ge=1, le=600)
+    course_for: list[str] = Field(default_factory=list)  # target behaviours the course serves; empty: all
 
 
 class KeyFactIn(_Model):
@@ -159,6 +160,16 @@ def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, ev
     problems = []
     behaviours = {b.id for b in settings.target_behaviours}
     audiences = {a.id for a in settings.audiences}
+    for i, name in enumerate(settings.delivery.course_for):
+        if name not in behaviours:
+            problems.append(
+                Problem(
+                    f"delivery.course_for names '{name}', which is not a target behaviour — use one "
+                    f"of {', '.join(sorted(behaviours))}",
+                    doc.path,
+                    doc.line(("delivery", "course_for", i)),
+                )
+            )
     for i, b in enumerate(settings.target_behaviours):
         if b.audience and b.audience not in audiences:
             problems.append(

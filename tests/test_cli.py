@@ -239,3 +239,32 @@ def test_missing_project_folder(invoke: Invoke, tmp_path: Path) -> None:
     assert result.stderr == (
         f"Error: {tmp_path / 'nope'}: no such project folder — give the folder that holds barriers.yaml or coded/\n"
     )
+
+
+def test_design_writes_design_json(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("design", str(PROJECT), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert f"Wrote {out / 'design.json'}" in result.stdout
+    data = json.loads((out / "design.json").read_text(encoding="utf-8"))
+    assert data["project"] == "Test training project"
+    assert [p.name for p in out.iterdir()] == ["design.json"]  # no temporary file left behind
+
+
+def test_design_bad_project_writes_nothing(invoke: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "barriers.yaml").write_text("barriers: [}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("design", str(tmp_path), "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+    assert not out.exists()
+
+
+def test_explain_tree(invoke: Invoke) -> None:
+    result = invoke("explain", str(PROJECT), "B1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("barrier:B1 (barrier): Clinicians feel anxious")
+    assert "salience 0.85; PRIORITY" in result.stdout
+    bad = invoke("explain", str(PROJECT), "module:42")
+    assert bad.exit_code == 1
+    assert "names no barrier, technique, module or message" in bad.stderr
