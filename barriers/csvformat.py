@@ -9,6 +9,7 @@ from pathlib import Path
 from barriers.coding import resolve_code
 from barriers.model import CodedData, Coding, Excerpt, Participant
 from ontology import Frameworks, InputError, Problem, UnknownIdError, atomic_path
+from ontology.yamlfile import read_text
 
 __all__ = ["COLUMNS", "read_csv", "write_csv"]
 
@@ -23,12 +24,7 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
             participant changes between rows), with its line number.
     """
     where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found — check the path", where) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text — save the CSV as UTF-8", where, 1) from None
+    text = read_text(path)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip().lower() for h in reader.fieldnames or []]

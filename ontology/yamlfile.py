@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails
 
 from ontology.errors import InputError, Problem
 
-__all__ = ["YamlDocument", "load_yaml", "validate"]
+__all__ = ["YamlDocument", "load_yaml", "read_text", "validate"]
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -63,11 +63,11 @@ def _index(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
             _index(item, (*loc, i), lines)
 
 
-def load_yaml(path: Path) -> YamlDocument:
-    """Parse `path`, keeping line numbers.
+def read_text(path: Path) -> str:
+    """A user's text file as a string (UTF-8, a byte-order mark allowed).
 
     Raises:
-        InputError: when the file is missing, not UTF-8 text, or not valid YAML (with the line of the fault).
+        InputError: when the file is missing, unreadable or not UTF-8 (with the line of the first bad byte).
     """
     name = str(path)
     try:
@@ -77,10 +77,20 @@ def load_yaml(path: Path) -> YamlDocument:
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", name) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(f"not UTF-8 text (byte {exc.start}) — save the file as UTF-8", name, line) from None
+
+
+def load_yaml(path: Path) -> YamlDocument:
+    """Parse `path`, keeping line numbers.
+
+    Raises:
+        InputError: when the file is missing, not UTF-8 text, or not valid YAML (with the line of the fault).
+    """
+    name = str(path)
+    text = read_text(path)
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)

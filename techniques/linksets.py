@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ontology import Frameworks, InputError, Link, Problem, UnknownIdError, read_data
+from ontology.yamlfile import read_text
 
 if TYPE_CHECKING:
     from techniques.library import Library
@@ -77,12 +78,7 @@ def read_link_set_csv(
         InputError: every bad row, as `path:line: what is wrong — how to fix it`.
     """
     where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found — check the path", where) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text — save the CSV as UTF-8", where, 1) from None
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     dom_col = _column(header, "domain", "tdf_domain", "mechanism", "mechanism of action", "moa")

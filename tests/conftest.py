@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +44,14 @@ def reference() -> Path:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of tests/data/project that a test may change."""
+    folder = tmp_path / "proj"
+    shutil.copytree(Path(__file__).parent / "data" / "project", folder)
+    return folder
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,6 @@ from barriers import import_into, load_coded, write_qdpx
 from ontology import Frameworks, InputError
 
 PROJECT = Path(__file__).parent / "data" / "project"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    folder = tmp_path / "proj"
-    shutil.copytree(PROJECT, folder)
-    return folder
 
 
 def _csv(path: Path, excerpt: str = "X1") -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,13 +9,6 @@ import pytest
 from mapper import check_project, load_project
 
 PROJECT = Path(__file__).parent / "data" / "project"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    folder = tmp_path / "proj"
-    shutil.copytree(PROJECT, folder)
-    return folder
 
 
 def test_loads_the_fixture() -> None:
