@@ -6,9 +6,11 @@ A candidate's score is the product of four visible factors:
 
 * salience: the statement's salience (barriers.salience), 0.05-1.
 * path strength: each path's strength is its link set's strength (techniques/data/linksets.yaml) or, for
-  the BCW route (domain -> COM-B -> function -> technique), `bcw_route` x (1 - `bcw_rank_step` x
-  (rank - 1)), so that a function's most used techniques count most. Paths of different origins
-  combine as a noisy-or, 1 - prod(1 - s), taking the strongest path of each origin.
+  the BCW route (domain -> COM-B -> function -> technique), `bcw_route` (0.4) x (1 - `bcw_rank_step` x
+  (rank - 1)), so that a function's most used techniques count most. The BCW route weighs less than
+  any published link set because its "most frequently used" lists are generic: problem solving and
+  prompts are reachable from nearly every domain, and would otherwise crowd out specific techniques.
+  Paths of different origins combine as a noisy-or, 1 - prod(1 - s), taking the strongest path of each origin.
 * evidence: the technique's evidence score from the project's reviews (0.5 when there are none).
 * feasibility: 0 when every function the technique serves is excluded, when it is reached only through
   excluded functions, or when neither an online self-paced course nor a message can carry it; else 1.
@@ -33,9 +35,9 @@ __all__ = ["Candidate", "Path", "ScoreSettings", "candidates_for"]
 class ScoreSettings:
     """Weights of the candidate score (see the module docstring)."""
 
-    bcw_route: float = 0.6
+    bcw_route: float = 0.4
     bcw_rank_step: float = 0.04
-    cover_threshold: float = 0.8
+    cover_threshold: float = 0.95
     link_sets: dict[str, float] = field(default_factory=dict)
 
     @classmethod

@@ -1,6 +1,6 @@
 """Step 5a: the course — selected techniques a self-paced course can carry, grouped into modules.
 
-Techniques are grouped by the target behaviour of the statements they address and the COM-B
+Techniques are grouped by the target behaviour of the statement they serve best and the COM-B
 component their strongest path runs through; groups beyond `max_modules` merge into the strongest
 group of the same behaviour. Within a module, activities run strongest first; one that would push
 the module past `module_minutes` moves to a new module while the budget allows, and is otherwise
@@ -9,7 +9,6 @@ left out with a warning.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from mapper.candidates import Candidate
@@ -89,8 +88,8 @@ def build_course(
             )
             continue
         best = max(cands, key=lambda c: c.score)
-        counted = Counter(statements[c.barrier].behaviour or default_behaviour for c in cands)
-        behaviour = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        # the module goes with the behaviour of the statement the technique serves best
+        behaviour = statements[best.barrier].behaviour or default_behaviour
         items.append(
             _Item(
                 technique,
@@ -104,6 +103,16 @@ def build_course(
     for item in items:
         groups.setdefault((item.behaviour, item.comb), []).append(item)
     order = sorted(groups, key=lambda k: (-sum(i.score for i in groups[k]), k))
+    minutes = {
+        t: project.library.techniques[t].delivery.course.minutes  # type: ignore[union-attr]
+        for t in {i.technique for i in items}
+    }
+    for key in list(order):
+        # a group of zero-minute activities (a certificate, badges) is no module: it joins another
+        if len(order) > 1 and not sum(minutes[i.technique] for i in groups[key]):
+            order.remove(key)
+            target = next((k for k in order if k[0] == key[0]), order[0])
+            groups[target].extend(groups.pop(key))
     limit = project.settings.delivery.max_modules
     while len(order) > limit:
         weakest = order.pop()

@@ -85,6 +85,7 @@ def build_messages(
     default_audience = project.settings.audiences[0].id if project.settings.audiences else "all"
     fact = project.settings.key_facts[0] if project.settings.key_facts else None
     merged: dict[tuple[str, str, str, str], _Entry] = {}
+    seen: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
     for barrier in targets:
         usable = [c for c in candidates.get(barrier, []) if reachable_by_marketing(project, c, functions)]
         if not usable:
@@ -117,7 +118,14 @@ def build_messages(
                     f"the channel's {CHANNELS[channel]}"
                 )
                 continue
-            key = (best.technique, channel, behaviour.audience or default_audience, text)
+            audience = behaviour.audience or default_audience
+            # one message per fact per audience and channel: 5.1 and 9.1 quoting the same fact are one
+            topic = f"fact:{fact.id}" if fact and template.needs_fact else best.technique
+            if (topic, channel, audience) in seen:
+                merged[seen[(topic, channel, audience)]].barriers.append(barrier)
+                continue
+            key = (best.technique, channel, audience, text)
+            seen[(topic, channel, audience)] = key
             entry = merged.setdefault(key, _Entry(behaviour.stage or "awareness", template.kind, sources))
             entry.barriers.append(barrier)
     ordered = sorted(

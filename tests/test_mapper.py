@@ -45,8 +45,9 @@ def test_score_factors_hand_computed() -> None:
     d = design(load_project(FIXTURE))
     b2 = {c.technique: c for c in d.candidates["barrier:B2"]}
     c = b2["bct:12.5"]
-    # carey-2019 (0.8) and the BCW route (enablement rank 5: 0.6 x (1 - 0.04 x 4) = 0.504) as a noisy-or
-    assert c.path_strength == pytest.approx(1 - (1 - 0.8) * (1 - 0.6), abs=1e-6)  # the stronger BCW path wins
+    # carey-2019 (0.8) and the BCW route as a noisy-or; the strongest BCW path is environmental
+    # restructuring, where 12.5 ranks first: 0.4 x (1 - 0.04 x 0) = 0.4
+    assert c.path_strength == pytest.approx(1 - (1 - 0.8) * (1 - 0.4), abs=1e-6)
     assert c.salience == 0.55 and c.evidence == 0.5
     assert c.score == pytest.approx(0.55 * c.path_strength * 0.5, abs=1e-6)
     # 4.1 has evidence: 0.5 + 0.25 x high + 0.25 x moderate x 0.5 (other population) = 0.84375
