@@ -224,3 +224,25 @@ def test_budget_too_small_warns(tmp_path: Path) -> None:
     d = design(load_project(folder))
     assert not d.modules and d.messages
     assert any("more than the 1 min a module has" in w for w in d.warnings)
+
+
+def test_barrier_that_reaches_no_technique(project: Path) -> None:
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    (project / "project.yaml").write_text(text + "link_sets: [tatt-2021]\n", encoding="utf-8")
+    barriers = (project / "barriers.yaml").read_text(encoding="utf-8")
+    barriers = barriers.replace("    domains: [skills]\n", "    domains: [optimism]\n    strength: high\n")
+    (project / "barriers.yaml").write_text(barriers, encoding="utf-8")
+    d = design(load_project(project))
+    assert "barrier:B3: its domains reach no technique through the chosen link sets" in d.warnings
+    gap = next(u for u in d.uncovered if u.barrier == "barrier:B3")
+    assert gap.reason == "its TDF domains reach no technique through the chosen link sets or the BCW route"
+    # optimism -> both motivations -> 7 functions once coercion and restriction are excluded; guidelines,
+    # regulation, legislation and service provision each enable 6 of them, fiscal measures 4
+    assert gap.policy_categories == (
+        "policy:guidelines",
+        "policy:regulation",
+        "policy:legislation",
+        "policy:service-provision",
+        "policy:fiscal-measures",
+        "policy:environmental-social-planning",
+    )
