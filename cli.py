@@ -511,21 +511,26 @@ def _design(project: Path) -> Any:
 def design_command(
     project: Annotated[Path, typer.Argument(help="Project folder (project.yaml, barriers, evidence).")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for design.json and the reports.")],
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="Only these outputs: json, html, markdown, graph, matrix, owl."),
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Choose techniques for the project's barriers and build course modules and marketing messages.
+    """Choose techniques for the project's barriers; write the course, campaign, report, graph and matrices.
 
     Example: barriermap design examples/best --out best-design
     """
-    from mapper import as_json, design_json
-    from ontology import OutputError, write_text
+    from rich.progress import Progress
 
+    from mapper import as_json
+    from reports import check_formats, render
+
+    chosen = check_formats(formats)
     d = _design(project)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror}) — choose another --out") from None
-    target = write_text(out_dir / "design.json", design_json(d))
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Writing reports", total=len(chosen))
+        result = render(d, out_dir, chosen, on_step=lambda name: progress.update(task, advance=1, description=name))
     if json_out:
         return _print_json(as_json(d))
     priority = [b for b in d.project.coded.barriers if d.salience.barriers[b.id].priority]
@@ -542,7 +547,57 @@ def design_command(
     out.print(table)
     for w in d.warnings:
         err.print(f"warning: {w}", markup=False, soft_wrap=True)
-    out.print(f"Wrote {target}")
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
+    names = {p.name for p in result.files}
+    for name in ("report.html", "graph.svg", "design.json"):
+        if name in names:
+            out.print(f"Wrote {out_dir / name}", markup=False)
+    out.print(f"({len(result.files)} files in {out_dir})", markup=False)
+
+
+class GraphFormat(StrEnum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+
+
+@app.command("graph")
+@_errors_to_exit
+def graph_command(
+    project: Annotated[Path, typer.Argument(help="Project folder.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    focus: Annotated[
+        str | None, typer.Option("--focus", help="Draw only around this id (barrier:B1, bct:1.4).")
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", help="With --focus: how many links out.")] = 2,
+    collapse: Annotated[str | None, typer.Option("--collapse", help="'domain': fold statements into domains.")] = None,
+    fmt: Annotated[GraphFormat, typer.Option("--format", "-f", help="svg, png, pdf or dot.")] = GraphFormat.svg,
+) -> None:
+    """Draw the design, or the neighbourhood of one node, with graphviz.
+
+    Example: barriermap graph examples/best --focus barrier:B1 --depth 3 --out b1.svg
+    """
+    from ontology import OutputError, atomic_path, write_text
+    from reports import GraphOptions, dot_available, graph
+
+    if collapse not in (None, "domain"):
+        raise typer.BadParameter("--collapse takes 'domain'")
+    d = _design(project)
+    if focus and focus not in d.kb and not focus.startswith(("module:", "message:")):
+        raise OutputError(f"--focus '{focus}' is not an id of this design — try barrier:B1 or bct:1.4")
+    g = graph(d, GraphOptions(focus, depth, collapse))
+    if fmt is GraphFormat.dot:
+        write_text(out_file, g.source)
+    elif not dot_available():
+        raise OutputError(
+            "graphviz's 'dot' is not installed — install it with 'apt-get install graphviz', or use --format dot"
+        )
+    else:
+        with atomic_path(out_file) as tmp:
+            tmp.write_bytes(g.pipe(format=fmt.value))
+    out.print(f"Wrote {out_file}", markup=False)
 
 
 @app.command("explain")
@@ -578,10 +633,22 @@ class OwlFormat(StrEnum):
     ntriples = "ntriples"
 
 
+def _project_kb(project: Path | None, comb_version: str) -> Any:
+    from ontology import build
+
+    if project is None:
+        library = _library(comb_version)
+        return build(library, frameworks=library.frameworks)
+    from mapper import load_project, project_kb
+
+    return project_kb(load_project(project))
+
+
 @ontology_app.command("export")
 @_errors_to_exit
 def ontology_export(
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    project: Annotated[Path | None, typer.Argument(help="Project folder (optional): add its data.")] = None,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")] = Path("barriermap.owl"),
     fmt: Annotated[OwlFormat, typer.Option("--format", "-f", help="RDF serialisation.")] = OwlFormat.rdfxml,
     comb_version: CombOption = CombVersion.guide,
 ) -> None:
@@ -589,27 +656,25 @@ def ontology_export(
 
     Example: barriermap ontology export --out barriermap.owl
     """
-    from ontology import build
-
-    library = _library(comb_version.value)
-    kb = build(library, frameworks=library.frameworks)
+    kb = _project_kb(project, comb_version.value)
     kb.export(out_file, fmt.value)
     out.print(f"Wrote {out_file} ({len(kb.entities)} entities, {len(kb.links)} links, {fmt.value})")
 
 
 @ontology_app.command("check")
 @_errors_to_exit
-def ontology_check(comb_version: CombOption = CombVersion.guide) -> None:
+def ontology_check(
+    project: Annotated[Path | None, typer.Argument(help="Project folder (optional): add its data.")] = None,
+    comb_version: CombOption = CombVersion.guide,
+) -> None:
     """Run the HermiT reasoner (needs Java) and report whether the ontology is consistent.
 
     Example: barriermap ontology check
     """
-    from ontology import build
     from ontology.errors import ReasonerError
     from ontology.reasoner import check
 
-    library = _library(comb_version.value)
-    kb = build(library, frameworks=library.frameworks)
+    kb = _project_kb(project, comb_version.value)
     verdict = check(kb)
     if not verdict.consistent:
         names = ", ".join(verdict.unsatisfiable) or verdict.detail or "no detail from HermiT"

@@ -1,3 +1,15 @@
-"""reports: see DESIGN.md (built in a later issue)."""
+"""Reports for reviewers and course designers: HTML, Markdown module specs, graphs, spreadsheets, OWL."""
 
-__all__: list[str] = []
+from reports.graph import COLLAPSE_ABOVE, GraphOptions, dot_available, graph
+from reports.render import FORMATS, RenderResult, check_formats, render
+
+__all__ = [
+    "COLLAPSE_ABOVE",
+    "FORMATS",
+    "GraphOptions",
+    "RenderResult",
+    "check_formats",
+    "dot_available",
+    "graph",
+    "render",
+]

@@ -248,7 +248,51 @@ def test_design_writes_design_json(invoke: Invoke, tmp_path: Path) -> None:
     assert f"Wrote {out / 'design.json'}" in result.stdout
     data = json.loads((out / "design.json").read_text(encoding="utf-8"))
     assert data["project"] == "Test training project"
-    assert [p.name for p in out.iterdir()] == ["design.json"]  # no temporary file left behind
+    names = sorted(p.name for p in out.iterdir())
+    expected = [
+        "design.json",
+        "graph.dot",
+        "graph.svg",
+        "matrix.csv",
+        "matrix.xlsx",
+        "messages.md",
+        "modules",
+        "ontology.owl",
+        "report.html",
+        "tidier.md",
+    ]
+    assert names == [n for n in expected if n != "graph.svg" or shutil.which("dot")]  # no temporary file left
+
+
+def test_design_json_only(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke("design", str(PROJECT), "--out", str(out), "--format", "json").exit_code == 0
+    assert [p.name for p in out.iterdir()] == ["design.json"]
+    bad = invoke("design", str(PROJECT), "--out", str(out), "--format", "pdf")
+    assert bad.exit_code == 1
+    assert (
+        bad.stderr
+        == "Error: unknown report format 'pdf' — use one or more of json, html, markdown, graph, matrix, owl\n"
+    )
+
+
+def test_graph_command(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "b1.dot"
+    result = invoke(
+        "graph", str(PROJECT), "--focus", "barrier:B1", "--depth", "1", "--format", "dot", "--out", str(target)
+    )
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "barrier__B1" in text and "tdf__emotion" in text and "barrier__B2" not in text
+    bad = invoke("graph", str(PROJECT), "--focus", "barrier:B9", "--out", str(target))
+    assert bad.exit_code == 1 and "is not an id of this design" in bad.stderr
+
+
+def test_ontology_export_with_project(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "p.nt"
+    result = invoke("ontology", "export", str(PROJECT), "--out", str(target), "--format", "ntriples")
+    assert result.exit_code == 0, result.stderr
+    assert "barrier:B1" in target.read_text(encoding="utf-8")
 
 
 def test_design_bad_project_writes_nothing(invoke: Invoke, tmp_path: Path) -> None:

@@ -1,0 +1,83 @@
+"""The plain data every renderer reads: one dictionary built once from a Design."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from barriers import agreement
+from mapper import Design, as_json
+from mapper.messages import STAGES
+from techniques import number_key
+
+__all__ = ["build_context", "slug_of"]
+
+
+def slug_of(entity_id: str) -> str:
+    """The HTML anchor of an id ('barrier:B1' -> 'barrier-B1'), as the graph's links expect."""
+    return entity_id.replace(":", "-")
+
+
+def build_context(d: Design) -> dict[str, Any]:
+    """Everything the templates need, with labels resolved and reviews cited."""
+    data = as_json(d)
+    kb, p = d.kb, d.project
+    statements = {b.entity_id: b for b in p.coded.barriers}
+    reviews = {f"review:{r.id}": r for r in p.evidence.reviews}
+    cited = sorted(
+        {e for m in data["modules"] for e in m["evidence"]} | {s for m in data["messages"] for s in m["sources"]}
+    )
+    techniques = sorted(
+        {c["technique"] for cands in data["candidates"].values() for c in cands if c["score"] > 0}
+        & set(data["selected"]),
+        key=lambda t: number_key(t[4:]),
+    )
+    priority = [b for b in data["barriers"] if b["priority"]]
+    matrix = []
+    for b in priority:
+        scores = {c["technique"]: c["score"] for c in data["candidates"][b["id"]]}
+        matrix.append({"barrier": b, "cells": [scores.get(t) for t in techniques]})
+    agree = agreement(p.coded, p.frameworks)
+    behaviours = {b.id: b for b in p.settings.target_behaviours}
+    evidence_rows = []
+    for te in p.evidence.table(p.evidence_settings):
+        evidence_rows.append(
+            {
+                "technique": te.technique,
+                "label": kb.label(te.technique),
+                "score": te.score,
+                "findings": [
+                    {
+                        "review": rid,
+                        "citation": reviews[f"review:{rid}"].citation,
+                        "outcome": f.outcome,
+                        "direction": f.direction,
+                        "certainty": f.certainty or "unrated",
+                        "effect": f.effect,
+                    }
+                    for rid, f in te.findings
+                ],
+            }
+        )
+    return {
+        "d": data,
+        "name": p.settings.name,
+        "label": kb.label,
+        "slug": slug_of,
+        "statements": statements,
+        "behaviours": behaviours,
+        "salience": d.salience,
+        "agreement": agree,
+        "domain_labels": {x.id: x.label for x in p.frameworks.domains},
+        "policy_labels": {x.id: x.label for x in p.frameworks.policies},
+        "comb_labels": {x.id: x.label for x in p.frameworks.comb},
+        "matrix_techniques": techniques,
+        "matrix": matrix,
+        "reviews": reviews,
+        "cited": cited,
+        "key_facts": {f.id: f for f in p.settings.key_facts},
+        "evidence_rows": evidence_rows,
+        "stages": STAGES,
+        "technique": p.library.techniques,
+        "delivery": p.settings.delivery,
+        "priority": priority,
+    }

@@ -1,0 +1,226 @@
+"""Write a design's reports: design.json, report.html, module specs, messages, graph, matrices, OWL.
+
+Each output format is a plain function in FORMATS. Every file is written under a temporary name and
+renamed, so an interrupted run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from mapper import Design, design_json
+from ontology import Entity, Link, OutputError, atomic_path, build, write_text
+from reports.context import build_context
+from reports.graph import GraphOptions, dot_available, graph
+
+__all__ = ["FORMATS", "RenderResult", "check_formats", "render"]
+
+DOT_HINT = "graphviz's 'dot' is not installed, so no drawing was made — install it with 'apt-get install graphviz'"
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What render wrote, and what it could not."""
+
+    files: tuple[Path, ...]
+    notes: tuple[str, ...]
+
+
+def _env(autoescape: bool) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _svg(d: Design) -> str:
+    raw: str = graph(d).pipe(format="svg").decode("utf-8")
+    return raw[raw.index("<svg") :]
+
+
+def _json(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+    return [write_text(out / "design.json", design_json(d))]
+
+
+def _html(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+    svg, note = ("", DOT_HINT)
+    if dot_available():
+        svg, note = _svg(d), ""
+    html = _env(True).get_template("report.html.j2").render(**ctx, svg=svg, svg_note=note)
+    return [write_text(out / "report.html", html)]
+
+
+def _file_slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50].rstrip("-")
+
+
+def _markdown(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+    env = _env(False)
+    folder = out / "modules"
+    folder.mkdir(exist_ok=True)
+    written = []
+    statements = ctx["statements"]
+    for m in ctx["d"]["modules"]:
+        n = int(m["id"].split(":")[1])
+        domains = list(dict.fromkeys(x for b in m["barriers"] for x in statements[b].domains))
+        text = env.get_template("module.md.j2").render(**ctx, module=m, module_domains=domains)
+        written.append(write_text(folder / f"{n:02d}-{_file_slug(m['title'])}.md", _tidy(text)))
+    for stale in folder.glob("*.md"):
+        if stale not in written:
+            stale.unlink()
+    written.append(write_text(out / "messages.md", _tidy(env.get_template("messages.md.j2").render(**ctx))))
+    written.append(write_text(out / "tidier.md", _tidy(env.get_template("tidier.md.j2").render(**ctx))))
+    return written
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _graph(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+    g = graph(d, GraphOptions())
+    written = [write_text(out / "graph.dot", g.source)]
+    if dot_available():
+        with atomic_path(out / "graph.svg") as tmp:
+            tmp.write_bytes(g.pipe(format="svg"))
+        written.append(out / "graph.svg")
+    else:
+        notes.append(DOT_HINT)
+    return written
+
+
+def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    data = ctx["d"]
+    selected = set(data["selected"])
+    rows: list[tuple[object, ...]] = [
+        ("barrier", "statement", "priority", "technique", "label", "score", "feasible", "selected", "reason")
+    ]
+    for b in data["barriers"]:
+        for c in data["candidates"][b["id"]]:
+            rows.append(
+                (
+                    b["id"],
+                    b["statement"],
+                    b["priority"],
+                    c["technique"],
+                    ctx["label"](c["technique"]),
+                    c["score"],
+                    c["feasible"],
+                    c["technique"] in selected,
+                    c["reason"],
+                )
+            )
+    coverage: list[tuple[object, ...]] = [("module", "title", *[b["id"] for b in data["barriers"]])]
+    for m in data["modules"]:
+        coverage.append((m["id"], m["title"], *[b["id"] in m["barriers"] for b in data["barriers"]]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    written = [write_text(out / "matrix.csv", buffer.getvalue())]
+    wb = Workbook()
+    for sheet, table in ((wb.active, rows), (wb.create_sheet(), coverage)):
+        assert sheet is not None
+        sheet.title = "barriers x techniques" if table is rows else "modules x barriers"
+        for row in table:
+            sheet.append(list(row))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for i, column in enumerate(zip(*table, strict=True), start=1):
+            width = max(len(str(v)) for v in column)
+            sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+    with atomic_path(out / "matrix.xlsx") as tmp:
+        wb.save(tmp)
+    written.append(out / "matrix.xlsx")
+    return written
+
+
+@dataclass(frozen=True)
+class _DesignPart:
+    """The modules and messages of a design as knowledge-base entities and links."""
+
+    design_entities: tuple[Entity, ...]
+    links: tuple[Link, ...]
+
+    def entities(self) -> tuple[Entity, ...]:
+        return self.design_entities
+
+
+def _owl(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+    entities: list[Entity] = []
+    links: list[Link] = []
+    for m in d.modules:
+        entities.append(Entity(m.id, "module", m.title))
+        links += [Link(m.id, b, "addresses", ("design",), "designed") for b in m.barriers]
+        links += [Link(m.id, t, "delivers", ("design",), "designed") for t in m.techniques]
+    for msg in d.messages:
+        entities.append(Entity(msg.id, "message", f"{msg.channel} message for {msg.audience}", msg.text))
+        links += [Link(msg.id, b, "addresses", ("design",), "designed") for b in msg.barriers]
+        links += [Link(msg.id, t, "delivers", ("design",), "designed") for t in msg.techniques]
+    p = d.project
+    kb = build(p.library, p.evidence, p.coded, _DesignPart(tuple(entities), tuple(links)), frameworks=p.frameworks)
+    return [kb.export(out / "ontology.owl", "rdfxml")]
+
+
+Renderer = Callable[[Design, dict[str, Any], Path, list[str]], list[Path]]
+FORMATS: dict[str, Renderer] = {
+    "json": _json,
+    "html": _html,
+    "markdown": _markdown,
+    "graph": _graph,
+    "matrix": _matrix,
+    "owl": _owl,
+}
+
+
+def check_formats(formats: Sequence[str] | None) -> list[str]:
+    """The formats to write (all when none are named).
+
+    Raises:
+        OutputError: naming the first unknown format.
+    """
+    chosen = list(formats or FORMATS)
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise OutputError(f"unknown report format '{unknown[0]}' — use one or more of {', '.join(FORMATS)}")
+    return chosen
+
+
+def render(
+    d: Design, out_dir: Path, formats: Sequence[str] | None = None, on_step: Callable[[str], None] | None = None
+) -> RenderResult:
+    """Write the chosen formats (all by default) into `out_dir`, creating it if needed.
+
+    Raises:
+        OutputError: when the folder cannot be made or written, or a format is unknown.
+    """
+    chosen = check_formats(formats)
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror}) — choose another --out") from None
+    ctx = build_context(d)
+    files: list[Path] = []
+    notes: list[str] = []
+    for name in chosen:
+        if on_step:
+            on_step(name)
+        files += FORMATS[name](d, ctx, Path(out_dir), notes)
+    return RenderResult(tuple(files), tuple(dict.fromkeys(notes)))

@@ -1,0 +1,147 @@
+"""Reports: golden files for DOT, Markdown and HTML text; escaping of interview text; spreadsheets; OWL."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from mapper import Design, design, load_project
+from ontology import OutputError
+from reports import GraphOptions, graph, render
+
+FIXTURE = Path(__file__).parent / "data" / "project"
+GOLDEN = Path(__file__).parent / "golden"
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's dot is not installed")
+
+
+@pytest.fixture(scope="module")
+def made() -> Design:
+    return design(load_project(FIXTURE))
+
+
+@pytest.fixture(scope="module")
+def rendered(made: Design, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    render(made, out)
+    return out
+
+
+def _without_svg(html: str) -> str:
+    # the drawing comes from the installed graphviz, whose output varies between versions
+    return re.sub(r"<svg.*?</svg>", "<svg/>", html, flags=re.DOTALL)
+
+
+GOLDEN_FILES = ["graph.dot", "messages.md", "tidier.md", "report.html", "modules/01.md", "modules/02.md"]
+
+
+@pytest.mark.parametrize("name", GOLDEN_FILES)
+def test_golden(rendered: Path, name: str, request: pytest.FixtureRequest) -> None:
+    if name.startswith("modules/"):
+        number = name.split("/")[1][:2]
+        actual = next((rendered / "modules").glob(f"{number}-*.md")).read_text(encoding="utf-8")
+    else:
+        actual = (rendered / name).read_text(encoding="utf-8")
+    if name == "report.html":
+        actual = _without_svg(actual)
+    golden = GOLDEN / name.replace("/", "-")
+    if request.config.getoption("--update-golden"):
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden}: run pytest --update-golden"
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+HOSTILE = '<script>alert(1)</script> and "><img src=x onerror=alert(2)>'
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile") / "proj"
+    shutil.copytree(FIXTURE, folder)
+    text = (folder / "barriers.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "statement: There are no rooms available for group sessions",
+        f"statement: '{HOSTILE.replace(chr(39), chr(39) * 2)}'",
+    )
+    (folder / "barriers.yaml").write_text(text, encoding="utf-8")
+    out = folder / "out"
+    render(design(load_project(folder)), out)
+    return out
+
+
+def test_html_escapes_interview_text(hostile: Path) -> None:
+    html = (hostile / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+def test_dot_keeps_interview_text_as_text(hostile: Path) -> None:
+    dot = (hostile / "graph.dot").read_text(encoding="utf-8")
+    # a label is a quoted string, never an HTML-like <...> label
+    assert 'tooltip="<script>alert(1)</script> and \\"><img src=x onerror=alert(2)>"' in dot
+    assert "label=<" not in dot
+
+
+@needs_dot
+def test_svg_escapes_interview_text(hostile: Path) -> None:
+    svg = (hostile / "graph.svg").read_text(encoding="utf-8")
+    assert "<script>" not in svg and "<img" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+
+
+def test_matrix_files(rendered: Path, made: Design) -> None:
+    from openpyxl import load_workbook
+
+    with (rendered / "matrix.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == sum(len(c) for c in made.candidates.values())
+    assert {r["selected"] for r in rows} == {"True", "False"}
+    wb = load_workbook(rendered / "matrix.xlsx")
+    sheet = wb["barriers x techniques"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert sheet.column_dimensions["B"].width > 20
+    assert wb["modules x barriers"].max_row == len(made.modules) + 1
+
+
+def test_owl_carries_the_design(rendered: Path) -> None:
+    g = rdflib.Graph().parse(rendered / "ontology.owl", format="xml")
+    kb = rdflib.Namespace("https://w3id.org/barriermap/kb#")
+    assert (kb["module:1"], rdflib.RDF.type, kb.CourseModule) in g
+    assert any(g.triples((kb["module:1"], kb.addresses, None)))
+    assert any(g.triples((None, kb.codedTo, kb["tdf:emotion"])))
+
+
+def test_graph_options(made: Design) -> None:
+    collapsed = graph(made, GraphOptions(collapse="domain")).source
+    assert "barrier__" not in collapsed and "tdf__emotion" in collapsed
+    focused = graph(made, GraphOptions(focus="barrier:B3", depth=1)).source
+    assert "barrier__B3" in focused and "tdf__skills" in focused and "module__" not in focused
+
+
+def test_without_dot(made: Design, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = render(made, tmp_path, ["graph", "html"])
+    assert not (tmp_path / "graph.svg").exists() and (tmp_path / "graph.dot").exists()
+    assert any("apt-get install graphviz" in n for n in result.notes)
+    assert "apt-get install graphviz" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_stale_module_files_are_removed(made: Design, tmp_path: Path) -> None:
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "modules" / "09-old.md").write_text("old", encoding="utf-8")
+    render(made, tmp_path, ["markdown"])
+    assert not (tmp_path / "modules" / "09-old.md").exists()
+
+
+def test_unknown_format_and_bad_folder(made: Design, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="unknown report format 'pdf'"):
+        render(made, tmp_path, ["pdf"])
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot create the folder"):
+        render(made, blocker / "out")
