@@ -181,11 +181,11 @@ def build_course(
             {b for i in placed for b in i.barriers},
             key=lambda b: [x.entity_id for x in project.coded.barriers].index(b),
         )
-        objectives = []
+        stems: dict[str, list[str]] = {}  # one objective per wording, naming every statement behind it
         for b in barrier_ids:
             own = behaviours.get(statements[b].behaviour, aim)  # the statement's own target behaviour
-            text = f"{objective(statements[b].domains[0], own.what)} (addresses {b.removeprefix('barrier:')})"
-            objectives.append(text)
+            stems.setdefault(objective(statements[b].domains[0], own.what), []).append(b.removeprefix("barrier:"))
+        objectives = [f"{text} (addresses {', '.join(ids)})" for text, ids in stems.items()]
         techniques = tuple(i.technique for i in placed)
         evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
         if fact and any(

@@ -35,7 +35,8 @@ def build_context(d: Design) -> dict[str, Any]:
     matrix = []
     for b in priority:
         scores = {c["technique"]: c["score"] for c in data["candidates"][b["id"]]}
-        matrix.append({"barrier": b, "cells": [scores.get(t) for t in techniques]})
+        covers = set(d.selection.covers.get(b["id"], ()))
+        matrix.append({"barrier": b, "cells": [(scores.get(t), t in covers) for t in techniques]})
     agree = agreement(p.coded, p.frameworks)
     behaviours = {b.id: b for b in p.settings.target_behaviours}
     evidence_rows = []
