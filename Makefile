@@ -42,11 +42,13 @@ test: $(STAMP) system-deps lint
 
 demo: $(STAMP) system-deps
 	$(BIN)/barriermap validate examples/best
+	$(BIN)/barriermap code agreement examples/best
 	$(BIN)/barriermap barriers examples/best
-	$(BIN)/barriermap design examples/best --out $(DEMO_OUT)
-	$(BIN)/barriermap explain examples/best B8
-	$(BIN)/barriermap ontology export --out $(DEMO_OUT)/barriermap.owl
-	$(BIN)/barriermap ontology check
+	$(BIN)/barriermap demo --out $(DEMO_OUT)
+	$(BIN)/barriermap evaluate examples/best
+	$(BIN)/barriermap explain examples/best B1
+	$(BIN)/barriermap ontology check examples/best
+	@echo "Open $(DEMO_OUT)/report/report.html in a browser."
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

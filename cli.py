@@ -488,9 +488,16 @@ def validate_command(project: ProjectArg) -> None:
 
     Example: barriermap validate examples/best
     """
-    from mapper import check_project
+    from mapper import check_project, load_project
+    from ontology import InputError
+    from reports.evaluation import evaluate_project
 
     problems = check_project(project)
+    if not problems:
+        try:
+            evaluate_project(load_project(project))
+        except InputError as exc:
+            problems = list(exc.problems)
     for p in problems:
         err.print(str(p), markup=False, soft_wrap=True)
     if problems:
@@ -626,6 +633,74 @@ def explain_command(
     root = Tree(node["label"], highlight=False)
     grow(root, node)
     out.print(root, markup=False)
+
+
+@app.command("evaluate")
+@_errors_to_exit
+def evaluate_command(
+    project: Annotated[Path, typer.Argument(help="Project folder with evaluation/clinicians.csv and patients.csv.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Measure uptake: registered, completed, intend, used (with 95% intervals) and patient outcomes.
+
+    Example: barriermap evaluate examples/best --json
+    """
+    from mapper import load_project
+    from ontology import InputError
+    from reports.evaluation import evaluate_project
+
+    result = evaluate_project(load_project(project))
+    if result is None:
+        raise InputError("no evaluation/ folder — add evaluation/clinicians.csv and patients.csv", str(project))
+    if json_out:
+        return _print_json(result.as_json())
+    table = _table(
+        "Uptake funnel (denominator: those asked at each step)", "Step", "k", "n", "Share", "95% interval", "Benchmark"
+    )
+    for key, p in result.funnel.items():
+        bench = result.benchmarks.get(key)
+        table.add_row(
+            key,
+            f"{p.k:,}",
+            f"{p.n:,}",
+            f"{p.share:.1%}",
+            f"{p.low:.1%} to {p.high:.1%}",
+            f"{bench:.1%}" if isinstance(bench, float) else "",
+        )
+    out.print(table)
+    outcomes = _table(
+        f"Patient outcomes ({result.patients:,} patients)", "Measure", "Time", "n", "Mean change", "95% interval"
+    )
+    for measure, changes in result.outcomes.items():
+        for c in changes:
+            outcomes.add_row(measure, c.timepoint, str(c.n), f"{c.mean:+.2f}", f"{c.low:.2f} to {c.high:.2f}")
+    out.print(outcomes)
+
+
+@app.command("demo")
+@_errors_to_exit
+def demo_command(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Working folder for the copy and the reports.")] = Path(
+        "barriermap-demo"
+    ),
+) -> None:
+    """Copy the bundled BeST example to a working folder and run the whole design and evaluation on it.
+
+    Example: barriermap demo --out /tmp/best
+    """
+    from mapper import design, load_project
+    from reports import render
+    from reports.demo import copy_example
+
+    project = copy_example(out_dir / "best")
+    with err.status("Designing the BeST example ..."):
+        result = render(design(load_project(project)), out_dir / "report")
+    out.print(f"Copied the BeST example to {project}", markup=False)
+    for name in ("report.html", "graph.svg", "design.json"):
+        if any(p.name == name for p in result.files):
+            out.print(f"Wrote {out_dir / 'report' / name}", markup=False)
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
 
 
 class OwlFormat(StrEnum):

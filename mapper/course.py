@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mapper.candidates import Candidate
-from mapper.project import Project
+from mapper.project import Project, fact_for
 from mapper.text import fill, module_title, objective
 from ontology import KnowledgeBase
 from techniques import number_key
@@ -119,8 +119,6 @@ def build_course(
         target = next((k for k in order if k[0] == weakest[0]), order[0])
         groups[target].extend(groups.pop(weakest))
     budget = project.settings.delivery.module_minutes
-    facts = project.settings.key_facts
-    fact = facts[0] if facts else None
     modules: list[Module] = []
     pending = [(key, sorted(groups[key], key=lambda i: (-i.score, number_key(i.technique[4:])))) for key in order]
     while pending:
@@ -155,9 +153,13 @@ def build_course(
             continue
         n = len(modules) + 1
         activities = []
+        quoted: list[str] = []
         for m, item in enumerate(placed, start=1):
             course = project.library.techniques[item.technique].delivery.course  # type: ignore[union-attr]
             assert course is not None
+            fact = fact_for(project.settings, item.technique) if course.needs_fact else None
+            if fact:
+                quoted.append(fact.source)
             fill_names = {
                 "behaviour": aim.what,
                 "who": aim.who,
@@ -188,11 +190,7 @@ def build_course(
         objectives = [f"{text} (addresses {', '.join(ids)})" for text, ids in stems.items()]
         techniques = tuple(i.technique for i in placed)
         evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
-        if fact and any(
-            project.library.techniques[t].delivery.course.needs_fact  # type: ignore[union-attr]
-            for t in techniques
-        ):
-            evidence.append(fact.source)
+        evidence.extend(quoted)
         modules.append(
             Module(
                 f"module:{n}",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mapper.candidates import Candidate
-from mapper.project import CHANNELS, Project
+from mapper.project import CHANNELS, Project, fact_for
 from mapper.text import fill
 from ontology import KnowledgeBase
 
@@ -83,7 +83,6 @@ def build_messages(
     behaviours = {b.id: b for b in project.settings.target_behaviours}
     statements = {b.entity_id: b for b in project.coded.barriers}
     default_audience = project.settings.audiences[0].id if project.settings.audiences else "all"
-    fact = project.settings.key_facts[0] if project.settings.key_facts else None
     merged: dict[tuple[str, str, str, str], _Entry] = {}
     seen: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
     for barrier in targets:
@@ -99,6 +98,7 @@ def build_messages(
         assert template is not None
         statement = statements[barrier]
         behaviour = behaviours.get(statement.behaviour) or project.settings.target_behaviours[0]
+        fact = fact_for(project.settings, best.technique) if template.needs_fact else None
         names = {
             "behaviour": behaviour.what,
             "who": behaviour.who,

@@ -70,6 +70,20 @@ class KeyFactIn(_Model):
     id: str = Field(pattern=ID)
     text: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    techniques: list[str] = Field(default_factory=list)  # quote it only for these techniques; empty: any
+
+    def suits(self, technique: str) -> bool:
+        """Whether this fact may be quoted by `technique` ('bct:6.2')."""
+        return not self.techniques or technique.removeprefix("bct:") in {
+            t.removeprefix("bct:") for t in self.techniques
+        }
+
+
+class EvaluationIn(_Model):
+    function_range: tuple[float, float] = (0.0, 10.0)
+    pain_range: tuple[float, float] = (0.0, 10.0)
+    benchmarks: dict[str, float] = Field(default_factory=dict)
+    benchmark_source: str = ""
 
 
 class ProjectFile(_Model):
@@ -87,7 +101,16 @@ class ProjectFile(_Model):
     key_facts: list[KeyFactIn] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
     min_techniques_per_barrier: int = Field(default=2, ge=1, le=10)
+    evaluation: EvaluationIn = EvaluationIn()
     salience: dict[str, float] = Field(default_factory=dict)
+
+
+def fact_for(settings: ProjectFile, technique: str) -> KeyFactIn | None:
+    """The key fact a technique's template quotes: the first that names it, else the first general one."""
+    named = [f for f in settings.key_facts if f.techniques and f.suits(technique)]
+    general = [f for f in settings.key_facts if not f.techniques]
+    found = named or general
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from typing import Any
 from barriers import agreement
 from mapper import Design, as_json
 from mapper.messages import STAGES
+from reports.charts import funnel_svg, outcomes_svg
+from reports.evaluation import evaluate_project
 from techniques import number_key
 
 __all__ = ["build_context", "slug_of"]
@@ -59,7 +61,11 @@ def build_context(d: Design) -> dict[str, Any]:
                 ],
             }
         )
+    evaluation = evaluate_project(p)
+    charts = {"funnel": funnel_svg(evaluation), "outcomes": outcomes_svg(evaluation)} if evaluation else {}
     return {
+        "evaluation": evaluation,
+        "charts": charts,
         "d": data,
         "name": p.settings.name,
         "label": kb.label,

@@ -312,3 +312,29 @@ def test_explain_tree(invoke: Invoke) -> None:
     bad = invoke("explain", str(PROJECT), "module:42")
     assert bad.exit_code == 1
     assert "names no barrier, technique, module or message" in bad.stderr
+
+
+def test_evaluate_json(invoke: Invoke) -> None:
+    result = invoke("evaluate", "examples/best", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"funnel", "outcomes"} <= set(data)
+    assert data["funnel"]["completed"]["k"] == 586
+    assert data["benchmarks"]["used"] == 0.331
+
+
+def test_evaluate_without_folder(invoke: Invoke) -> None:
+    result = invoke("evaluate", str(PROJECT))
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"Error: {PROJECT}: no evaluation/ folder — add evaluation/clinicians.csv and patients.csv\n"
+    )
+
+
+def test_demo(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("demo", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "best" / "project.yaml").exists()
+    assert (tmp_path / "best" / "evaluation" / "clinicians.csv").exists()
+    html = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert "Evaluation of uptake" in html and "586 of 1,324" in html

@@ -68,6 +68,9 @@ def test_wheel_runs_outside_the_checkout(installed: Path) -> None:
     result = _run(installed, "frameworks", "--json")
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["tdf"]) == 14
+    demo = _run(installed, "demo", "--out", str(installed.parent / "demo"))
+    assert demo.returncode == 0, demo.stderr
+    assert (installed.parent / "demo" / "report" / "report.html").exists()  # the example ships in the wheel
 
 
 @pytest.mark.slow

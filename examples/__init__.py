@@ -1,0 +1,1 @@
+"""The bundled worked examples (package data for `barriermap demo`)."""
