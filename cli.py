@@ -488,16 +488,15 @@ def validate_command(project: ProjectArg) -> None:
 
     Example: barriermap validate examples/best
     """
-    from mapper import check_project, load_project
+    from mapper import load_project
     from ontology import InputError
     from reports.evaluation import evaluate_project
 
-    problems = check_project(project)
-    if not problems:
-        try:
-            evaluate_project(load_project(project))
-        except InputError as exc:
-            problems = list(exc.problems)
+    problems = []
+    try:
+        evaluate_project(load_project(project))
+    except InputError as exc:
+        problems = list(exc.problems)
     for p in problems:
         err.print(str(p), markup=False, soft_wrap=True)
     if problems:

@@ -113,7 +113,8 @@ class CodedData:
     @property
     def links(self) -> tuple[Link, ...]:
         """barrier -codedTo-> domain for every belief statement."""
-        return tuple(Link(b.entity_id, d, "codedTo", (b.entity_id,), "coded") for b in self.barriers for d in b.domains)
+        # the statement is its own provenance: no annotation needed (they cost time in the OWL export)
+        return tuple(Link(b.entity_id, d, "codedTo") for b in self.barriers for d in b.domains)
 
     @property
     def coders(self) -> tuple[str, ...]:

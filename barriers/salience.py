@@ -108,8 +108,9 @@ def salience(data: CodedData, frameworks: Frameworks, rule: SalienceRule | None 
     most_excerpts = max((len(b.excerpts) for b in data.barriers), default=0) or 1
     domains = []
     priority_domains = set()
+    excerpt_domains = [(e, e.domains) for e in data.excerpts]  # computed once, not once per domain
     for d in frameworks.domains:
-        in_domain = [e for e in data.excerpts if d.id in e.domains]
+        in_domain = [e for e, domains in excerpt_domains if d.id in domains]
         beliefs = [b for b in data.barriers if d.id in b.domains]
         people = {e.participant for e in in_domain} | {p for b in beliefs for p in barrier_participants[b.id]}
         excerpt_ids = {e.id for e in in_domain} | {x for b in beliefs for x in b.excerpts}

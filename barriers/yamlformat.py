@@ -84,17 +84,30 @@ class CodedFile(_Model):
     unmapped_codes: list[UnmappedIn] = Field(default_factory=list)
 
 
+Resolved = dict[str | int, tuple[str, str | None] | UnknownIdError]
+
+
 def _codes(
-    frameworks: Frameworks, codes: list[str | int], doc: YamlDocument, loc: tuple[str | int, ...], out: list[Problem]
+    frameworks: Frameworks,
+    codes: list[str | int],
+    doc: YamlDocument,
+    loc: tuple[str | int, ...],
+    out: list[Problem],
+    memo: Resolved,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     domains: list[str] = []
     constructs: list[str] = []
     for k, code in enumerate(codes):
-        try:
-            domain, construct = resolve_code(frameworks, code)
-        except UnknownIdError as exc:
-            out.append(Problem(str(exc), doc.path, doc.line((*loc, k))))
+        if code not in memo:  # thousands of excerpts repeat a few dozen codes
+            try:
+                memo[code] = resolve_code(frameworks, code)
+            except UnknownIdError as exc:
+                memo[code] = exc
+        found = memo[code]
+        if isinstance(found, UnknownIdError):
+            out.append(Problem(str(found), doc.path, doc.line((*loc, k))))
             continue
+        domain, construct = found
         if domain not in domains:
             domains.append(domain)
         if construct and construct not in constructs:
@@ -106,6 +119,7 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
     """Turn a parsed coded-data document into CodedData, with where each id stands and the problems found."""
     data = validate(doc, CodedFile)
     problems: list[Problem] = []
+    memo: Resolved = {}
     where: Located = {}
 
     def place(kind: str, item_id: str, loc: tuple[str | int, ...]) -> None:
@@ -135,10 +149,12 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
         place("excerpt", e.id, ("excerpts", i, "id"))
         codings = []
         if e.codes or e.coder:
-            codings.append(Coding(e.coder, *_codes(frameworks, e.codes, doc, ("excerpts", i, "codes"), problems)))
+            codings.append(Coding(e.coder, *_codes(frameworks, e.codes, doc, ("excerpts", i, "codes"), problems, memo)))
         for j, c in enumerate(e.codings):
             codings.append(
-                Coding(c.coder, *_codes(frameworks, c.codes, doc, ("excerpts", i, "codings", j, "codes"), problems))
+                Coding(
+                    c.coder, *_codes(frameworks, c.codes, doc, ("excerpts", i, "codings", j, "codes"), problems, memo)
+                )
             )
         coders = [c.coder for c in codings]
         if len(set(coders)) != len(coders):
@@ -161,7 +177,7 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
     barriers = []
     for i, b in enumerate(data.barriers):
         place("barrier", b.id, ("barriers", i, "id"))
-        domains, constructs = _codes(frameworks, b.domains, doc, ("barriers", i, "domains"), problems)
+        domains, constructs = _codes(frameworks, b.domains, doc, ("barriers", i, "domains"), problems, memo)
         constructs_out = list(constructs)
         for k, construct in enumerate(b.constructs):
             try:

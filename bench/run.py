@@ -1,25 +1,38 @@
-"""Measure barriermap's start-up and the BeST design; print a table of times and ratios.
+"""Measure barriermap at growing sizes; print times and the ratios the scale issue sets targets for.
 
-Run with `make bench` (not part of CI). Writes bench/results.json. Timings are medians of several runs
-on this machine; the ratios are what to compare between machines.
+Run with `make bench` (not part of CI; takes a few minutes). Writes bench/results.json.
+
+Ratios:
+  (a) whole design / parse floor  -- the floor is PyYAML's C loader reading the same files (target <= 4)
+  (b) time at 2N / time at N      -- growth when the input doubles (target <= 2.2)
+  (c) HermiT / networkx           -- the candidate step, same answer checked in the same run (target >= 100)
+  (d) start-up of --help and frameworks (target: --help < 0.3 s)
 """
 
 from __future__ import annotations
 
 import json
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
-BEST = ROOT / "examples" / "best"
+sys.path.insert(0, str(ROOT / "bench"))  # bench scripts are not a package; this is a script, not library code
+
+from generate import generate  # noqa: E402
+
+SIZES = [(50, 100), (100, 100), (200, 100)]  # participants x excerpts each: 5,000 / 10,000 / 20,000 excerpts
 
 
-def median_seconds(action: Callable[[], object], runs: int = 5) -> float:
+def seconds(action: Callable[[], object], runs: int = 3) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -28,31 +41,73 @@ def median_seconds(action: Callable[[], object], runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def cli(*args: str) -> Callable[[], object]:
-    return lambda: subprocess.run(
-        [sys.executable, "-c", "import cli; cli.main()", *args], cwd=ROOT, capture_output=True, check=False
-    )
+def run_cli(*args: str) -> None:
+    subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args], cwd=ROOT, capture_output=True, check=True)
+
+
+def parse_floor(folder: Path) -> float:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return seconds(lambda: [yaml.load(p.read_text(encoding="utf-8"), Loader=loader) for p in folder.glob("*.yaml")])
+
+
+def stages(folder: Path, out: Path) -> dict[str, float]:
+    from mapper import design, load_project, project_kb
+    from reports.context import build_context
+    from reports.render import FORMATS
+
+    result: dict[str, float] = {"parse_floor": parse_floor(folder)}
+    result["load_validate"] = seconds(lambda: load_project(folder), runs=1)
+    project = load_project(folder)
+    result["build_kb"] = seconds(lambda: project_kb(project), runs=1)
+    result["map"] = seconds(lambda: design(project), runs=1)
+    made = design(project)
+    ctx = build_context(made)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, render in FORMATS.items():
+        result[f"render_{name}"] = seconds(lambda r=render: r(made, ctx, out, []), runs=1)  # type: ignore[misc]
+    result["whole_design_cli"] = seconds(lambda: run_cli("design", str(folder), "--out", str(out)), runs=1)
+    return result
+
+
+def candidates_vs_hermit(folder: Path) -> dict[str, float | bool]:
+    from mapper import load_project, project_kb
+    from ontology.reasoner import infer_candidates
+
+    kb = project_kb(load_project(folder))
+    domains = [d.id for d in kb.frameworks.domains]
+    fast = seconds(lambda: {d: kb.domain_candidates(d) for d in domains}, runs=5)
+    start = time.perf_counter()
+    inferred = infer_candidates(kb)
+    slow = time.perf_counter() - start
+    same = all(inferred.get(d, set()) == kb.domain_candidates(d) for d in domains)
+    return {"networkx_s": fast, "hermit_s": slow, "same_answer": same, "speedup": slow / fast if fast else 0.0}
 
 
 def main() -> None:
-    import yaml
-
-    from mapper import design, load_project
-
-    parse = median_seconds(
-        lambda: [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in BEST.glob("*.yaml")]
-    )
-    whole = median_seconds(lambda: design(load_project(BEST)))
-    results = {
-        "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
-        "help_s": median_seconds(cli("--help")),
-        "frameworks_s": median_seconds(cli("frameworks", "--json")),
-        "best_parse_s": parse,
-        "best_design_s": whole,
-        "design_over_parse": whole / parse,
+    results: dict[str, object] = {
+        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
     }
-    for key, value in results.items():
-        print(f"{key:20} {value:.4f}" if isinstance(value, float) else f"{key:20} {value}")
+    results["startup"] = {
+        "help_s": seconds(lambda: run_cli("--help"), runs=5),
+        "frameworks_s": seconds(lambda: run_cli("frameworks", "--json"), runs=5),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        best = work / "best"
+        shutil.copytree(ROOT / "examples" / "best", best)
+        results["best"] = stages(best, work / "best-out")
+        results["hermit"] = candidates_vs_hermit(best)
+        for participants, each in SIZES:
+            folder = generate(work / f"p{participants}", participants, each, seed=1)
+            results[f"{participants * each}_excerpts"] = stages(folder, work / f"out{participants}")
+    n, n2 = results["10000_excerpts"], results["20000_excerpts"]  # type: ignore[index]
+    results["ratios"] = {
+        "design_over_parse_10000": n["whole_design_cli"] / n["parse_floor"],  # type: ignore[index]
+        "growth_20000_over_10000": n2["whole_design_cli"] / n["whole_design_cli"],  # type: ignore[index]
+        "hermit_over_networkx": results["hermit"]["speedup"],  # type: ignore[index]
+    }
+    print(json.dumps(results, indent=2))
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 

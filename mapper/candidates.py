@@ -143,6 +143,7 @@ def candidates_for(
 ) -> dict[str, list[Candidate]]:
     """Every belief statement's candidates, best first (ties in BCT number order)."""
     out: dict[str, list[Candidate]] = {}
+    evidence_scores: dict[str, float] = {}
     course_for = set(project.settings.delivery.course_for)
     for b in project.coded.barriers:
         serves = not course_for or (b.behaviour or project.settings.target_behaviours[0].id) in course_for
@@ -151,7 +152,9 @@ def candidates_for(
             technique = project.library.techniques[tid]
             usable = [p for p in paths if p.origin != "bcw" or p.ids[3] not in project.excluded_functions]
             feasible, reason, course, message = _feasibility(technique, paths, project.excluded_functions, serves)
-            evidence = project.evidence.score(tid, project.evidence_settings).score
+            if tid not in evidence_scores:
+                evidence_scores[tid] = project.evidence.score(tid, project.evidence_settings).score
+            evidence = evidence_scores[tid]
             found.append(
                 Candidate(
                     b.entity_id,

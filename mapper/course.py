@@ -75,6 +75,7 @@ def build_course(
     """Modules for the chosen techniques (technique id, its candidates for the statements it covers)."""
     behaviours = {b.id: b for b in project.settings.target_behaviours}
     statements = {b.entity_id: b for b in project.coded.barriers}
+    position = {b: i for i, b in enumerate(statements)}
     default_behaviour = project.settings.target_behaviours[0].id
     items = []
     for technique, cands in chosen:
@@ -179,9 +180,9 @@ def build_course(
                     tuple(item.barriers),
                 )
             )
-        barrier_ids = sorted(
+        barrier_ids = sorted(  # in the order of the project's statements
             {b for i in placed for b in i.barriers},
-            key=lambda b: [x.entity_id for x in project.coded.barriers].index(b),
+            key=lambda b: position[b],
         )
         stems: dict[str, list[str]] = {}  # one objective per wording, naming every statement behind it
         for b in barrier_ids:

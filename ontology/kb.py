@@ -64,6 +64,13 @@ class KnowledgeBase:
                 strength=link.strength,
             )
         self.graph = graph
+        # the knowledge base never changes once built: index successors and cache routes for the mapper
+        self._successors: dict[tuple[str, str], list[str]] = {}
+        for link in self.links:
+            self._successors.setdefault((link.from_id, link.kind), []).append(link.to_id)
+        for key, targets in self._successors.items():
+            self._successors[key] = sorted(set(targets))
+        self._paths: dict[tuple[str, tuple[str, ...]], list[tuple[str, ...]]] = {}
 
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self.entities
@@ -89,15 +96,17 @@ class KnowledgeBase:
 
     def successors(self, entity_id: str, kind: str) -> list[str]:
         """Ids one `kind` link away from `entity_id`, sorted."""
-        edges: list[tuple[str, str, str]] = list(self.graph.out_edges(entity_id, data="kind"))
-        return sorted({v for _, v, k in edges if k == kind})
+        return list(self._successors.get((entity_id, kind), ()))
 
     def paths(self, start: str, route: Sequence[str] = BCW_ROUTE) -> list[tuple[str, ...]]:
         """Every path from `start` that follows the link kinds of `route` in order, as id tuples."""
-        frontier: list[tuple[str, ...]] = [(start,)]
-        for kind in route:
-            frontier = [p + (nxt,) for p in frontier for nxt in self.successors(p[-1], kind)]
-        return frontier
+        key = (start, tuple(route))
+        if key not in self._paths:
+            frontier: list[tuple[str, ...]] = [(start,)]
+            for kind in route:
+                frontier = [p + (nxt,) for p in frontier for nxt in self._successors.get((p[-1], kind), ())]
+            self._paths[key] = frontier
+        return list(self._paths[key])
 
     def reachable(self, start: str, route: Sequence[str] = BCW_ROUTE) -> set[str]:
         """The ids at the end of `route` from `start` (for a TDF domain: its BCW-route techniques)."""

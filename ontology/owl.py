@@ -84,10 +84,10 @@ def _annotation(onto: Any, namespace: str, name: str) -> Any:
         return _new(name, owl.AnnotationProperty, namespace=ns)
 
 
-def _annotate(prop: Any, s: Any, p: Any, o: Any, values: list[Any]) -> None:
-    """Add annotation values to the axiom (s p o), keeping those an earlier link (another link set) gave."""
-    old = list(prop[s, p, o])
-    prop[s, p, o] = old + [v for v in values if v not in old]
+def _collect(pending: dict[tuple[Any, ...], list[Any]], key: tuple[Any, ...], values: list[Any]) -> None:
+    """Gather annotation values for one axiom: two link sets asserting the same link share it."""
+    gathered = pending.setdefault(key, [])
+    gathered.extend(v for v in values if v not in gathered)
 
 
 def to_world(kb: KnowledgeBase) -> owl.World:
@@ -163,17 +163,21 @@ def to_world(kb: KnowledgeBase) -> owl.World:
                         ind.storid, world._abbreviate(RDFS_SEE_ALSO), world._abbreviate(BCIO_IRI + x[5:])
                     )
             individuals[e.id] = ind
+        pending: dict[tuple[Any, ...], list[Any]] = {}
         for link in kb.links:
             s, o, p = individuals[link.from_id], individuals[link.to_id], props[link.kind]
             getattr(s, link.kind).append(o)
-            if link.sources:
-                _annotate(source, s, p, o, list(link.sources))
-            if link.status:
-                _annotate(status, s, p, o, [link.status])
-            if link.link_set:
-                _annotate(link_set, s, p, o, [link.link_set])
-            if link.rank is not None:
-                _annotate(rank, s, p, o, [link.rank])
+            for prop, values in (
+                (source, list(link.sources)),
+                (status, [link.status] if link.status else []),
+                (link_set, [link.link_set] if link.link_set else []),
+                (rank, [link.rank] if link.rank is not None else []),
+            ):
+                if values:
+                    _collect(pending, (prop, s, p, o), values)
+        # written once per axiom: reading annotations back from owlready2 is slow (it goes through SPARQL)
+        for (prop, s, p, o), values in pending.items():
+            prop[s, p, o] = values
     return world
 
 

@@ -91,9 +91,11 @@ def load_yaml(path: Path) -> YamlDocument:
     """
     name = str(path)
     text = read_text(path)
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        # one parse: compose the node tree (which carries the lines), then build the data from it
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -101,6 +103,8 @@ def load_yaml(path: Path) -> YamlDocument:
         raise InputError(f"malformed YAML: {what} — check indentation, colons and quotes", name, line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc} — check the file's syntax", name, 1) from None
+    finally:
+        loader.dispose()
     lines: dict[Loc, int] = {}
     if node is not None:
         _index(node, (), lines)

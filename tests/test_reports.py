@@ -105,6 +105,9 @@ def test_matrix_files(rendered: Path, made: Design) -> None:
     sheet = wb["barriers x techniques"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     assert sheet.column_dimensions["B"].width > 20
+    assert sheet.max_row == len(made.project.coded.barriers) + 1
+    headers = [c.value for c in sheet[1]]
+    assert f"{made.selection.selected[0][4:]} (selected)" in headers
     assert wb["modules x barriers"].max_row == len(made.modules) + 1
 
 
