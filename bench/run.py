@@ -25,9 +25,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))  # bench scripts are not a package; this is a script, not library code
-
-from generate import generate  # noqa: E402
+from generate import generate  # a sibling script: `python bench/run.py` puts bench/ on the path
 
 SIZES = [(50, 100), (100, 100), (200, 100)]  # participants x excerpts each: 5,000 / 10,000 / 20,000 excerpts
 

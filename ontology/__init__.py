@@ -4,7 +4,7 @@ owlready2 is imported only when the OWL view, export or reasoner is used, so imp
 package stays fast.
 """
 
-from ontology.atomic import atomic_path, write_text
+from ontology.atomic import atomic_folder, atomic_path, write_text
 from ontology.errors import (
     BarriermapError,
     DataError,
@@ -37,6 +37,7 @@ __all__ = [
     "ReasonerError",
     "UnknownIdError",
     "YamlDocument",
+    "atomic_folder",
     "atomic_path",
     "build",
     "kind_of",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ontology.errors import OutputError
 
-__all__ = ["atomic_path", "write_text"]
+__all__ = ["atomic_folder", "atomic_path", "write_text"]
 
 
 @contextlib.contextmanager
@@ -42,3 +42,54 @@ def write_text(path: Path, text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
     return Path(path)
+
+
+@contextlib.contextmanager
+def atomic_folder(path: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside `path`; on success it replaces `path` as a whole.
+
+    An interrupted run leaves `path` as it was (the staging folder, hidden beside it, is removed on the
+    next run). Two runs at once each stage their own folder, and a lock file beside `path` makes their
+    swaps take turns, so `path` always holds one complete run's output, never a mix.
+
+    Raises:
+        OutputError: when the parent folder cannot be created or written.
+    """
+    import fcntl
+    import shutil
+
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for stale in parent.glob(f".{path.name}.staging-*"):
+            pid = stale.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.staging-", dir=parent, suffix=f"-{os.getpid()}"))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the folder ({exc.strerror}) — choose another --out") from None
+    try:
+        yield staging
+        with open(parent / f".{path.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            old = None
+            if path.exists():
+                old = parent / f".{path.name}.old-{os.getpid()}"
+                os.rename(path, old)
+            os.rename(staging, path)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

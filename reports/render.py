@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from mapper import Design, design_json
-from ontology import Entity, Link, OutputError, atomic_path, build, write_text
+from ontology import Entity, Link, OutputError, atomic_folder, atomic_path, build, write_text
 from reports.context import build_context
 from reports.graph import GraphOptions, dot_available, graph
 from techniques import number_key
@@ -78,9 +78,6 @@ def _markdown(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> li
         domains = list(dict.fromkeys(x for b in m["barriers"] for x in statements[b].domains))
         text = env.get_template("module.md.j2").render(**ctx, module=m, module_domains=domains)
         written.append(write_text(folder / f"{n:02d}-{_file_slug(m['title'])}.md", _tidy(text)))
-    for stale in folder.glob("*.md"):
-        if stale not in written:
-            stale.unlink()
     written.append(write_text(out / "messages.md", _tidy(env.get_template("messages.md.j2").render(**ctx))))
     written.append(write_text(out / "tidier.md", _tidy(env.get_template("tidier.md.j2").render(**ctx))))
     return written
@@ -223,21 +220,25 @@ def check_formats(formats: Sequence[str] | None) -> list[str]:
 def render(
     d: Design, out_dir: Path, formats: Sequence[str] | None = None, on_step: Callable[[str], None] | None = None
 ) -> RenderResult:
-    """Write the chosen formats (all by default) into `out_dir`, creating it if needed.
+    """Write the chosen formats (all by default) into `out_dir`, which is replaced as a whole.
+
+    The outputs are written into a staging folder first, so `out_dir` holds either the previous complete
+    result or the new one, never half of either.
 
     Raises:
         OutputError: when the folder cannot be made or written, or a format is unknown.
     """
     chosen = check_formats(formats)
-    try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror}) — choose another --out") from None
-    ctx = build_context(d)
-    files: list[Path] = []
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: is a file, not a folder — choose another --out")
+    ctx = build_context(d)  # bad evaluation files fail here, before anything is written
+    written: list[Path] = []
     notes: list[str] = []
-    for name in chosen:
-        if on_step:
-            on_step(name)
-        files += FORMATS[name](d, ctx, Path(out_dir), notes)
-    return RenderResult(tuple(files), tuple(dict.fromkeys(notes)))
+    with atomic_folder(out_dir) as staging:
+        for name in chosen:
+            if on_step:
+                on_step(name)
+            written += FORMATS[name](d, ctx, staging, notes)
+    files = tuple(out_dir / p.relative_to(staging) for p in written)
+    return RenderResult(files, tuple(dict.fromkeys(notes)))
