@@ -23,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from generate import generate  # a sibling script: `python bench/run.py` puts bench/ on the path
 
 ROOT = Path(__file__).resolve().parent.parent
-from generate import generate  # a sibling script: `python bench/run.py` puts bench/ on the path
 
 SIZES = [(50, 100), (100, 100), (200, 100)]  # participants x excerpts each: 5,000 / 10,000 / 20,000 excerpts
 
