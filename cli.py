@@ -534,7 +534,7 @@ def design_command(
 
     chosen = check_formats(formats)
     d = _design(project)
-    with Progress(console=err, transient=True) as progress:
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("Writing reports", total=len(chosen))
         result = render(d, out_dir, chosen, on_step=lambda name: progress.update(task, advance=1, description=name))
     if json_out:
