@@ -553,13 +553,18 @@ def design_command(
     out.print(table)
     for w in d.warnings:
         err.print(f"warning: {w}", markup=False, soft_wrap=True)
+    _print_written(result, out_dir)
+    out.print(f"({len(result.files)} files in {out_dir})", markup=False)
+
+
+def _print_written(result: Any, folder: Path) -> None:
+    """Say where the main outputs went, and pass on the renderer's notes."""
     for note in result.notes:
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     names = {p.name for p in result.files}
     for name in ("report.html", "graph.svg", "design.json"):
         if name in names:
-            out.print(f"Wrote {out_dir / name}", markup=False)
-    out.print(f"({len(result.files)} files in {out_dir})", markup=False)
+            out.print(f"Wrote {folder / name}", markup=False)
 
 
 class GraphFormat(StrEnum):
@@ -695,11 +700,7 @@ def demo_command(
     with err.status("Designing the BeST example ..."):
         result = render(design(load_project(project)), out_dir / "report")
     out.print(f"Copied the BeST example to {project}", markup=False)
-    for name in ("report.html", "graph.svg", "design.json"):
-        if any(p.name == name for p in result.files):
-            out.print(f"Wrote {out_dir / 'report' / name}", markup=False)
-    for note in result.notes:
-        err.print(f"note: {note}", markup=False)
+    _print_written(result, out_dir / "report")
 
 
 class OwlFormat(StrEnum):

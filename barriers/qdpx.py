@@ -14,6 +14,7 @@ import io
 import re
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -89,6 +90,8 @@ def _parse_xml(data: bytes, where: str) -> Any:
     except StdET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise InputError(f"invalid XML ({exc}) — the file is damaged; export it again", where, line) from None
+    except (LookupError, ValueError) as exc:  # an unknown encoding declared, for one (found by fuzzing)
+        raise InputError(f"unreadable XML ({exc}) — the file is damaged; export it again", where) from None
 
 
 def _machine_fields(description: str) -> dict[str, str]:
@@ -316,8 +319,14 @@ def _safe_members(zf: zipfile.ZipFile, where: str) -> None:
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_EXPANDED_BYTES) -> bytes:
-    with zf.open(name) as f:
-        data = f.read(limit + 1)
+    try:
+        with zf.open(name) as f:
+            data = f.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        # damaged compressed data, a bad checksum, encryption (found by fuzzing)
+        raise InputError(
+            f"'{name}' inside the archive cannot be read ({exc}) — export the project again", zf.filename
+        ) from None
     if len(data) > limit:
         raise InputError(f"'{name}' expands beyond {limit // 2**20} MiB — refusing a possible zip bomb", zf.filename)
     return data

@@ -268,3 +268,19 @@ def test_selection_coded_to_a_tdf_domain(frameworks: Frameworks, tmp_path: Path)
     data, _ = read_qdpx(path, frameworks)
     assert [(e.text, e.codings[0].domains) for e in data.excerpts] == [("abc", ("tdf:emotion",))]
     assert data.participants[0].id == "i1"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("bad-encoding.qdc", "unreadable XML (unknown encoding"),  # an XML declaration naming no real encoding
+        ("corrupt-member.qdpx", "'project.qde' inside the archive cannot be read"),  # damaged deflate data
+    ],
+)
+def test_fuzzing_finds_stay_fixed(frameworks: Frameworks, name: str, message: str) -> None:
+    # inputs that crashed the loaders under atheris (bench/fuzz_loaders.py), kept as regression tests
+    path = Path(__file__).parent / "data" / "fuzz" / name
+    reader = read_qdc if name.endswith(".qdc") else read_qdpx
+    with pytest.raises(InputError) as info:
+        reader(path, frameworks)
+    assert info.value.problems[0].message.startswith(message)
