@@ -35,6 +35,8 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 MAX_EXPANDED_BYTES = 512 * 1024 * 1024
 MAX_MEMBERS = 100_000
 MAX_RATIO = 200  # a member that expands more than this from its compressed size is treated as a bomb
+# what Python's zipfile raises on damaged or unusual archives (each one met while fuzzing)
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
 GUID_NAMESPACE = uuid.UUID("6f1c1c83-5b3e-5f0e-9d2c-8a3b2e0b7d11")  # barriermap's uuid5 namespace
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _BELIEF = re.compile(r"^\s*([+-])\s*(?:([A-Za-z0-9][A-Za-z0-9_.-]*):\s+)?(.+?)\s*$", re.DOTALL)
@@ -300,6 +302,8 @@ def _safe_members(zf: zipfile.ZipFile, where: str) -> None:
     total = 0
     for info in infos:
         name = info.filename
+        if not name:  # found by fuzzing: zipfile itself trips over a nameless member
+            raise InputError("a file inside the archive has no name — the archive is damaged; export it again", where)
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
             raise InputError(
@@ -322,7 +326,7 @@ def _read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_EXPANDED_BYTES
     try:
         with zf.open(name) as f:
             data = f.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+    except ZIP_ERRORS as exc:
         # damaged compressed data, a bad checksum, encryption (found by fuzzing)
         raise InputError(
             f"'{name}' inside the archive cannot be read ({exc}) — export the project again", zf.filename
@@ -353,7 +357,7 @@ def read_qdpx(path: Path, frameworks: Frameworks, mapping_file: Path | None = No
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise InputError("file not found — check the path", where) from None
-    except zipfile.BadZipFile:
+    except ZIP_ERRORS:
         raise InputError(
             "not a zip archive (a .qdpx is a zip holding project.qde) — export the project again", where
         ) from None

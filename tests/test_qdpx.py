@@ -275,6 +275,9 @@ def test_selection_coded_to_a_tdf_domain(frameworks: Frameworks, tmp_path: Path)
     [
         ("bad-encoding.qdc", "unreadable XML (unknown encoding"),  # an XML declaration naming no real encoding
         ("corrupt-member.qdpx", "'project.qde' inside the archive cannot be read"),  # damaged deflate data
+        ("bad-offset.qdpx", "'project.qde' inside the archive cannot be read"),  # a header offset past the end
+        ("bad-version.qdpx", "not a zip archive"),  # a zip version Python does not read
+        ("empty-name.qdpx", "a file inside the archive has no name"),  # a member without a name
     ],
 )
 def test_fuzzing_finds_stay_fixed(frameworks: Frameworks, name: str, message: str) -> None:
