@@ -525,6 +525,8 @@ def design_command(
 ) -> None:
     """Choose techniques for the project's barriers; write the course, campaign, report, graph and matrices.
 
+    The --out folder is replaced as a whole by this run's outputs (written aside first, then swapped in).
+
     Example: barriermap design examples/best --out best-design
     """
     from rich.progress import Progress
