@@ -440,8 +440,15 @@ def barriers_command(project: ProjectArg, json_out: JsonOption = False) -> None:
     """
     from barriers import salience
 
-    data, frameworks = _coded(project)
-    result = salience(data, frameworks)
+    rule = None
+    if (project / "project.yaml").is_file():  # the project's own salience rule, as design uses it
+        from mapper import load_project
+
+        loaded = load_project(project)
+        data, frameworks, rule = loaded.coded, loaded.frameworks, loaded.salience_rule
+    else:
+        data, frameworks = _coded(project)
+    result = salience(data, frameworks, rule)
     if json_out:
         return _print_json(result.as_json())
     table = _table(

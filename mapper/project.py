@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -129,8 +129,13 @@ class Project:
     @property
     def salience_rule(self) -> SalienceRule:
         """The salience rule with project.yaml's overrides."""
-        fields = {k: v for k, v in self.settings.salience.items() if k in SalienceRule.__dataclass_fields__}
-        return SalienceRule(**fields)  # type: ignore[arg-type]
+        defaults = SalienceRule()
+        fields: dict[str, Any] = {}
+        for key, value in self.settings.salience.items():
+            if key in SalienceRule.__dataclass_fields__:
+                # counts stay whole numbers ('5 excerpts', not '5.0 excerpts')
+                fields[key] = int(value) if isinstance(getattr(defaults, key), int) else value
+        return SalienceRule(**fields)
 
     @property
     def evidence_settings(self) -> EvidenceSettings:
