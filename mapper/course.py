@@ -2,7 +2,8 @@
 
 Techniques are grouped by the target behaviour of the statement they serve best and the COM-B
 component their strongest path runs through; groups beyond `max_modules` merge into the strongest
-group of the same behaviour. Within a module, activities run strongest first; one that would push
+group of the same behaviour, and so do groups of under 15 minutes where another module of the same
+behaviour has room. Within a module, activities run strongest first; one that would push
 the module past `module_minutes` moves to a new module while the budget allows, and is otherwise
 left out with a warning.
 """
@@ -17,7 +18,9 @@ from mapper.text import fill, module_title, objective
 from ontology import KnowledgeBase
 from techniques import number_key
 
-__all__ = ["Activity", "Module", "build_course"]
+__all__ = ["MIN_MODULE_MINUTES", "Activity", "Module", "build_course"]
+
+MIN_MODULE_MINUTES = 15  # below this a module is folded into another of the same target behaviour
 
 
 @dataclass(frozen=True)
@@ -108,18 +111,29 @@ def build_course(
         t: project.library.techniques[t].delivery.course.minutes  # type: ignore[union-attr]
         for t in {i.technique for i in items}
     }
+    budget = project.settings.delivery.module_minutes
+
+    def total(key: tuple[str, str]) -> int:
+        return sum(minutes[i.technique] for i in groups[key])
+
     for key in list(order):
         # a group of zero-minute activities (a certificate, badges) is no module: it joins another
-        if len(order) > 1 and not sum(minutes[i.technique] for i in groups[key]):
+        if len(order) > 1 and not total(key):
             order.remove(key)
             target = next((k for k in order if k[0] == key[0]), order[0])
             groups[target].extend(groups.pop(key))
+    for key in list(reversed(order)):
+        # a module of a few minutes is too thin: it joins the strongest module of its behaviour that has room
+        small = total(key) < min(MIN_MODULE_MINUTES, budget)
+        room = next((k for k in order if k != key and k[0] == key[0] and total(k) + total(key) <= budget), None)
+        if small and room is not None:
+            order.remove(key)
+            groups[room].extend(groups.pop(key))
     limit = project.settings.delivery.max_modules
     while len(order) > limit:
         weakest = order.pop()
         target = next((k for k in order if k[0] == weakest[0]), order[0])
         groups[target].extend(groups.pop(weakest))
-    budget = project.settings.delivery.module_minutes
     modules: list[Module] = []
     pending = [(key, sorted(groups[key], key=lambda i: (-i.score, number_key(i.technique[4:])))) for key in order]
     while pending:

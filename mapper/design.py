@@ -123,8 +123,18 @@ def design(project: Project) -> Design:
     for b in priority:
         if b.valence == "barrier" and b.entity_id not in reached:
             cands = candidates[b.entity_id]
-            if any(c.feasible for c in cands) and not any(reachable_by_marketing(project, c, functions) for c in cands):
-                reason = "its feasible techniques did not fit the course budget and none can be a message"
+            if any(c.feasible for c in cands) and not any(
+                reachable_by_marketing(project, c, functions, kb) for c in cands
+            ):
+                course_for = project.settings.delivery.course_for
+                if course_for and (b.behaviour or project.settings.target_behaviours[0].id) not in course_for:
+                    why_course = f"the course does not serve its target behaviour '{b.behaviour}'"
+                else:
+                    why_course = "its course techniques did not fit the modules' time"
+                reason = (
+                    f"{why_course}, and no technique reaches it through a function that "
+                    "communication/marketing delivers"
+                )
                 uncovered.append(Uncovered(b.entity_id, reason, _policies(project, kb, b.entity_id, cands)))
             else:
                 uncovered.append(_uncovered(project, kb, b.entity_id, cands))

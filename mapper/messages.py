@@ -60,14 +60,28 @@ def marketing_functions(kb: KnowledgeBase, excluded: tuple[str, ...]) -> set[str
     }
 
 
-def reachable_by_marketing(project: Project, c: Candidate, functions: set[str]) -> bool:
-    """Whether a candidate can become a message for this project."""
+def reachable_by_marketing(project: Project, c: Candidate, functions: set[str], kb: KnowledgeBase) -> bool:
+    """Whether a candidate can become a message for this project.
+
+    Its technique must serve a marketing function, and the statement must be reachable through one: a BCW
+    path must run through a marketing function, and a link-set path must start from a domain whose COM-B
+    component a marketing function serves. A scheduling barrier (physical opportunity, served by
+    restructuring and enablement) is therefore left to other policy categories, not to a campaign.
+    """
     t = project.library.techniques[c.technique]
     if not (c.feasible and c.message and t.delivery and t.delivery.message):
         return False
     if t.delivery.message.needs_fact and not project.settings.key_facts:
         return False
-    return bool(set(t.functions) & functions)
+    if not set(t.functions) & functions:
+        return False
+    for p in c.paths:
+        if p.origin == "bcw":
+            if p.ids[3] in functions:
+                return True
+        elif any(set(kb.successors(comb, "servedBy")) & functions for comb in kb.successors(p.ids[1], "mapsTo")):
+            return True
+    return False
 
 
 def build_messages(
@@ -86,7 +100,7 @@ def build_messages(
     merged: dict[tuple[str, str, str, str], _Entry] = {}
     seen: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
     for barrier in targets:
-        usable = [c for c in candidates.get(barrier, []) if reachable_by_marketing(project, c, functions)]
+        usable = [c for c in candidates.get(barrier, []) if reachable_by_marketing(project, c, functions, kb)]
         if not usable:
             continue
         stage = (behaviours.get(statements[barrier].behaviour) or project.settings.target_behaviours[0]).stage

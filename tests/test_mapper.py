@@ -246,3 +246,27 @@ def test_barrier_that_reaches_no_technique(project: Path) -> None:
         "policy:fiscal-measures",
         "policy:environmental-social-planning",
     )
+
+
+def test_scheduling_barrier_is_left_to_other_policy_categories() -> None:
+    # BeST's B8 (group classes are hard to schedule) is a physical-opportunity barrier of service leads:
+    # the course is not for them, and no communication/marketing function serves physical opportunity
+    made = design(load_project(BEST))
+    gap = next(u for u in made.uncovered if u.barrier == "barrier:B8")
+    assert gap.reason.startswith("the course does not serve its target behaviour 'support-best'")
+    assert "policy:guidelines" in gap.policy_categories and "policy:service-provision" in gap.policy_categories
+    assert "policy:communication-marketing" not in gap.policy_categories
+    assert not any("barrier:B8" in m.barriers for m in made.messages)
+
+
+def test_thin_modules_are_folded_in() -> None:
+    made = design(load_project(BEST))
+    behaviours = [m.behaviour for m in made.modules]
+    for m in made.modules:
+        # a module under 15 minutes survives only when no module of its behaviour has room for it
+        if m.minutes < 15:
+            assert behaviours.count(m.behaviour) == 1 or all(
+                o.minutes + m.minutes > made.project.settings.delivery.module_minutes
+                for o in made.modules
+                if o.behaviour == m.behaviour and o is not m
+            )
