@@ -1,8 +1,10 @@
 """The barriermap ontology: ids, framework data (TDF, COM-B, BCW), the KnowledgeBase and its OWL view.
 
-owlready2 is imported only when the OWL view, export or reasoner is used, so importing this
-package stays fast.
+owlready2 is imported only when the OWL view, export or reasoner is used, and networkx only when a
+KnowledgeBase is built, so importing this package (and `barriermap frameworks`) stays fast.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ontology.atomic import atomic_folder, atomic_path, write_text
 from ontology.errors import (
@@ -16,7 +18,6 @@ from ontology.errors import (
 )
 from ontology.frameworks import COMB_VERSIONS, Frameworks, load_frameworks, read_data
 from ontology.ids import EntityId, kind_of, slugify
-from ontology.kb import BCW_ROUTE, KnowledgeBase, build
 from ontology.model import LINK_KINDS, Entity, Link
 from ontology.yamlfile import YamlDocument, load_yaml, validate
 
@@ -48,3 +49,16 @@ __all__ = [
     "validate",
     "write_text",
 ]
+
+if TYPE_CHECKING:
+    from ontology.kb import BCW_ROUTE, KnowledgeBase, build
+
+_LAZY = {"BCW_ROUTE", "KnowledgeBase", "build"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:  # the knowledge base pulls in networkx: import it on first use
+        from ontology import kb
+
+        return getattr(kb, name)
+    raise AttributeError(f"module 'ontology' has no attribute {name!r}")

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from ontology.errors import InputError, Problem
+
+if TYPE_CHECKING:  # pydantic is imported when a file is validated, so `--help` and `frameworks` start fast
+    from pydantic import BaseModel
+    from pydantic_core import ErrorDetails
 
 __all__ = ["YamlDocument", "load_yaml", "read_text", "validate"]
 
 Loc = tuple[str | int, ...]
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -137,8 +139,10 @@ def validate(doc: YamlDocument, model: type[M]) -> M:
     Raises:
         InputError: listing every problem as `path:line: field: what is wrong — how to fix it`.
     """
+    import pydantic
+
     try:
         return model.model_validate(doc.data if doc.data is not None else {})
-    except ValidationError as exc:
+    except pydantic.ValidationError as exc:
         problems = [Problem(_message(e), doc.path, doc.line(e["loc"])) for e in exc.errors()]
         raise InputError.from_problems(problems) from None
