@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import networkx as nx
 
@@ -158,14 +158,3 @@ def build(*parts: Part, frameworks: Frameworks | None = None, extra: Iterable[Li
             if end not in entities:
                 raise DataError(f"link {link.from_id} -{link.kind}-> {link.to_id} names '{end}', which no part defines")
     return KnowledgeBase(frameworks, entities, links)
-
-
-def as_json(kb: KnowledgeBase) -> dict[str, Any]:
-    """A plain summary of the knowledge base: counts of entities by kind and links by kind."""
-    kinds: dict[str, int] = {}
-    for e in kb.entities.values():
-        kinds[e.kind] = kinds.get(e.kind, 0) + 1
-    link_kinds: dict[str, int] = {}
-    for link in kb.links:
-        link_kinds[link.kind] = link_kinds.get(link.kind, 0) + 1
-    return {"entities": dict(sorted(kinds.items())), "links": dict(sorted(link_kinds.items()))}

@@ -25,9 +25,6 @@ def build_context(d: Design) -> dict[str, Any]:
     kb, p = d.kb, d.project
     statements = {b.entity_id: b for b in p.coded.barriers}
     reviews = {f"review:{r.id}": r for r in p.evidence.reviews}
-    cited = sorted(
-        {e for m in data["modules"] for e in m["evidence"]} | {s for m in data["messages"] for s in m["sources"]}
-    )
     techniques = sorted(
         {c["technique"] for cands in data["candidates"].values() for c in cands if c["score"] > 0}
         & set(data["selected"]),
@@ -80,7 +77,6 @@ def build_context(d: Design) -> dict[str, Any]:
         "matrix_techniques": techniques,
         "matrix": matrix,
         "reviews": reviews,
-        "cited": cited,
         "key_facts": {f.id: f for f in p.settings.key_facts},
         "evidence_rows": evidence_rows,
         "stages": STAGES,
