@@ -274,6 +274,9 @@ def as_json(d: Design) -> dict[str, Any]:
     }
 
 
-def design_json(d: Design) -> str:
-    """design.json as text: sorted keys nowhere (the contract's order), two-space indent, one final newline."""
-    return json.dumps(as_json(d), indent=2, ensure_ascii=False) + "\n"
+def design_json(d: Design, data: dict[str, Any] | None = None) -> str:
+    """design.json as text: sorted keys nowhere (the contract's order), two-space indent, one final newline.
+
+    `data` is as_json(d) when the caller has already built it (the renderers have).
+    """
+    return json.dumps(as_json(d) if data is None else data, indent=2, ensure_ascii=False) + "\n"

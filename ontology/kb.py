@@ -90,10 +90,6 @@ class KnowledgeBase:
         """The human label of an id."""
         return self.entity(entity_id).label
 
-    def of_kind(self, kind: str) -> list[Entity]:
-        """All entities of one kind, in id order."""
-        return sorted((e for e in self.entities.values() if e.kind == kind), key=lambda e: e.id)
-
     def successors(self, entity_id: str, kind: str) -> list[str]:
         """Ids one `kind` link away from `entity_id`, sorted."""
         return list(self._successors.get((entity_id, kind), ()))

@@ -52,7 +52,7 @@ def _svg(d: Design) -> str:
 
 
 def _json(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
-    return [write_text(out / "design.json", design_json(d))]
+    return [write_text(out / "design.json", design_json(d, ctx["d"]))]  # ctx["d"] is as_json(d), built once
 
 
 def _html(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
