@@ -339,8 +339,9 @@ def code_export(
     """
     from barriers import dump_coded, write_csv, write_qdc, write_qdpx
     from barriers import pseudonymise as pseudo
-    from ontology import write_text
+    from ontology import check_output_file, write_text
 
+    check_output_file(out_file, [project])
     data, frameworks = _coded(project)
     if pseudonymise:
         data = pseudo(data)
@@ -599,11 +600,12 @@ def graph_command(
 
     Example: barriermap graph examples/best --focus barrier:B1 --depth 3 --out b1.svg
     """
-    from ontology import OutputError, atomic_path, write_text
+    from ontology import OutputError, atomic_path, check_output_file, write_text
     from reports import GraphOptions, dot_available, graph
 
     if collapse not in (None, "domain"):
         raise typer.BadParameter("--collapse takes 'domain'")
+    check_output_file(out_file, [project])
     d = _design(project)
     if focus and focus not in d.kb and not focus.startswith(("module:", "message:")):
         raise OutputError(f"--focus '{focus}' is not an id of this design — try barrier:B1 or bct:1.4")
@@ -702,9 +704,11 @@ def demo_command(
     Example: barriermap demo --out /tmp/best
     """
     from mapper import design, load_project
+    from ontology import check_output_folder
     from reports import render
     from reports.demo import copy_example
 
+    check_output_folder(out_dir / "report", [out_dir / "best"])  # refuse before copying anything
     project = copy_example(out_dir / "best")
     with err.status("Designing the BeST example ..."):
         result = render(design(load_project(project)), out_dir / "report")
@@ -740,6 +744,9 @@ def ontology_export(
 
     Example: barriermap ontology export --out barriermap.owl
     """
+    from ontology import check_output_file
+
+    check_output_file(out_file, [project] if project else [])
     kb = _project_kb(project, comb_version.value)
     kb.export(out_file, fmt.value)
     out.print(f"Wrote {out_file} ({len(kb.entities)} entities, {len(kb.links)} links, {fmt.value})")

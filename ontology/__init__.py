@@ -6,7 +6,15 @@ KnowledgeBase is built, so importing this package (and `barriermap frameworks`) 
 
 from typing import TYPE_CHECKING, Any
 
-from ontology.atomic import atomic_folder, atomic_path, write_text
+from ontology.atomic import (
+    MARKER,
+    atomic_folder,
+    atomic_path,
+    check_output_file,
+    check_output_folder,
+    project_inputs,
+    write_text,
+)
 from ontology.errors import (
     BarriermapError,
     DataError,
@@ -23,6 +31,7 @@ from ontology.yamlfile import YamlDocument, load_yaml, validate
 
 __all__ = [
     "BCW_ROUTE",
+    "MARKER",
     "COMB_VERSIONS",
     "LINK_KINDS",
     "BarriermapError",
@@ -41,9 +50,12 @@ __all__ = [
     "atomic_folder",
     "atomic_path",
     "build",
+    "check_output_file",
+    "check_output_folder",
     "kind_of",
     "load_frameworks",
     "load_yaml",
+    "project_inputs",
     "read_data",
     "slugify",
     "validate",

@@ -1,21 +1,116 @@
-"""Writing files so that an interrupted run never leaves half a file behind."""
+"""Writing files so that an interrupted run never leaves half a file behind, and never loses the user's.
+
+barriermap never deletes what it did not write: an output folder is replaced only when it is empty or
+holds barriermap's own marker file (written into every output folder), and never when it is, holds or
+lies inside a project; a file output never overwrites one of a project's inputs.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ontology.errors import OutputError
 
-__all__ = ["atomic_folder", "atomic_path", "write_text"]
+__all__ = [
+    "MARKER",
+    "atomic_folder",
+    "atomic_path",
+    "check_output_file",
+    "check_output_folder",
+    "project_inputs",
+    "write_text",
+]
+
+MARKER = ".barriermap-output"
+_MARKER_TEXT = "This folder was written by barriermap; the next run with the same --out replaces it as a whole.\n"
+# what a project folder holds that the user wrote
+_INPUT_NAMES = ("project.yaml", "barriers.yaml", "evidence.yaml")
+_INPUT_FOLDERS = ("coded", "evaluation")
+_INPUT_SUFFIXES = (".yaml", ".yml", ".csv", ".qdpx", ".qdc")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def project_inputs(project: Path) -> list[Path]:
+    """The files of a project folder that are the user's input (resolved paths)."""
+    project = Path(project).resolve()
+    found = [project / n for n in _INPUT_NAMES]
+    for name in _INPUT_FOLDERS:
+        found += [p for p in (project / name).rglob("*") if p.is_file()] if (project / name).is_dir() else []
+    if project.is_dir():
+        found += [p for p in project.iterdir() if p.suffix.lower() in _INPUT_SUFFIXES]
+    return sorted({p.resolve() for p in found if p.exists()})
+
+
+def check_output_folder(path: Path, projects: Iterable[Path] = ()) -> None:
+    """Refuse an output folder that barriermap may not replace as a whole.
+
+    Raises:
+        OutputError: when `path` is a file, the current folder or one of its parents, a mount point, a
+            project (or holds one, or lies inside one), or a non-empty folder barriermap did not write.
+    """
+    path = Path(path)
+    where = path.resolve()
+    cwd = Path.cwd().resolve()
+    if _inside(cwd, where):
+        raise OutputError(
+            f"{path}: is the current folder or holds it — give a new folder for the outputs, such as ./design"
+        )
+    if where.exists() and not where.is_dir():
+        raise OutputError(f"{path}: is a file, not a folder — give a new folder for the outputs")
+    if where.is_dir() and os.path.ismount(where):
+        raise OutputError(f"{path}: is a mount point, which cannot be replaced — give a folder inside it")
+    for project in projects:
+        home = Path(project).resolve()
+        if _inside(where, home) or _inside(home, where):
+            raise OutputError(
+                f"{path}: is, holds or lies inside the project {project} — barriermap replaces its output "
+                f"folder as a whole; give a folder outside the project, such as {home.name}-design"
+            )
+    if where.is_dir() and not (where / MARKER).is_file():
+        try:
+            foreign = next(iter(where.iterdir()), None)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot read the folder ({exc.strerror}) — choose another --out") from None
+        if foreign is not None:
+            raise OutputError(
+                f"{path}: holds files barriermap did not write (such as '{foreign.name}') — give a new or empty "
+                "folder; barriermap replaces only folders it wrote itself"
+            )
+
+
+def check_output_file(path: Path, projects: Iterable[Path] = ()) -> None:
+    """Refuse a file output that is a folder or would overwrite one of a project's inputs.
+
+    Raises:
+        OutputError: naming the path and what to do instead.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder — give a file name inside it, such as {path / 'out'}")
+    where = path.resolve()
+    for project in projects:
+        if where in project_inputs(project):
+            raise OutputError(f"{path}: is one of the project's own files — give another file name for the output")
 
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success rename it over `path`, on failure remove it.
+
+    The file gets the permissions the user's umask gives a new file.
 
     Raises:
         OutputError: when the folder of `path` does not exist or cannot be written.
@@ -24,6 +119,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{path}: folder '{folder}' does not exist — create it first or choose another --out")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder — give a file name inside it, such as {path / 'out'}")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -32,7 +129,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        why = exc.strerror
+        raise OutputError(f"{path}: cannot write the file ({why}) — free space or choose another --out") from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -45,34 +146,42 @@ def write_text(path: Path, text: str) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_folder(path: Path) -> Iterator[Path]:
+def atomic_folder(path: Path, projects: Iterable[Path] = ()) -> Iterator[Path]:
     """Yield an empty staging folder beside `path`; on success it replaces `path` as a whole.
 
-    An interrupted run leaves `path` as it was (the staging folder, hidden beside it, is removed on the
-    next run). Two runs at once each stage their own folder, and a lock file beside `path` makes their
-    swaps take turns, so `path` always holds one complete run's output, never a mix.
+    `path` must pass check_output_folder (checked before and again at the swap). The staging folder gets
+    barriermap's marker file, so the next run may replace it. An interrupted run leaves `path` as it was
+    (the staging and old folders it leaves, hidden beside it, are removed on the next run). Two runs at
+    once each stage their own folder, and a lock file beside `path` makes their swaps take turns, so `path`
+    always holds one complete run's output, never a mix.
 
     Raises:
-        OutputError: when the parent folder cannot be created or written.
+        OutputError: when `path` may not be replaced, or the parent folder cannot be created or written.
     """
     import fcntl
     import shutil
 
     path = Path(path)
+    projects = list(projects)
+    check_output_folder(path, projects)
     parent = path.parent if str(path.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        for stale in parent.glob(f".{path.name}.staging-*"):
-            pid = stale.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(stale, ignore_errors=True)
+        for pattern in (f".{path.name}.staging-*", f".{path.name}.old-*"):
+            for stale in parent.glob(pattern):
+                pid = stale.name.rsplit("-", 1)[-1]
+                if pid.isdigit() and not _alive(int(pid)):
+                    shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.staging-", dir=parent, suffix=f"-{os.getpid()}"))
+        os.chmod(staging, 0o777 & ~_umask())
+        (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"{path}: cannot create the folder ({exc.strerror}) — choose another --out") from None
     try:
         yield staging
         with open(parent / f".{path.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            check_output_folder(path, projects)  # another run may have put something there meanwhile
             old = None
             if path.exists():
                 old = parent / f".{path.name}.old-{os.getpid()}"
@@ -80,6 +189,9 @@ def atomic_folder(path: Path) -> Iterator[Path]:
             os.rename(staging, path)
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        why = exc.strerror
+        raise OutputError(f"{path}: cannot write the outputs ({why}) — free space or choose another --out") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

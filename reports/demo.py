@@ -1,9 +1,10 @@
-"""The bundled BeST example, shipped as package data so that `barriermap demo` works from a wheel."""
+"""The bundled examples, shipped as package data so that `barriermap demo` works from a wheel."""
 
 from __future__ import annotations
 
 import shutil
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ontology import OutputError
@@ -11,29 +12,52 @@ from ontology import OutputError
 __all__ = ["copy_example"]
 
 
-def copy_example(target: Path) -> Path:
-    """Copy the BeST example project into `target` (replacing an earlier copy) and return its path.
-
-    Raises:
-        OutputError: when the folder cannot be written.
-    """
-    source = resources.files("barriermap_examples").joinpath("best")
-    try:
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        _copy(source, target)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write the example here ({exc.strerror}) — choose another --out") from None
-    return target
-
-
-def _copy(source: resources.abc.Traversable, target: Path) -> None:
+def _files(source: Traversable, prefix: str = "") -> dict[str, bytes]:
+    """Every shipped file of an example, by its path relative to the example folder."""
+    found: dict[str, bytes] = {}
     for item in source.iterdir():
         if item.name.startswith((".", "__")):
             continue
         if item.is_dir():
-            (target / item.name).mkdir()
-            _copy(item, target / item.name)
+            found.update(_files(item, f"{prefix}{item.name}/"))
         else:
-            (target / item.name).write_bytes(item.read_bytes())
+            found[prefix + item.name] = item.read_bytes()
+    return found
+
+
+def _changed(target: Path, shipped: dict[str, bytes]) -> str | None:
+    """The first file of `target` that differs from the shipped example (None when it is an unchanged copy)."""
+    present = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    for name in sorted(present | set(shipped)):
+        if name not in shipped or name not in present or (target / name).read_bytes() != shipped[name]:
+            return name
+    return None
+
+
+def copy_example(target: Path, example: str = "best") -> Path:
+    """Copy a bundled example project into `target` and return its path.
+
+    An earlier, unchanged copy is replaced; a copy the user has edited (or any other folder with files in
+    it) is never touched.
+
+    Raises:
+        OutputError: when `target` holds edits or other files, or cannot be written.
+    """
+    shipped = _files(resources.files("barriermap_examples").joinpath(example))
+    try:
+        if target.exists():
+            if not target.is_dir():
+                raise OutputError(f"{target}: is a file — give another --out")
+            changed = _changed(target, shipped)
+            if changed is not None:
+                raise OutputError(
+                    f"{target}: holds a copy of the example with changes (such as '{changed}'), or other files — "
+                    "barriermap keeps them; give another --out, or move the folder away first"
+                )
+            shutil.rmtree(target)
+        for name, data in shipped.items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(data)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the example here ({exc.strerror}) — choose another --out") from None
+    return target

@@ -17,7 +17,16 @@ from typing import Any
 import jinja2
 
 from mapper import Design, design_json
-from ontology import Entity, Link, OutputError, atomic_folder, atomic_path, build, write_text
+from ontology import (
+    Entity,
+    Link,
+    OutputError,
+    atomic_folder,
+    atomic_path,
+    build,
+    check_output_folder,
+    write_text,
+)
 from reports.context import build_context
 from reports.graph import GraphOptions, dot_available, graph
 from techniques import number_key
@@ -226,16 +235,16 @@ def render(
     result or the new one, never half of either.
 
     Raises:
-        OutputError: when the folder cannot be made or written, or a format is unknown.
+        OutputError: when the folder cannot be made or written, may not be replaced (it is or holds the
+            project, or holds files barriermap did not write), or a format is unknown.
     """
     chosen = check_formats(formats)
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: is a file, not a folder — choose another --out")
+    check_output_folder(out_dir, [d.project.path])  # before any work: never replace what the user wrote
     ctx = build_context(d)  # bad evaluation files fail here, before anything is written
     written: list[Path] = []
     notes: list[str] = []
-    with atomic_folder(out_dir) as staging:
+    with atomic_folder(out_dir, [d.project.path]) as staging:
         for name in chosen:
             if on_step:
                 on_step(name)

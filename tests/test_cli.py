@@ -250,6 +250,7 @@ def test_design_writes_design_json(invoke: Invoke, tmp_path: Path) -> None:
     assert data["project"] == "Test training project"
     names = sorted(p.name for p in out.iterdir())
     expected = [
+        ".barriermap-output",  # the marker that lets the next run replace this folder
         "design.json",
         "graph.dot",
         "graph.svg",
@@ -267,7 +268,7 @@ def test_design_writes_design_json(invoke: Invoke, tmp_path: Path) -> None:
 def test_design_json_only(invoke: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert invoke("design", str(PROJECT), "--out", str(out), "--format", "json").exit_code == 0
-    assert [p.name for p in out.iterdir()] == ["design.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".barriermap-output", "design.json"]
     bad = invoke("design", str(PROJECT), "--out", str(out), "--format", "pdf")
     assert bad.exit_code == 1
     assert (

@@ -68,7 +68,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"statement: '{HOSTILE.replace(chr(39), chr(39) * 2)}'",
     )
     (folder / "barriers.yaml").write_text(text, encoding="utf-8")
-    out = folder / "out"
+    out = folder.parent / "out"
     render(design(load_project(folder)), out)
     return out
 
@@ -135,7 +135,7 @@ def test_without_dot(made: Design, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_stale_module_files_are_removed(made: Design, tmp_path: Path) -> None:
-    (tmp_path / "modules").mkdir()
+    render(made, tmp_path, ["markdown"])
     (tmp_path / "modules" / "09-old.md").write_text("old", encoding="utf-8")
     render(made, tmp_path, ["markdown"])
     assert not (tmp_path / "modules" / "09-old.md").exists()
