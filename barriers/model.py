@@ -76,6 +76,8 @@ class Barrier:
     behaviour: str = ""
     excerpts: tuple[str, ...] = ()
     strength: str = ""  # the coder's flag: "high", "medium", "low" or unset
+    about: str = "behaviour"  # "course": about the course itself (a course requirement, not a barrier to change)
+    requirement: str = ""  # with about == "course": what the course must do about it, in the team's words
 
     @property
     def entity_id(self) -> str:

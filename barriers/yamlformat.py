@@ -68,6 +68,8 @@ class BarrierIn(_Model):
     behaviour: str = ""
     excerpts: list[str] = Field(default_factory=list)
     strength: Literal["high", "medium", "low"] | None = None
+    about: Literal["behaviour", "course"] = "behaviour"  # "course": the statement is about the course itself
+    requirement: str = ""  # with about: course, what the course must do about it
 
 
 class UnmappedIn(_Model):
@@ -197,6 +199,8 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
                 b.behaviour,
                 tuple(b.excerpts),
                 b.strength or "",
+                b.about,
+                " ".join(b.requirement.split()),
             )
         )
     unmapped = tuple(UnmappedCode(u.name, u.path, tuple(u.excerpts)) for u in data.unmapped_codes)
@@ -321,7 +325,13 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
             }
             if b.constructs:
                 item["constructs"] = [c.split("/", 1)[1] for c in b.constructs]
-            for key, value in (("behaviour", b.behaviour), ("excerpts", list(b.excerpts)), ("strength", b.strength)):
+            for key, value in (
+                ("behaviour", b.behaviour),
+                ("excerpts", list(b.excerpts)),
+                ("strength", b.strength),
+                ("about", "" if b.about == "behaviour" else b.about),
+                ("requirement", b.requirement),
+            ):
                 if value:
                     item[key] = value
             doc["barriers"].append(item)  # type: ignore[attr-defined]

@@ -52,11 +52,24 @@ class BehaviourIn(_Model):
     stage: Literal["awareness", "registration", "completion", "use"] | None = None
     audience: str = ""
     label: str = ""  # a short name for titles ("running BeST groups"); defaults to `what`
+    # individual: the people in `who` change it themselves; service: the service (its managers) must
+    level: Literal["individual", "service"] = "individual"
+    situations: list[str] = Field(default_factory=list)  # typical moments the course rehearses, own words
 
 
 class AudienceIn(_Model):
     id: str = Field(pattern=ID)
     label: str = Field(min_length=1)
+    value: str = ""  # the value proposition for this audience: what is in it for them, as a clause
+    value_short: str = ""  # the same in a few words, for an email subject
+
+
+class CampaignIn(_Model):
+    url: str = Field(default="", pattern=r"^(https?://\S+)?$")  # where every call to action points
+    incentives: list[str] = Field(default_factory=list)  # what learners get: "free", "a CPD certificate"
+    stages: list[Literal["awareness", "registration", "completion", "use"]] = Field(
+        default_factory=lambda: ["awareness", "registration", "completion", "use"]
+    )
 
 
 class DeliveryIn(_Model):
@@ -71,6 +84,9 @@ class KeyFactIn(_Model):
     text: str = Field(min_length=1)
     source: str = Field(min_length=1)
     techniques: list[str] = Field(default_factory=list)  # quote it only for these techniques; empty: any
+    # when the fact becomes true: now (published), after-launch, or after-evaluation (the project's own
+    # results); the campaign quotes only what is true at a message's stage
+    available: Literal["now", "after-launch", "after-evaluation"] = "now"
 
     def suits(self, technique: str) -> bool:
         """Whether this fact may be quoted by `technique` ('bct:6.2')."""
@@ -99,6 +115,7 @@ class ProjectFile(_Model):
     comb_version: Literal["bcw-guide-2014", "michie-2011"] = "bcw-guide-2014"
     population: str = ""
     key_facts: list[KeyFactIn] = Field(default_factory=list)
+    campaign: CampaignIn = CampaignIn()
     weights: dict[str, float] = Field(default_factory=dict)
     min_techniques_per_barrier: int = Field(default=2, ge=1, le=10)
     evaluation: EvaluationIn = EvaluationIn()
