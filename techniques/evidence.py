@@ -1,14 +1,30 @@
 """Evidence from systematic reviews (a project's evidence.yaml) and the evidence score per technique.
 
 The score of a technique starts at `neutral` (0.5: no evidence either way) and moves by `step` for each
-finding that names it, weighted by GRADE certainty and by whether the review's population matches the
-project's; benefit moves it up, harm down, no difference or mixed results leave it:
+finding that names it, weighted by GRADE certainty and by how directly the finding applies to the
+project; benefit moves it up, harm down, no difference or mixed results leave it:
 
-    score = clamp(neutral + step * sum(certainty_weight * direction * population_weight), 0, 1)
+    score = clamp(neutral + step * sum(certainty_weight * direction * applicability_weight), 0, 1)
 
-With the defaults one high-certainty finding of benefit in the project's population gives 0.75, two
-give 1.0, and one moderate-certainty finding of harm gives 0.3125. All weights are EvidenceSettings
-fields that project.yaml may override.
+A finding's `applicability` says what it is evidence of:
+
+- `direct` (weight 1.0): the technique was tested in the project's population and behaviour;
+- `indirect` (weight 0.5, as a finding from another population always counted): the technique was
+  tested elsewhere, with other professionals or for another behaviour;
+- `mode-comparison` (weight 0): the review compares ways of delivering the same content (online versus
+  face-to-face training, say). It says how to deliver, not whether a technique works, so it adds nothing
+  to the score; it stays listed with the technique and is shown as a mode comparison, but it is not a
+  `supportedBy` link.
+
+When a finding does not state its applicability, the project's `population` decides as it always has:
+a finding whose review or finding population contains it counts as direct, any other as indirect. A
+project with no population therefore credits no unstated finding in full. The loader cannot tell a mode
+comparison from a technique trial, so an unstated mode comparison would still be counted (as indirect
+or direct): mark every review that compares delivery modes `applicability: mode-comparison`.
+
+With the defaults one high-certainty direct finding of benefit gives 0.75, two give 1.0, one indirect
+gives 0.625, and one moderate-certainty direct finding of harm gives 0.3125. All weights are
+EvidenceSettings fields that project.yaml may override.
 """
 
 from __future__ import annotations
@@ -26,6 +42,7 @@ __all__ = ["Evidence", "EvidenceSettings", "Finding", "Review", "TechniqueEviden
 
 Direction = Literal["benefit", "no-difference", "mixed", "harm"]
 Certainty = Literal["high", "moderate", "low", "very-low"]
+Applicability = Literal["direct", "indirect", "mode-comparison"]
 DIRECTION_SIGN: dict[str, int] = {"benefit": 1, "no-difference": 0, "mixed": 0, "harm": -1}
 
 
@@ -39,6 +56,7 @@ class Finding(BaseModel):
     effect: str = ""
     estimate: float | None = None
     certainty: Certainty | None = None
+    applicability: Applicability | None = None  # None: judged from the project's population
     population: str = ""
     note: str = ""
 
@@ -78,7 +96,9 @@ class EvidenceSettings:
         default_factory=lambda: {"high": 1.0, "moderate": 0.75, "low": 0.5, "very-low": 0.25, "unrated": 0.4}
     )
     population: str = ""
-    other_population_weight: float = 0.5
+    applicability: dict[str, float] = field(
+        default_factory=lambda: {"direct": 1.0, "indirect": 0.5, "mode-comparison": 0.0}
+    )
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,7 @@ class TechniqueEvidence:
     score: float
     findings: tuple[tuple[str, Finding], ...]  # (review id, finding)
     contributions: tuple[float, ...]
+    applicability: tuple[str, ...] = ()  # per finding: as stated, or "direct (population)" / "indirect (population)"
 
 
 @dataclass(frozen=True)
@@ -108,33 +129,42 @@ class Evidence:
 
     @property
     def links(self) -> tuple[Link, ...]:
-        """technique -supportedBy-> review, one per finding, direction and certainty as the status."""
+        """technique -supportedBy-> review, one per finding that tests the technique (mode comparisons are not)."""
         out = []
         for tid, items in sorted(self.by_technique.items(), key=lambda kv: number_key(kv[0][4:])):
             for rid, f in items:
+                if f.applicability == "mode-comparison":
+                    continue
                 status = f"{f.direction}; certainty {f.certainty or 'unrated'}; outcome {f.outcome}"
+                if f.applicability:
+                    status += f"; {f.applicability}"
                 out.append(Link(tid, f"review:{rid}", "supportedBy", (f"review:{rid}",), status))
         return tuple(out)
 
     def score(self, technique: str, settings: EvidenceSettings | None = None) -> TechniqueEvidence:
-        """The evidence score of one technique id, with the contribution of each finding."""
+        """The evidence score of one technique id, with the contribution and applicability of each finding."""
         settings = settings or EvidenceSettings()
         reviews = {r.id: r for r in self.reviews}
         findings = tuple(self.by_technique.get(technique, ()))
-        contributions = []
+        contributions, applies = [], []
         for rid, f in findings:
-            population = f"{f.population} {reviews[rid].population}".lower()
-            matches = not settings.population or settings.population.lower() in population
-            weight = settings.certainty[f.certainty or "unrated"] * (
-                1.0 if matches else settings.other_population_weight
-            )
+            kind = f.applicability or _by_population(f, reviews[rid], settings.population)
+            weight = settings.certainty[f.certainty or "unrated"] * settings.applicability[kind]
             contributions.append(settings.step * weight * DIRECTION_SIGN[f.direction])
+            applies.append(f.applicability or f"{kind} (population)")
         score = min(1.0, max(0.0, settings.neutral + sum(contributions)))
-        return TechniqueEvidence(technique, round(score, 6), findings, tuple(contributions))
+        return TechniqueEvidence(technique, round(score, 6), findings, tuple(contributions), tuple(applies))
 
     def table(self, settings: EvidenceSettings | None = None) -> list[TechniqueEvidence]:
         """The score of every technique that any finding names, in BCT number order."""
         return [self.score(t, settings) for t in sorted(self.by_technique, key=lambda t: number_key(t[4:]))]
+
+
+def _by_population(finding: Finding, review: Review, population: str) -> str:
+    """An unstated finding is direct when its population contains the project's, else indirect."""
+    if population and population.lower() in f"{finding.population} {review.population}".lower():
+        return "direct"
+    return "indirect"
 
 
 def _short(citation: str) -> str:

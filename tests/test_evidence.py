@@ -28,17 +28,66 @@ def test_loads_reviews_and_keeps_10_10_apart_from_10_1(library: Library) -> None
 @pytest.mark.parametrize(
     ("technique", "population", "score"),
     [
-        ("bct:6.1", "", 0.75),  # 0.5 + 0.25 x high(1.0) x benefit
-        ("bct:4.1", "", 0.9375),  # 0.5 + 0.25 x 1.0 + 0.25 x moderate(0.75)
-        ("bct:10.10", "", 0.3125),  # 0.5 - 0.25 x 0.75 (harm)
+        ("bct:6.1", "", 0.75),  # 0.5 + 0.25 x high(1.0) x benefit; the mode comparison adds nothing
+        ("bct:4.1", "", 0.84375),  # 0.5 + 0.25 x 1.0 + 0.25 x moderate(0.75) x indirect(0.5): unstated, no population
+        ("bct:4.1", "health professionals", 0.9375),  # the unstated finding's population matches: direct
+        ("bct:4.1", "low back pain", 0.84375),  # it does not match: indirect
+        ("bct:10.10", "", 0.3125),  # 0.5 - 0.25 x 0.75 (harm, stated direct)
+        ("bct:10.10", "low back pain", 0.3125),  # a stated applicability is not second-guessed by population
         ("bct:9.1", "", 0.5),  # no difference leaves it neutral
         ("bct:1.1", "", 0.5),  # no finding at all: neutral
-        ("bct:4.1", "low back pain", 0.84375),  # second review's population differs: its weight halves
     ],
 )
 def test_scores_hand_computed(library: Library, technique: str, population: str, score: float) -> None:
     evidence = load_evidence(DATA / "evidence.yaml", library)
     assert evidence.score(technique, EvidenceSettings(population=population)).score == score
+
+
+def test_mode_comparison_is_listed_but_adds_nothing(library: Library) -> None:
+    evidence = load_evidence(DATA / "evidence.yaml", library)
+    te = evidence.score("bct:6.1")
+    assert [(rid, f.applicability) for rid, f in te.findings] == [
+        ("trial2010", "direct"),
+        ("review2017", "mode-comparison"),
+    ]
+    assert te.contributions == (0.25, 0.0) and te.applicability == ("direct", "mode-comparison")
+    # it is not a supportedBy link: a module built on 6.1 does not cite it as evidence that 6.1 works
+    assert [link.to_id for link in evidence.links if link.from_id == "bct:6.1"] == ["review:trial2010"]
+
+
+def _one_finding(tmp_path: Path, applicability: str) -> Path:
+    path = tmp_path / f"{applicability or 'unstated'}.yaml"
+    line = f", applicability: {applicability}" if applicability else ""
+    path.write_text(
+        "reviews:\n  - id: r\n    citation: c\n    population: nurses\n    findings:\n"
+        f"      - {{techniques: [2.2], outcome: o, direction: benefit, certainty: high{line}}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("applicability", "population", "score"),
+    [
+        ("direct", "", 0.75),  # full weight
+        ("indirect", "", 0.625),  # half weight: tested elsewhere
+        ("mode-comparison", "", 0.5),  # nothing: how to deliver, not whether it works
+        ("", "", 0.625),  # unstated, no project population: counted as indirect, never silently direct
+        ("", "nurses", 0.75),  # unstated, the review's population matches the project's: direct
+    ],
+)
+def test_applicability_weights(
+    library: Library, tmp_path: Path, applicability: str, population: str, score: float
+) -> None:
+    evidence = load_evidence(_one_finding(tmp_path, applicability), library)
+    assert evidence.score("bct:2.2", EvidenceSettings(population=population)).score == score
+
+
+def test_indirect_counts_less_than_direct(library: Library, tmp_path: Path) -> None:
+    direct = load_evidence(_one_finding(tmp_path, "direct"), library).score("bct:2.2").score
+    indirect = load_evidence(_one_finding(tmp_path, "indirect"), library).score("bct:2.2").score
+    mode = load_evidence(_one_finding(tmp_path, "mode-comparison"), library).score("bct:2.2").score
+    assert direct > indirect > mode == EvidenceSettings().neutral
 
 
 def test_score_is_clamped(library: Library, tmp_path: Path) -> None:
@@ -79,6 +128,15 @@ BAD = [
     (
         "reviews:\n  - id: a\n    citation: c\n  - id: a\n    citation: d\n",
         ["{p}:4: duplicate review id 'a' (first at line 2) — give each review its own id"],
+    ),
+    # an applicability outside the vocabulary, at its line, with the allowed words
+    (
+        "reviews:\n  - id: a\n    citation: c\n    findings:\n      - techniques: [1.1]\n        outcome: o\n"
+        "        direction: benefit\n        applicability: online\n",
+        [
+            "{p}:8: reviews[0].findings[0].applicability: Input should be 'direct', 'indirect' or 'mode-comparison' "
+            "(got 'online')"
+        ],
     ),
     # a misspelt field
     (
