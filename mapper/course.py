@@ -1,26 +1,36 @@
-"""Step 5a: the course — selected techniques a self-paced course can carry, grouped into modules.
+"""Step 5a: the course — chosen techniques a self-paced course can carry, as modules a designer can build.
 
-Techniques are grouped by the target behaviour of the statement they serve best and the COM-B
-component their strongest path runs through; groups beyond `max_modules` merge into the strongest
-group of the same behaviour, and so do groups of under 15 minutes where another module of the same
-behaviour has room. Within a module, activities run strongest first; one that would push
-the module past `module_minutes` moves to a new module while the budget allows, and is otherwise
-left out with a warning.
+For each behaviour the course serves (`delivery.course_for`), the statements routed to the course are
+covered by their own greedy selection over the candidates that fit (mapper/fit.py), so that every module
+serves one target behaviour. The chosen activities are taught in phases — why, what, how, practise,
+plan, keep going (each template names its phase) — and packed in that order into modules of at most
+`delivery.module_minutes`, less the module frame (a 5-minute introduction to the learning outcomes and a
+10-minute check of learning). A module's objectives are the statements its own activities answer, each
+worded for the TDF domain the activity answers; its title comes from its phases; its COM-B label from the
+statements in it. When the modules exceed `delivery.max_modules`, the weakest activities are left out with
+a warning.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from barriers import Barrier
 from mapper.candidates import Candidate
-from mapper.project import Project, fact_for
+from mapper.fit import comb_of_statement, course_fit
+from mapper.project import BehaviourIn, Project, fact_for
+from mapper.selection import Selection, select
 from mapper.text import fill, module_title, objective
 from ontology import KnowledgeBase
 from techniques import number_key
 
-__all__ = ["MIN_MODULE_MINUTES", "Activity", "Module", "build_course"]
+__all__ = ["FRAME_MINUTES", "PHASES", "Activity", "Module", "Objective", "build_course"]
 
-MIN_MODULE_MINUTES = 15  # below this a module is folded into another of the same target behaviour
+PHASES = ("why", "what", "how", "practise", "plan", "keep")
+INTRO_MINUTES, CHECK_MINUTES = 5, 10
+FRAME_MINUTES = INTRO_MINUTES + CHECK_MINUTES
+MIN_MODULE_MINUTES = 20  # below this (activities only) a module joins a neighbour of the same behaviour
+PASS_MARK = 80
 
 
 @dataclass(frozen=True)
@@ -34,189 +44,323 @@ class Activity:
     description: str
     minutes: int
     barriers: tuple[str, ...]
+    phase: str = "how"
+    outline: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()
+    provider: str = "course team"
+    setting: str = "online"
+    check: str = ""
+    tailoring: str = ""
+    live: bool = False
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A learning outcome and the statements it answers."""
+
+    text: str
+    barriers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Module:
-    """A course module: title, objectives from its barriers, activities, and what it rests on."""
+    """A course module: one behaviour, its outcomes, activities in teaching order, and what it rests on."""
 
     id: str
     title: str
     behaviour: str
-    comb: str
-    objectives: tuple[str, ...]
+    comb: tuple[str, ...]
+    phases: tuple[str, ...]
+    objectives: tuple[Objective, ...]
     activities: tuple[Activity, ...]
     barriers: tuple[str, ...]
     techniques: tuple[str, ...]
     evidence: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    checks: tuple[str, ...]
+    tidier: tuple[tuple[str, str], ...]
 
     @property
     def minutes(self) -> int:
-        """Total minutes of the module's activities."""
-        return sum(a.minutes for a in self.activities)
+        """Total minutes: the activities and the module frame (introduction and check of learning)."""
+        return FRAME_MINUTES + sum(a.minutes for a in self.activities)
 
 
 @dataclass
 class _Item:
     technique: str
     barriers: list[str]
-    behaviour: str
-    comb: str
     score: float
+    phase: str
+    minutes: int
 
 
-def _comb_of(kb: KnowledgeBase, candidate: Candidate) -> str:
-    best = max(candidate.paths, key=lambda p: (p.strength, p.origin == "bcw"))
-    if best.origin == "bcw":
-        return best.ids[2]
-    return kb.successors(best.ids[1], "mapsTo")[0]
+def _behaviour_of(project: Project, statement: Barrier) -> BehaviourIn:
+    behaviours = {b.id: b for b in project.settings.target_behaviours}
+    return behaviours.get(statement.behaviour) or project.settings.target_behaviours[0]
+
+
+def _items(project: Project, selection: Selection, fit: dict[str, list[Candidate]], warnings: list[str]) -> list[_Item]:
+    items = []
+    for technique in selection.selected:
+        course = project.library.techniques[technique].course_template
+        if course is None:
+            continue
+        if course.needs_fact and fact_for(project.settings, technique, "course") is None:
+            warnings.append(
+                f"{technique} left out of the course: its activity quotes a key fact and project.yaml has none "
+                "that is true before launch"
+            )
+            continue
+        served = [b for b, ts in selection.covers.items() if technique in ts]
+        score = sum(c.score for b in served for c in fit[b] if c.technique == technique)
+        if course.minutes + FRAME_MINUTES > project.settings.delivery.module_minutes:
+            warnings.append(
+                f"{technique} left out of the course: its activity takes {course.minutes} min, more than a "
+                f"{project.settings.delivery.module_minutes}-minute module holds with its introduction and check"
+            )
+            continue
+        items.append(_Item(technique, served, round(score, 6), course.phase, course.minutes))
+    items.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(i.technique.removeprefix("bct:"))))
+    return items
+
+
+def _pack(items: list[_Item], budget: int) -> list[list[_Item]]:
+    """Items in teaching order, packed into modules of at most `budget` activity minutes."""
+    modules: list[list[_Item]] = []
+    current: list[_Item] = []
+    used = 0
+    for item in items:
+        if current and used + item.minutes > budget:
+            modules.append(current)
+            current, used = [], 0
+        current.append(item)
+        used += item.minutes
+    if current:
+        modules.append(current)
+    # a thin last module joins the one before it when they fit together
+    while len(modules) > 1 and sum(i.minutes for i in modules[-1]) < MIN_MODULE_MINUTES:
+        if sum(i.minutes for i in modules[-2] + modules[-1]) > budget:
+            break
+        modules[-2].extend(modules.pop())
+    return modules
+
+
+def _tidier(
+    project: Project, kb: KnowledgeBase, n: int, total: int, title: str, activities: list[Activity], minutes: int,
+    statements: list[Barrier], combs: tuple[str, ...], prerequisites: tuple[str, ...],
+) -> tuple[tuple[str, str], ...]:
+    domains = list(dict.fromkeys(d for s in statements for d in s.domains))
+    techniques = list(dict.fromkeys(a.technique for a in activities))
+    ids = ", ".join(s.id for s in statements)
+    providers = []
+    if any(a.provider == "course team" for a in activities):
+        providers.append("the course team, who write and maintain the content")
+    tutored = [a.title for a in activities if a.provider == "tutor"]
+    if tutored:
+        providers.append(f"a tutor, who gives feedback in: {'; '.join(tutored)}")
+    peered = [a.title for a in activities if a.provider == "peers"]
+    if peered:
+        providers.append(f"fellow learners, in: {'; '.join(peered)}")
+    live = [a.title for a in activities if a.live]
+    practice = [a.title for a in activities if a.setting == "in practice"]
+    tailoring = [f"{a.title}: {a.tailoring}" for a in activities if a.tailoring]
+    materials = list(dict.fromkeys(m for a in activities for m in a.materials))
+    steps = "; ".join(f"{a.id.removeprefix('activity:')} {a.title} ({a.format}, {a.minutes} min)" for a in activities)
+    fidelity = [
+        "the platform records each learner's completion of every activity and the score in the check of "
+        f"learning (pass mark {PASS_MARK}%, with explanations for every answer)"
+    ]
+    if tutored:
+        fidelity.append("tutors give feedback against a written checklist for each rehearsal")
+    fidelity.append("before launch, the course team checks every activity against this specification")
+    after = f"after {', '.join(p.replace('module:', 'module ') for p in prerequisites)}" if prerequisites else "first"
+    return (
+        ("Brief name", f"{title} (module {n} of {total} of {project.settings.name})"),
+        (
+            "Why",
+            f"The interviews found {len(statements)} statement(s) this module answers ({ids}), coded to "
+            f"{', '.join(kb.label(d) for d in domains)}; they point to {', '.join(kb.label(c).lower() for c in combs)}, "
+            f"which its techniques ({', '.join(t.removeprefix('bct:') + ' ' + kb.label(t) for t in techniques)}) "
+            "work on.",
+        ),
+        ("What: materials", "; ".join(["a page of learning outcomes", *materials, "a check of learning (quiz)"]) + "."),
+        (
+            "What: procedures",
+            f"Introduction to the outcomes ({INTRO_MINUTES} min); {steps}; check of learning ({CHECK_MINUTES} min).",
+        ),
+        ("Who provides", "; ".join(providers) + "."),
+        (
+            "How",
+            "Online and self-paced, each learner on their own"
+            + (f"; with an optional live part in: {'; '.join(live)}" if live else "")
+            + ".",
+        ),
+        (
+            "Where",
+            "Online, on a work or home computer or tablet"
+            + (f"; done at work between modules: {'; '.join(practice)}" if practice else "")
+            + ".",
+        ),
+        (
+            "When and how much",
+            f"About {minutes} minutes ({sum(a.minutes for a in activities)} in {len(activities)} activities and "
+            f"{FRAME_MINUTES} of introduction and check), taken {after}; a learner may stop after any activity.",
+        ),
+        ("Tailoring", "; ".join(tailoring) + "." if tailoring else "None: every learner works through the same content."),
+        (
+            "Modifications",
+            "None yet: this is the module as planned. Record here any change made once it runs, with when and why.",
+        ),
+        ("How well: planned", "; ".join(fidelity).capitalize() + "."),
+        (
+            "How well: actual",
+            "Not yet known: record completion of this module and its quiz scores from the platform once it runs "
+            "(barriermap evaluate reads them).",
+        ),
+    )
 
 
 def build_course(
-    project: Project, kb: KnowledgeBase, chosen: list[tuple[str, list[Candidate]]], warnings: list[str]
-) -> list[Module]:
-    """Modules for the chosen techniques (technique id, its candidates for the statements it covers)."""
-    behaviours = {b.id: b for b in project.settings.target_behaviours}
+    project: Project,
+    kb: KnowledgeBase,
+    candidates: dict[str, list[Candidate]],
+    need: dict[str, int],
+    warnings: list[str],
+) -> tuple[list[Module], dict[str, Selection]]:
+    """Modules for the statements in `need` (statement id -> techniques wanted), and each behaviour's selection."""
     statements = {b.entity_id: b for b in project.coded.barriers}
     position = {b: i for i, b in enumerate(statements)}
-    default_behaviour = project.settings.target_behaviours[0].id
-    items = []
-    for technique, cands in chosen:
-        t = project.library.techniques[technique]
-        cands = [c for c in cands if c.course]
-        if not (t.delivery and t.delivery.course and cands):
-            continue
-        if t.delivery.course.needs_fact and not project.settings.key_facts:
-            warnings.append(
-                f"{technique} left out of the course: its activity quotes a key fact and project.yaml has none"
-            )
-            continue
-        best = max(cands, key=lambda c: c.score)
-        # the module goes with the behaviour of the statement the technique serves best
-        behaviour = statements[best.barrier].behaviour or default_behaviour
-        items.append(
-            _Item(
-                technique,
-                sorted({c.barrier for c in cands}),
-                behaviour,
-                _comb_of(kb, best),
-                sum(c.score for c in cands),
-            )
-        )
-    groups: dict[tuple[str, str], list[_Item]] = {}
-    for item in items:
-        groups.setdefault((item.behaviour, item.comb), []).append(item)
-    order = sorted(groups, key=lambda k: (-sum(i.score for i in groups[k]), k))
-    minutes = {
-        t: project.library.techniques[t].delivery.course.minutes  # type: ignore[union-attr]
-        for t in {i.technique for i in items}
-    }
-    budget = project.settings.delivery.module_minutes
-
-    def total(key: tuple[str, str]) -> int:
-        return sum(minutes[i.technique] for i in groups[key])
-
-    for key in list(order):
-        # a group of zero-minute activities (a certificate, badges) is no module: it joins another
-        if len(order) > 1 and not total(key):
-            order.remove(key)
-            target = next((k for k in order if k[0] == key[0]), order[0])
-            groups[target].extend(groups.pop(key))
-    for key in list(reversed(order)):
-        # a module of a few minutes is too thin: it joins the strongest module of its behaviour that has room
-        small = total(key) < min(MIN_MODULE_MINUTES, budget)
-        room = next((k for k in order if k != key and k[0] == key[0] and total(k) + total(key) <= budget), None)
-        if small and room is not None:
-            order.remove(key)
-            groups[room].extend(groups.pop(key))
+    by_behaviour: dict[str, dict[str, int]] = {}
+    for b, n in need.items():
+        by_behaviour.setdefault(_behaviour_of(project, statements[b]).id, {})[b] = n
+    order = [b.id for b in project.settings.target_behaviours if b.id in by_behaviour]
+    selections: dict[str, Selection] = {}
+    packed: list[tuple[BehaviourIn, list[_Item]]] = []
+    budget = project.settings.delivery.module_minutes - FRAME_MINUTES
+    behaviours = {b.id: b for b in project.settings.target_behaviours}
+    for behaviour_id in order:
+        targets = by_behaviour[behaviour_id]
+        fit = {
+            b: [c for c in candidates[b] if not course_fit(kb, project.library, c, statements[b], project.excluded_functions)]
+            for b in targets
+        }
+        selection = select(fit, targets, project.settings.weights.get("cover_threshold", 0.95))
+        selections[behaviour_id] = selection
+        items = _items(project, selection, fit, warnings)
+        packed += [(behaviours[behaviour_id], group) for group in _pack(items, budget)]
     limit = project.settings.delivery.max_modules
-    while len(order) > limit:
-        weakest = order.pop()
-        target = next((k for k in order if k[0] == weakest[0]), order[0])
-        groups[target].extend(groups.pop(weakest))
-    modules: list[Module] = []
-    pending = [(key, sorted(groups[key], key=lambda i: (-i.score, number_key(i.technique[4:])))) for key in order]
-    while pending:
-        (behaviour_id, comb), group = pending.pop(0)
-        aim = behaviours[behaviour_id]
-        placed: list[_Item] = []
-        overflow: list[_Item] = []
-        used = 0
-        for item in group:
-            course = project.library.techniques[item.technique].delivery.course  # type: ignore[union-attr]
-            assert course is not None
-            if course.minutes > budget:
-                warnings.append(
-                    f"{item.technique} left out of the course: its activity takes {course.minutes} min, "
-                    f"more than the {budget} min a module has"
-                )
-            elif used + course.minutes <= budget:
-                placed.append(item)
-                used += course.minutes
-            else:
-                overflow.append(item)
-        if overflow:
-            if len(modules) + len(pending) + 1 < limit:
-                pending.insert(0, ((behaviour_id, comb), overflow))
-            else:
-                names = ", ".join(i.technique for i in overflow)
-                warnings.append(
-                    f"{names} left out of the course: module time ({budget} min) and the module limit "
-                    f"({limit}) are used up — raise delivery.module_minutes or max_modules"
-                )
-        if not placed:
-            continue
-        n = len(modules) + 1
-        activities = []
-        quoted: list[str] = []
-        for m, item in enumerate(placed, start=1):
-            course = project.library.techniques[item.technique].delivery.course  # type: ignore[union-attr]
-            assert course is not None
-            fact = fact_for(project.settings, item.technique) if course.needs_fact else None
-            if fact:
-                quoted.append(fact.source)
-            fill_names = {
-                "behaviour": aim.what,
-                "who": aim.who,
-                "name": project.settings.name,
-                "barrier": statements[item.barriers[0]].statement,
-                "fact": fact.text if fact else "",
-                "source": fact.source if fact else "",
-            }
-            activities.append(
-                Activity(
-                    f"activity:{n}.{m}",
-                    item.technique,
-                    fill(course.title, **fill_names),
-                    course.format,
-                    fill(course.instructions, **fill_names),
-                    course.minutes,
-                    tuple(item.barriers),
-                )
-            )
-        barrier_ids = sorted(  # in the order of the project's statements
-            {b for i in placed for b in i.barriers},
-            key=lambda b: position[b],
+    while len(packed) > limit:
+        # leave out the weakest activity of all, then pack that behaviour again
+        weakest = min((i for _, g in packed for i in g), key=lambda i: (i.score, i.technique))
+        warnings.append(
+            f"{weakest.technique} left out of the course: the {limit} modules of delivery.max_modules are full "
+            "— raise max_modules or module_minutes"
         )
-        stems: dict[str, list[str]] = {}  # one objective per wording, naming every statement behind it
-        for b in barrier_ids:
-            own = behaviours.get(statements[b].behaviour, aim)  # the statement's own target behaviour
-            stems.setdefault(objective(statements[b].domains[0], own.what), []).append(b.removeprefix("barrier:"))
-        objectives = [f"{text} (addresses {', '.join(ids)})" for text, ids in stems.items()]
-        techniques = tuple(i.technique for i in placed)
-        evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
-        evidence.extend(quoted)
-        modules.append(
-            Module(
-                f"module:{n}",
-                module_title(comb, aim.label or aim.what),
-                behaviour_id,
-                comb,
-                tuple(objectives),
-                tuple(activities),
-                tuple(barrier_ids),
-                techniques,
-                tuple(dict.fromkeys(evidence)),
+        rebuilt: list[tuple[BehaviourIn, list[_Item]]] = []
+        for behaviour_id in order:
+            rest = [i for aim, g in packed if aim.id == behaviour_id for i in g if i is not weakest]
+            rebuilt += [(behaviours[behaviour_id], g) for g in _pack(rest, budget)]
+        packed = rebuilt
+    modules = []
+    for n, (aim, group) in enumerate(packed, start=1):
+        modules.append(_module(project, kb, n, len(packed), aim, group, statements, position, modules))
+    return modules, selections
+
+
+def _module(
+    project: Project,
+    kb: KnowledgeBase,
+    n: int,
+    total: int,
+    aim: BehaviourIn,
+    group: list[_Item],
+    statements: dict[str, Barrier],
+    position: dict[str, int],
+    before: list[Module],
+) -> Module:
+    activities = []
+    quoted: list[str] = []
+    for m, item in enumerate(group, start=1):
+        course = project.library.techniques[item.technique].course_template
+        assert course is not None  # _items keeps only techniques with a course template
+        fact = fact_for(project.settings, item.technique, "course") if course.needs_fact else None
+        if fact:
+            quoted.append(fact.source)
+        first = sorted(item.barriers, key=lambda b: position[b])[0]
+        names = {
+            "behaviour": aim.what,
+            "label": aim.label or aim.what,
+            "who": aim.who,
+            "name": project.settings.name,
+            "barrier": statements[first].statement,
+            "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
+            "fact": fact.text if fact else "",
+            "source": fact.source if fact else "",
+        }
+        activities.append(
+            Activity(
+                f"activity:{n}.{m}",
+                item.technique,
+                fill(course.title, **names),
+                course.format,
+                fill(course.instructions, **names),
+                course.minutes,
+                tuple(sorted(item.barriers, key=lambda b: position[b])),
+                course.phase,
+                tuple(fill(x, **names) for x in course.outline),
+                course.materials,
+                course.provider,
+                course.setting,
+                course.check,
+                fill(course.tailoring, **names) if course.tailoring else "",
+                course.live,
             )
         )
-    return modules
+    barrier_ids = sorted({b for a in activities for b in a.barriers}, key=lambda b: position[b])
+    wording: dict[str, list[str]] = {}  # one outcome per wording, naming every statement behind it
+    for b in barrier_ids:
+        answered = {
+            d
+            for a in activities
+            if b in a.barriers
+            for d in project.library.techniques[a.technique].course_template.answers  # type: ignore[union-attr]
+        }
+        domain = next((d for d in statements[b].domains if d in answered), statements[b].domains[0])
+        wording.setdefault(objective(domain, aim.what), []).append(b)
+    combs: dict[str, int] = {}
+    for b in barrier_ids:
+        for comb in comb_of_statement(kb, statements[b]):
+            combs[comb] = combs.get(comb, 0) + 1
+    comb_order = tuple(sorted(combs, key=lambda c: (-combs[c], c)))
+    phases = tuple(p for p in PHASES if any(a.phase == p for a in activities))
+    label = aim.label or aim.what
+    title = module_title(phases, label)
+    same = [m for m in before if m.title == title or m.title.startswith(title + " (part ")]
+    if same:
+        title = f"{title} (part {len(same) + 1})"
+    techniques = tuple(a.technique for a in activities)
+    evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
+    evidence.extend(quoted)
+    prerequisites = (before[-1].id,) if before else ()
+    checks = tuple(dict.fromkeys([*(f"{a.title}: {a.check}" for a in activities if a.check), "End-of-module quiz"]))
+    minutes = FRAME_MINUTES + sum(a.minutes for a in activities)
+    tidier = _tidier(
+        project, kb, n, total, title, activities, minutes, [statements[b] for b in barrier_ids], comb_order,
+        prerequisites,
+    )
+    return Module(
+        f"module:{n}",
+        title,
+        aim.id,
+        comb_order,
+        phases,
+        tuple(Objective(text, tuple(ids)) for text, ids in wording.items()),
+        tuple(activities),
+        tuple(barrier_ids),
+        techniques,
+        tuple(dict.fromkeys(evidence)),
+        prerequisites,
+        checks,
+        tidier,
+    )

@@ -122,10 +122,24 @@ class ProjectFile(_Model):
     salience: dict[str, float] = Field(default_factory=dict)
 
 
-def fact_for(settings: ProjectFile, technique: str) -> KeyFactIn | None:
-    """The key fact a technique's template quotes: the first that names it, else the first general one."""
-    named = [f for f in settings.key_facts if f.techniques and f.suits(technique)]
-    general = [f for f in settings.key_facts if not f.techniques]
+# which key facts each use may quote: course content and pre-launch messages only what is true now
+AVAILABLE: dict[str, tuple[str, ...]] = {
+    "course": ("now",),
+    "awareness": ("now",),
+    "registration": ("now",),
+    "completion": ("now", "after-launch"),
+    "use": ("now", "after-launch"),
+}
+
+
+def fact_for(settings: ProjectFile, technique: str, use: str) -> KeyFactIn | None:
+    """The key fact a technique's template quotes in `use` (course or a campaign stage).
+
+    The first fact that names the technique, else the first general one, among those true by then.
+    """
+    true = [f for f in settings.key_facts if f.available in AVAILABLE[use]]
+    named = [f for f in true if f.techniques and f.suits(technique)]
+    general = [f for f in true if not f.techniques]
     found = named or general
     return found[0] if found else None
 

@@ -25,7 +25,7 @@ def fill(template: str, /, **names: Any) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _stems() -> tuple[dict[str, str], dict[str, str]]:
+def _stems() -> tuple[dict[str, str], dict[str, Any]]:
     return read_data("mapper", "objectives.yaml"), read_data("mapper", "modules.yaml")
 
 
@@ -34,6 +34,11 @@ def objective(domain: str, behaviour: str) -> str:
     return fill(_stems()[0][domain], behaviour=behaviour)
 
 
-def module_title(comb: str, behaviour_label: str) -> str:
-    """The title of a module that works on one COM-B component: '<stem>: <behaviour label>'."""
-    return f"{_stems()[1][comb]}: {behaviour_label}"
+def module_title(phases: tuple[str, ...], label: str) -> str:
+    """A module's title from the phases it teaches and the behaviour's short name (mapper/data/modules.yaml)."""
+    stems: dict[str, Any] = _stems()[1]
+    if len(phases) == 1:
+        return fill(stems[phases[0]]["title"], label=label)
+    parts = [stems[p]["part"] for p in phases]
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{label[:1].upper()}{label[1:]}: {listed}"

@@ -20,6 +20,15 @@ class CourseTemplate:
     instructions: str
     minutes: int
     needs_fact: bool = False
+    phase: str = "how"
+    answers: tuple[str, ...] = ()
+    outline: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()
+    provider: str = "course team"
+    setting: str = "online"
+    check: str = ""
+    tailoring: str = ""
+    live: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class MessageTemplate:
     channels: tuple[str, ...]
     needs_fact: bool = False
     stages: tuple[str, ...] = ()  # stages of uptake the message fits; empty: any
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,15 @@ def parse_delivery(raw: dict[str, Any]) -> Delivery:
             " ".join(course_raw["instructions"].split()),
             int(course_raw["minutes"]),
             bool(course_raw.get("needs_fact", False)),
+            course_raw.get("phase", "how"),
+            tuple(course_raw.get("answers", ())),
+            tuple(course_raw.get("outline", ())),
+            tuple(course_raw.get("materials", ())),
+            course_raw.get("provider", "course team"),
+            course_raw.get("setting", "online"),
+            course_raw.get("check", ""),
+            course_raw.get("tailoring", ""),
+            bool(course_raw.get("live", False)),
         )
     message = None
     if "unsuitable" not in message_raw:
@@ -63,5 +82,6 @@ def parse_delivery(raw: dict[str, Any]) -> Delivery:
             tuple(message_raw["channels"]),
             bool(message_raw.get("needs_fact", False)),
             tuple(message_raw.get("stages", ())),
+            tuple(message_raw.get("answers", ())),
         )
     return Delivery(course, message, course_raw.get("unsuitable", ""), message_raw.get("unsuitable", ""))

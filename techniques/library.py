@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ontology import Entity, Frameworks, Link, UnknownIdError, load_frameworks, read_data
-from techniques.delivery import Delivery, parse_delivery
+from techniques.delivery import CourseTemplate, Delivery, MessageTemplate, parse_delivery
 from techniques.linksets import LinkSet, shipped_link_sets
 
 __all__ = ["DEFAULT_LINK_SETS", "Library", "Technique", "load_library", "number_key"]
@@ -38,6 +38,16 @@ class Technique:
     functions: tuple[str, ...]
     functions_published: tuple[str, ...]
     delivery: Delivery | None
+
+    @property
+    def course_template(self) -> CourseTemplate | None:
+        """How a course carries this technique (None when it cannot)."""
+        return self.delivery.course if self.delivery else None
+
+    @property
+    def message_template(self) -> MessageTemplate | None:
+        """How a message carries this technique (None when it cannot)."""
+        return self.delivery.message if self.delivery else None
 
     def as_json(self) -> dict[str, object]:
         """The technique as plain data (the `techniques --json` item)."""
