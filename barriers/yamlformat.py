@@ -70,10 +70,18 @@ class BarrierIn(_Model):
     strength: Literal["high", "medium", "low"] | None = None
 
 
+class UnmappedCodingIn(_Model):
+    excerpt: str = Field(min_length=1)
+    coder: str = Field(min_length=1)
+
+
 class UnmappedIn(_Model):
     name: str
     path: str = ""
     excerpts: list[str] = Field(default_factory=list)
+    description: str = ""
+    color: str = ""
+    codings: list[UnmappedCodingIn] = Field(default_factory=list)
 
 
 class CodedFile(_Model):
@@ -199,7 +207,12 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
                 b.strength or "",
             )
         )
-    unmapped = tuple(UnmappedCode(u.name, u.path, tuple(u.excerpts)) for u in data.unmapped_codes)
+    unmapped = tuple(
+        UnmappedCode(
+            u.name, u.path, tuple(u.excerpts), u.description, u.color, tuple((c.excerpt, c.coder) for c in u.codings)
+        )
+        for u in data.unmapped_codes
+    )
     coded = CodedData(tuple(participants), tuple(sources), tuple(excerpts), tuple(barriers), unmapped, (doc.path,))
     return coded, where, problems
 
@@ -327,7 +340,18 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
             doc["barriers"].append(item)  # type: ignore[attr-defined]
     if data.unmapped_codes:
         doc["unmapped_codes"] = [
-            {k: v for k, v in (("name", u.name), ("path", u.path), ("excerpts", list(u.excerpts))) if v}
+            {
+                k: v
+                for k, v in (
+                    ("name", u.name),
+                    ("path", u.path),
+                    ("description", u.description),
+                    ("color", u.color),
+                    ("excerpts", list(u.excerpts)),
+                    ("codings", [{"excerpt": x, "coder": c} for x, c in u.codings]),
+                )
+                if v
+            }
             for u in data.unmapped_codes
         ]
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
