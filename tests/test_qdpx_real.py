@@ -11,6 +11,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import pytest
@@ -48,7 +49,7 @@ def _kept(data: CodedData) -> int:
 def test_nvivo_12_export_keeps_every_coding(frameworks: Frameworks) -> None:
     # texts under 'Sources/' (capital S), every coding to a code that maps to no TDF domain
     path = REAL / "nvivo12-windows-oltas0517.qdpx"
-    qde = SafeET.fromstring(_members(path)["project.qde"])
+    qde: Any = SafeET.fromstring(_members(path)["project.qde"])
     codings = qde.findall(f".//{NS}PlainTextSelection/{NS}Coding")
     spans = {(s.get("startPosition"), s.get("endPosition")) for s in qde.iter(f"{NS}PlainTextSelection")}
     data, _ = read_qdpx(path, frameworks)
@@ -99,20 +100,23 @@ def test_a_missing_text_is_an_error_naming_the_source(frameworks: Frameworks, tm
 def _as_qualcoder(path: Path, tmp_path: Path) -> Path:
     """barriermap's export as QualCoder writes it back: one selection per coding, no case links."""
     members = _members(path)
-    root = SafeET.fromstring(members["project.qde"])
+    root: Any = SafeET.fromstring(members["project.qde"])
     cases = {c.get("guid") for c in root.iter(f"{NS}Case")}
     root.remove(root.find(f"{NS}Cases"))
-    codes = root.find(f"{NS}CodeBook/{NS}Codes")
+    codes: Any = root.find(f"{NS}CodeBook/{NS}Codes")
     for code in list(codes):
         if code.get("guid") in cases:
             codes.remove(code)
+    source: Any
     for source in root.iter(f"{NS}TextSource"):
+        sel: Any
         for sel in list(source.findall(f"{NS}PlainTextSelection")):
             source.remove(sel)
+            coding: Any
             for n, coding in enumerate(sel.findall(f"{NS}Coding")):
                 if coding.find(f"{NS}CodeRef").get("targetGUID") in cases:
                     continue
-                one = SafeET.fromstring(SafeET.tostring(sel))
+                one: Any = SafeET.fromstring(SafeET.tostring(sel))
                 for other in one.findall(f"{NS}Coding"):
                     one.remove(other)
                 one.set("guid", f"{sel.get('guid')[:-4]}{n:04X}")
@@ -159,7 +163,7 @@ def test_unmapped_codings_survive_a_round_trip_with_coder_and_metadata(
 
 def test_export_is_shaped_for_qualcoder(frameworks: Frameworks, tmp_path: Path) -> None:
     data = load_coded(BEST, frameworks)
-    root = SafeET.fromstring(_members(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))["project.qde"])
+    root: Any = SafeET.fromstring(_members(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))["project.qde"])
     names = [c.get("name") for c in root.iter(f"{NS}Code")]
     assert len(names) == len(set(names))  # QualCoder keeps one code per name
     assert "Skills: Skills" in names or "Skills" in names
@@ -193,7 +197,7 @@ def test_qualcoder_imports_our_export(frameworks: Frameworks, tmp_path: Path) ->
         pytest.skip(f"{QUALCODER_PYTHON} has no PyQt6")
     assert run.returncode == 0, run.stderr
     got = json.loads(run.stdout.strip().splitlines()[-1])
-    root = SafeET.fromstring(_members(path)["project.qde"])
+    root: Any = SafeET.fromstring(_members(path)["project.qde"])
     cases = {c.get("guid") for c in root.iter(f"{NS}Case")}
     codes = [c for c in root.iter(f"{NS}Code") if c.get("guid") not in cases]
     codings = [c for c in root.iter(f"{NS}Coding") if c.find(f"{NS}CodeRef").get("targetGUID") not in cases]

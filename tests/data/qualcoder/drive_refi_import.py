@@ -41,7 +41,7 @@ SCHEMA = [
 def main(src: str, qdpx: str) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, src)
-    from PyQt6 import QtWidgets
+    from PyQt6 import QtWidgets  # type: ignore[import-not-found]
 
     qt = QtWidgets.QApplication([])
     helpers = types.ModuleType("qualcoder.helpers")
@@ -55,9 +55,9 @@ def main(src: str, qdpx: str) -> None:
 
     helpers.Message = Message  # type: ignore[attr-defined]
     sys.modules["qualcoder.helpers"] = helpers
-    from qualcoder import refi
+    from qualcoder import refi  # type: ignore[import-not-found]
 
-    QtWidgets.QFileDialog.getOpenFileName = staticmethod(lambda *a, **k: (qdpx, "qdpx"))  # type: ignore[method-assign]
+    QtWidgets.QFileDialog.getOpenFileName = staticmethod(lambda *a, **k: (qdpx, "qdpx"))
     conn = sqlite3.connect(":memory:")
     for statement in SCHEMA:
         conn.execute(statement)
