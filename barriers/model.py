@@ -92,6 +92,9 @@ class UnmappedCode:
     name: str
     path: str = ""
     excerpts: tuple[str, ...] = ()
+    description: str = ""
+    color: str = ""  # as the QDA tool wrote it, e.g. '#FF0000'
+    codings: tuple[tuple[str, str], ...] = ()  # (excerpt id, coder) for each coding, when the coder is known
 
 
 @dataclass(frozen=True)

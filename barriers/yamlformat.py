@@ -72,10 +72,18 @@ class BarrierIn(_Model):
     requirement: str = ""  # with about: course, what the course must do about it
 
 
+class UnmappedCodingIn(_Model):
+    excerpt: str = Field(min_length=1)
+    coder: str = Field(min_length=1)
+
+
 class UnmappedIn(_Model):
     name: str
     path: str = ""
     excerpts: list[str] = Field(default_factory=list)
+    description: str = ""
+    color: str = ""
+    codings: list[UnmappedCodingIn] = Field(default_factory=list)
 
 
 class CodedFile(_Model):
@@ -203,7 +211,12 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
                 " ".join(b.requirement.split()),
             )
         )
-    unmapped = tuple(UnmappedCode(u.name, u.path, tuple(u.excerpts)) for u in data.unmapped_codes)
+    unmapped = tuple(
+        UnmappedCode(
+            u.name, u.path, tuple(u.excerpts), u.description, u.color, tuple((c.excerpt, c.coder) for c in u.codings)
+        )
+        for u in data.unmapped_codes
+    )
     coded = CodedData(tuple(participants), tuple(sources), tuple(excerpts), tuple(barriers), unmapped, (doc.path,))
     return coded, where, problems
 
@@ -337,7 +350,18 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
             doc["barriers"].append(item)  # type: ignore[attr-defined]
     if data.unmapped_codes:
         doc["unmapped_codes"] = [
-            {k: v for k, v in (("name", u.name), ("path", u.path), ("excerpts", list(u.excerpts))) if v}
+            {
+                k: v
+                for k, v in (
+                    ("name", u.name),
+                    ("path", u.path),
+                    ("description", u.description),
+                    ("color", u.color),
+                    ("excerpts", list(u.excerpts)),
+                    ("codings", [{"excerpt": x, "coder": c} for x, c in u.codings]),
+                )
+                if v
+            }
             for u in data.unmapped_codes
         ]
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

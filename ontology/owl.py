@@ -156,7 +156,7 @@ def to_world(kb: KnowledgeBase) -> owl.World:
                 notation[ind] = [e.number]
             if e.sources:
                 source[ind] = list(e.sources)
-            for x in e.xrefs:
+            for x in filter(None, e.xrefs):  # an empty xref: no released BCIO class to point at
                 xref[ind].append(x)
                 if x.startswith("BCIO:"):
                     onto._add_obj_triple_spo(

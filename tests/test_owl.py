@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -69,12 +70,30 @@ def test_links_are_triples_with_provenance(exported: dict[str, rdflib.Graph]) ->
     assert {str(x) for a in axioms for x in g.objects(a, DCTERMS.source)} == {"S03a", "S03b", "S03c", "R"}
 
 
-def test_bcio_cross_references(exported: dict[str, rdflib.Graph]) -> None:
+# COM-B components and their classes in the released BCIO (HumanBehaviourChangeProject/ontologies, release
+# v2026-08-06: 'physical behavioural capability', 'psychological behavioural capability', ...)
+RELEASED_COMB = {
+    "comb:physical-capability": "BCIO_006009",
+    "comb:psychological-capability": "BCIO_050325",
+    "comb:physical-opportunity": "BCIO_006089",
+    "comb:social-opportunity": "BCIO_006090",
+    "comb:reflective-motivation": "BCIO_050318",
+    "comb:automatic-motivation": "BCIO_006134",
+}
+BCIO = "http://humanbehaviourchange.org/ontology/"
+
+
+def test_bcio_cross_references(exported: dict[str, rdflib.Graph], reference: Path) -> None:
     g = exported["ntriples"]
-    training = rdflib.URIRef(iri("if:training"))
-    assert rdflib.URIRef("http://humanbehaviourchange.org/ontology/BCIO_050000") in set(
-        g.objects(training, RDFS.seeAlso)
-    )
+    for comb, bcio in RELEASED_COMB.items():
+        assert set(g.objects(rdflib.URIRef(iri(comb)), RDFS.seeAlso)) == {rdflib.URIRef(BCIO + bcio)}
+    # functions, policy categories and APEASE criteria have no class in a released BCIO file: no pointer
+    assert not set(g.objects(rdflib.URIRef(iri("if:training")), RDFS.seeAlso))
+    with (reference / "bcio" / "bcto_classes.csv").open(encoding="utf-8") as f:
+        released = {row["id"].replace(":", "_") for row in csv.DictReader(f) if row["in_owl"] == "yes"}
+    released |= set(RELEASED_COMB.values())
+    pointed = {str(o).removeprefix(BCIO) for o in g.objects(None, RDFS.seeAlso) if str(o).startswith(BCIO)}
+    assert pointed and pointed <= released
 
 
 def test_library_export_carries_techniques_and_link_sets(tmp_path: Path) -> None:

@@ -234,7 +234,7 @@ HOSTILE = [
             },
         ),
         None,
-        "selection 'X00000000' is coded to GUID 00000000-0000-0000-0000-00000000dead, which is no code in the codebook",
+        "selection '00000000-0000-0000-0000-0000000000bb' is coded to GUID 00000000-0000-0000-0000-00000000dead, which is no code in the codebook",
     ),
     # a selection beyond the end of its source
     (

@@ -1,0 +1,269 @@
+"""Write barriermap's coded data as REFI-QDA: a project archive (.qdpx) and a codebook (.qdc), schema-valid,
+deterministic (GUIDs derived from ids) and shaped for the readers researchers use.
+
+QualCoder and qualitative-coding take a coding's coder from `PlainTextSelection@creatingUser`, so each excerpt
+is written as one selection per coder, with `creatingUser` on the selection and on its codings; the reader
+merges them back. Code names are unique (QualCoder drops repeated names): a construct whose label another code
+shares is written as 'Domain: Construct'. Cases carry `SourceRef`s, and, as NVivo writes them and QualCoder
+reads them, a code with the case's GUID coding the whole text of each of its sources.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree as StdET
+
+from barriers.model import Barrier, CodedData, Excerpt, Source
+from barriers.qdpx_schema import CODEBOOK_NS, PROJECT_NS, guid
+from ontology import Frameworks, atomic_path
+
+__all__ = ["write_qdc", "write_qdpx"]
+
+
+def _el(parent: StdET.Element, tag: str, **attrs: str) -> StdET.Element:
+    return StdET.SubElement(parent, tag, {k: v for k, v in attrs.items() if v != ""})
+
+
+def _description(parent: StdET.Element, text: str) -> None:
+    if text:
+        _el(parent, "Description").text = text
+
+
+def _belief_name(b: Barrier) -> str:
+    return f"{'-' if b.valence == 'barrier' else '+'} {b.id}: {b.statement}"
+
+
+def _belief_description(b: Barrier) -> str:
+    fields = [f"id={b.id}", "domains=" + ",".join(d.removeprefix("tdf:") for d in b.domains)]
+    if b.constructs:
+        fields.append("constructs=" + ",".join(b.constructs))
+    if b.behaviour:
+        fields.append(f"behaviour={b.behaviour}")
+    if b.strength:
+        fields.append(f"strength={b.strength}")
+    return f"{b.valence.capitalize()} statement.\nbarriermap: " + "; ".join(fields)
+
+
+def _unmapped_key(path: str) -> str:
+    return f"unmapped:{path}"
+
+
+def _codebook(parent: StdET.Element, data: CodedData, frameworks: Frameworks) -> dict[str, str]:
+    """Write <Codes>; return code key -> GUID (keys: domain ids, construct ids, barrier:ID, unmapped:PATH)."""
+    keys: dict[str, str] = {}
+    codes = _el(parent, "Codes")
+    beliefs: dict[str, list[Barrier]] = {}
+    for b in data.barriers:
+        beliefs.setdefault(b.domains[0], []).append(b)
+    labels = Counter(d.label.lower() for d in frameworks.domains)
+    labels.update(c.label.lower() for d in frameworks.domains for c in d.constructs)
+    for d in frameworks.domains:
+        keys[d.id] = guid(d.id)
+        dom = _el(codes, "Code", guid=keys[d.id], name=d.label, isCodable="true")
+        _description(dom, d.description)
+        for c in d.constructs:
+            keys[c.id] = guid(c.id)
+            name = c.label if labels[c.label.lower()] == 1 else f"{d.label}: {c.label}"
+            _el(dom, "Code", guid=keys[c.id], name=name, isCodable="true")
+        for b in beliefs.get(d.id, []):
+            keys[b.entity_id] = guid(b.entity_id)
+            code = _el(dom, "Code", guid=keys[b.entity_id], name=_belief_name(b), isCodable="true")
+            _description(code, _belief_description(b))
+    # unmapped codes keep their hierarchy: a code nests under the unmapped code whose path is its parent's
+    placed: dict[str, StdET.Element] = {}
+    for u in data.unmapped_codes:
+        path = u.path or u.name
+        key = _unmapped_key(path)
+        if key in keys:
+            continue
+        keys[key] = guid(key)
+        parent_path = path.rpartition("/")[0] if path.endswith("/" + u.name) else ""
+        code = _el(placed.get(parent_path, codes), "Code", guid=keys[key], name=u.name, isCodable="true", color=u.color)
+        _description(code, u.description)
+        placed[path] = code
+    return keys
+
+
+def _sets(parent: StdET.Element, data: CodedData, keys: dict[str, str], member_attr: str) -> None:
+    groups = [
+        (name, [b for b in data.barriers if b.valence == valence])
+        for name, valence in (("Barriers", "barrier"), ("Enablers", "enabler"))
+    ]
+    order = {key: i for i, key in enumerate(keys)}  # codebook order, so that re-exports are identical
+    groups = [(n, sorted(bs, key=lambda b: order[b.entity_id])) for n, bs in groups if bs]
+    if not groups:
+        return  # the schema needs at least one Set inside Sets: write no Sets at all
+    sets = _el(parent, "Sets")
+    for name, members in groups:
+        s = _el(sets, "Set", guid=guid(f"set:{name}"), name=name)
+        for b in members:
+            _el(s, "MemberCode", **{member_attr: keys[b.entity_id]})
+
+
+def _xml_bytes(root: StdET.Element) -> bytes:
+    StdET.indent(root, space="  ")
+    data: bytes = StdET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
+def _qualify(el: StdET.Element, ns: str) -> None:
+    for node in el.iter():
+        if not node.tag.startswith("{"):
+            node.tag = f"{{{ns}}}{node.tag}"
+
+
+def write_qdc(data: CodedData, frameworks: Frameworks, path: Path, origin: str = "barriermap") -> Path:
+    """Write the TDF codebook with the project's belief statements as a REFI-QDA .qdc, atomically."""
+    StdET.register_namespace("", CODEBOOK_NS)
+    root = StdET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": origin})
+    keys = _codebook(root, data, frameworks)
+    _sets(root, data, keys, "guid")
+    _qualify(root, CODEBOOK_NS)
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(_xml_bytes(root))
+    return Path(path)
+
+
+def _layout(data: CodedData) -> tuple[list[Source], dict[str, tuple[str, int, int]]]:
+    """Sources to write, and excerpt id -> (source id, start, end). Excerpts without a usable span are laid
+    out one after another in a source made for their participant and named after it, so that a reader that
+    drops the case link (QualCoder) still finds the participant in the source's name."""
+    sources = [s for s in data.sources if s.text]
+    by_id = {s.id: s for s in sources}
+    spans: dict[str, tuple[str, int, int]] = {}
+    made: dict[str, list[str]] = {}
+    for e in data.excerpts:
+        src = by_id.get(e.source)
+        if src and e.start is not None and e.end is not None and src.text[e.start : e.end] == e.text:
+            spans[e.id] = (src.id, e.start, e.end)
+        else:
+            made.setdefault(e.participant, []).append(e.id)
+    texts = {e.id: e.text for e in data.excerpts}
+    taken = {s.id for s in data.sources}
+    for pid, ids in made.items():
+        sid, parts, pos = (pid if pid not in taken else f"{pid}-excerpts"), [], 0
+        for eid in ids:
+            spans[eid] = (sid, pos, pos + len(texts[eid]))
+            parts.append(texts[eid])
+            pos += len(texts[eid]) + 2
+        sources.append(Source(sid, pid, pid if sid == pid else f"{pid} excerpts", "\n\n".join(parts)))
+    return sources, spans
+
+
+class _Selections:
+    """Each excerpt as one selection per coder, each coding attributed."""
+
+    def __init__(self, data: CodedData, keys: dict[str, str]) -> None:
+        self.keys = keys
+        self.beliefs: dict[str, list[Barrier]] = {}
+        for b in data.barriers:
+            for x in b.excerpts:
+                self.beliefs.setdefault(x, []).append(b)
+        self.unmapped: dict[str, list[tuple[str, str]]] = {}  # excerpt -> (coder, code key)
+        for u in data.unmapped_codes:
+            key = _unmapped_key(u.path or u.name)
+            attributed = {x for x, _ in u.codings}
+            for x, coder in u.codings:
+                self.unmapped.setdefault(x, []).append((coder, key))
+            for x in u.excerpts:
+                if x not in attributed:
+                    self.unmapped.setdefault(x, []).append(("", key))
+
+    def by_coder(self, e: Excerpt) -> dict[str, list[tuple[str, str]]]:
+        """coder -> [(code key, coding creatingUser coder)] for one excerpt, in a stable order."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for given in e.codings:
+            out.setdefault(given.coder, []).extend((t, given.coder) for t in given.codes)
+        for coder, key in self.unmapped.get(e.id, []):
+            out.setdefault(coder, []).append((key, coder))
+        for b in self.beliefs.get(e.id, []):
+            # the coder who coded the statement's domain made it, else the excerpt's first coder
+            owner = next((c.coder for c in e.codings if set(c.domains) & set(b.domains)), next(iter(out), ""))
+            out.setdefault(owner, []).append((b.entity_id, owner))
+        return out or {"": []}
+
+    def write(self, ts: StdET.Element, e: Excerpt, start: int, end: int) -> None:
+        for n, (coder, codes) in enumerate(self.by_coder(e).items()):
+            sel = _el(
+                ts,
+                "PlainTextSelection",
+                guid=guid(f"excerpt:{e.id}" if n == 0 else f"excerpt:{e.id}/{coder}"),
+                name=e.id,
+                startPosition=str(start),
+                endPosition=str(end),
+                creatingUser=guid(f"coder:{coder}") if coder else "",
+            )
+            for key, by in codes:
+                coding = _el(
+                    sel,
+                    "Coding",
+                    guid=guid(f"coding:{e.id}/{by}/{key}"),
+                    creatingUser=guid(f"coder:{by}") if by else "",
+                )
+                _el(coding, "CodeRef", targetGUID=self.keys[key])
+
+
+def write_qdpx(
+    data: CodedData, frameworks: Frameworks, path: Path, name: str = "barriermap project", origin: str = "barriermap"
+) -> Path:
+    """Write the coded data as a REFI-QDA project archive (.qdpx), atomically, with deterministic GUIDs."""
+    StdET.register_namespace("", PROJECT_NS)
+    root = StdET.Element("Project", {"name": name, "origin": origin})
+    if data.coders:
+        users = _el(root, "Users")
+        for c in data.coders:
+            _el(users, "User", guid=guid(f"coder:{c}"), name=c)
+    codebook = _el(root, "CodeBook")
+    keys = _codebook(codebook, data, frameworks)
+    sources, spans = _layout(data)
+    codes = codebook[0]
+    if data.participants:
+        cases = _el(root, "Cases")
+        for p in data.participants:
+            case = _el(cases, "Case", guid=guid(f"participant:{p.id}"), name=p.id)
+            fields = "; ".join(f"{k}={v}" for k, v in (("role", p.role), ("site", p.site)) if v)
+            _description(case, f"barriermap: {fields}" if fields else "")
+            for s in sources:
+                if s.participant == p.id:
+                    _el(case, "SourceRef", targetGUID=guid(f"source:{s.id}"))
+            # the case as a code of the same GUID (NVivo's way, the one QualCoder reads)
+            _el(codes, "Code", guid=guid(f"participant:{p.id}"), name=p.id, isCodable="true")
+    files: dict[str, bytes] = {}
+    excerpts_by_source: dict[str, list[Excerpt]] = {}
+    for e in data.excerpts:
+        excerpts_by_source.setdefault(spans[e.id][0], []).append(e)
+    selections = _Selections(data, keys)
+    known = {p.id for p in data.participants}
+    if sources:
+        src_root = _el(root, "Sources")
+        for s in sources:
+            sguid = guid(f"source:{s.id}")
+            ts = _el(src_root, "TextSource", guid=sguid, name=s.title or s.id, plainTextPath=f"internal://{sguid}.txt")
+            files[f"sources/{sguid}.txt"] = s.text.encode("utf-8")
+            if s.participant in known:
+                sel = _el(
+                    ts,
+                    "PlainTextSelection",
+                    guid=guid(f"case-text:{s.id}"),
+                    startPosition="0",
+                    endPosition=str(len(s.text)),
+                )
+                coding = _el(sel, "Coding", guid=guid(f"case-coding:{s.id}"))
+                _el(coding, "CodeRef", targetGUID=guid(f"participant:{s.participant}"))
+            for e in excerpts_by_source.get(s.id, []):
+                _, start, end = spans[e.id]
+                selections.write(ts, e, start, end)
+    _sets(root, data, keys, "targetGUID")
+    _qualify(root, PROJECT_NS)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, content in [("project.qde", _xml_bytes(root)), *sorted(files.items())]:
+            info = zipfile.ZipInfo(member, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, content)
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(buffer.getvalue())
+    return Path(path)

@@ -1,0 +1,207 @@
+"""REFI-QDA files as tools really write them: real exports, the path and selection habits of each reader,
+and QualCoder's own importer on barriermap's export."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+import pytest
+from typer.testing import Result
+
+from barriers import CodedData, agreement, load_coded, read_qdpx, write_qdpx
+from ontology import Frameworks, InputError
+
+DATA = Path(__file__).parent / "data"
+REAL = DATA / "real"
+BEST = Path(__file__).parent.parent / "examples" / "best"
+NS = "{urn:QDA-XML:project:1.0}"
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _zip(path: Path, members: Mapping[str, str | bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return path
+
+
+def _kept(data: CodedData) -> int:
+    """Every text coding barriermap holds: per coder and code on an excerpt, belief and unmapped codings."""
+    domain = sum(len(c.codes) for e in data.excerpts for c in e.codings)
+    beliefs = sum(len(b.excerpts) for b in data.barriers)
+    unmapped = sum(len(u.codings) or len(u.excerpts) for u in data.unmapped_codes)
+    return domain + beliefs + unmapped
+
+
+def test_nvivo_12_export_keeps_every_coding(frameworks: Frameworks) -> None:
+    # texts under 'Sources/' (capital S), every coding to a code that maps to no TDF domain
+    path = REAL / "nvivo12-windows-oltas0517.qdpx"
+    qde: Any = SafeET.fromstring(_members(path)["project.qde"])
+    codings = qde.findall(f".//{NS}PlainTextSelection/{NS}Coding")
+    spans = {(s.get("startPosition"), s.get("endPosition")) for s in qde.iter(f"{NS}PlainTextSelection")}
+    data, _ = read_qdpx(path, frameworks)
+    assert len(data.sources) == 2 and all(s.text for s in data.sources)
+    assert _kept(data) == len(codings) == 303
+    assert len(data.excerpts) == len(spans)  # one excerpt per coded span
+    assert data.coders == ("Gergo",)
+
+
+def _rewrite_paths(path: Path, tmp_path: Path, folder: str, plain: Callable[[str], str]) -> Path:
+    members = _members(path)
+    qde = members.pop("project.qde").decode("utf-8")
+    qde = re.sub(r'plainTextPath="internal://([^"]+)"', lambda m: f'plainTextPath="{plain(m[1])}"', qde)
+    moved = {f"{folder}{n.removeprefix('sources/')}": v for n, v in members.items()}
+    return _zip(tmp_path / "moved.qdpx", {"project.qde": qde, **moved})
+
+
+@pytest.mark.parametrize(
+    ("folder", "plain"),
+    [
+        ("Sources/", lambda name: f"internal://{name}"),  # NVivo: capital S
+        ("sources/", lambda name: name),  # qualitative-coding 1.3.2: a plain relative name
+        ("sources/", lambda name: f"sources/{name}"),  # a plain relative path with its folder
+        ("Sources/", lambda name: f"relative://{name}"),  # a relative:// URL
+    ],
+)
+def test_source_paths_resolve_as_readers_do(
+    frameworks: Frameworks, tmp_path: Path, folder: str, plain: Callable[[str], str]
+) -> None:
+    data = load_coded(DATA / "project", frameworks)
+    path = _rewrite_paths(write_qdpx(data, frameworks, tmp_path / "x.qdpx"), tmp_path, folder, plain)
+    back, _ = read_qdpx(path, frameworks)
+    assert [(e.id, e.codings) for e in back.excerpts] == [(e.id, e.codings) for e in data.excerpts]
+
+
+def test_a_missing_text_is_an_error_naming_the_source(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(DATA / "project", frameworks)
+    members = _members(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))
+    gone = next(n for n in members if n.startswith("sources/"))
+    del members[gone]
+    with pytest.raises(InputError) as info:
+        read_qdpx(_zip(tmp_path / "y.qdpx", members), frameworks)
+    message = info.value.problems[0].message
+    assert message.startswith("text source '") and gone.removeprefix("sources/") in message
+    assert message.endswith("is not inside the archive — export the project again with its sources included")
+
+
+def _as_qualcoder(path: Path, tmp_path: Path) -> Path:
+    """barriermap's export as QualCoder writes it back: one selection per coding, no case links."""
+    members = _members(path)
+    root: Any = SafeET.fromstring(members["project.qde"])
+    cases = {c.get("guid") for c in root.iter(f"{NS}Case")}
+    root.remove(root.find(f"{NS}Cases"))
+    codes: Any = root.find(f"{NS}CodeBook/{NS}Codes")
+    for code in list(codes):
+        if code.get("guid") in cases:
+            codes.remove(code)
+    source: Any
+    for source in root.iter(f"{NS}TextSource"):
+        sel: Any
+        for sel in list(source.findall(f"{NS}PlainTextSelection")):
+            source.remove(sel)
+            coding: Any
+            for n, coding in enumerate(sel.findall(f"{NS}Coding")):
+                if coding.find(f"{NS}CodeRef").get("targetGUID") in cases:
+                    continue
+                one: Any = SafeET.fromstring(SafeET.tostring(sel))
+                for other in one.findall(f"{NS}Coding"):
+                    one.remove(other)
+                one.set("guid", f"{sel.get('guid')[:-4]}{n:04X}")
+                one.set("creatingUser", coding.get("creatingUser") or "")
+                one.append(coding)
+                source.append(one)
+    members["project.qde"] = SafeET.tostring(root, encoding="utf-8")
+    return _zip(tmp_path / "qualcoder.qdpx", members)
+
+
+def test_one_selection_per_coding_gives_one_excerpt(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(BEST, frameworks)
+    path = _as_qualcoder(write_qdpx(data, frameworks, tmp_path / "best.qdpx"), tmp_path)
+    back, _ = read_qdpx(path, frameworks)
+    assert len(back.excerpts) == len(data.excerpts) == 100
+    assert sorted(p.id for p in back.participants) == sorted(p.id for p in data.participants)  # 12, not 24
+    assert sorted((e.id, e.participant, e.codings) for e in back.excerpts) == sorted(
+        (e.id, e.participant, e.codings) for e in data.excerpts
+    )
+    double = [e for e in back.excerpts if len(e.codings) > 1]
+    assert len(double) == sum(1 for e in data.excerpts if len(e.codings) > 1) > 0
+    found = agreement(back, frameworks)
+    assert found.coders == ("A", "B") and found.units == len(double)  # agreement on the double-coded spans
+
+
+def test_unmapped_codings_survive_a_round_trip_with_coder_and_metadata(
+    frameworks: Frameworks, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    # the real NVivo project through `code import` (YAML) and `code export`, and back again
+    project = tmp_path / "project"
+    assert invoke("code", "import", str(REAL / "nvivo12-windows-oltas0517.qdpx"), "--into", str(project)).exit_code == 0
+    first, _ = read_qdpx(REAL / "nvivo12-windows-oltas0517.qdpx", frameworks)
+    out = tmp_path / "out.qdpx"
+    assert invoke("code", "export", str(project), "--format", "qdpx", "--out", str(out)).exit_code == 0
+    back, _ = read_qdpx(out, frameworks)
+    assert _kept(back) == _kept(first) == 303
+    assert [(u.path, u.description, u.color, sorted(u.codings)) for u in back.unmapped_codes] == [
+        (u.path, u.description, u.color, sorted(u.codings)) for u in first.unmapped_codes
+    ]
+    assert sorted((e.id, e.text, e.codings) for e in back.excerpts) == sorted(
+        (e.id, e.text, e.codings) for e in first.excerpts
+    )
+
+
+def test_export_is_shaped_for_qualcoder(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(BEST, frameworks)
+    root: Any = SafeET.fromstring(_members(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))["project.qde"])
+    names = [c.get("name") for c in root.iter(f"{NS}Code")]
+    assert len(names) == len(set(names))  # QualCoder keeps one code per name
+    assert "Skills: Skills" in names or "Skills" in names
+    users = {u.get("guid") for u in root.iter(f"{NS}User")}
+    cases = {c.get("guid") for c in root.iter(f"{NS}Case")}
+    for sel in root.iter(f"{NS}PlainTextSelection"):
+        targets = {c.find(f"{NS}CodeRef").get("targetGUID") for c in sel.findall(f"{NS}Coding")}
+        if targets <= cases:
+            continue
+        assert sel.get("creatingUser") in users  # QualCoder takes the coder from here
+    assert cases <= {c.get("guid") for c in root.iter(f"{NS}Code")}  # a case is also a code (NVivo's way)
+
+
+QUALCODER_SRC = os.environ.get("QUALCODER_SRC", "")
+QUALCODER_PYTHON = os.environ.get("QUALCODER_PYTHON", sys.executable)
+
+
+@pytest.mark.skipif(
+    not (QUALCODER_SRC and (Path(QUALCODER_SRC) / "qualcoder" / "refi.py").is_file()),
+    reason="set QUALCODER_SRC to QualCoder's src/ folder (and QUALCODER_PYTHON to a Python with PyQt6) to run "
+    "QualCoder's own REFI-QDA importer on our export",
+)
+def test_qualcoder_imports_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(BEST, frameworks)
+    path = write_qdpx(data, frameworks, tmp_path / "best.qdpx")
+    driver = DATA / "qualcoder" / "drive_refi_import.py"
+    run = subprocess.run(
+        [QUALCODER_PYTHON, str(driver), QUALCODER_SRC, str(path)], capture_output=True, text=True, check=False
+    )
+    if run.returncode != 0 and "No module named 'PyQt6'" in run.stderr:
+        pytest.skip(f"{QUALCODER_PYTHON} has no PyQt6")
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    root: Any = SafeET.fromstring(_members(path)["project.qde"])
+    cases = {c.get("guid") for c in root.iter(f"{NS}Case")}
+    codes = [c for c in root.iter(f"{NS}Code") if c.get("guid") not in cases]
+    codings = [c for c in root.iter(f"{NS}Coding") if c.find(f"{NS}CodeRef").get("targetGUID") not in cases]
+    assert len(got["codes"]) == len(codes)  # every code, none dropped for its name
+    assert len(got["codings"]) == len(codings)  # every coding
+    assert sorted({c[4] for c in got["codings"]}) == list(data.coders)  # every coder, no 'default'
+    assert sorted({case for case, _ in got["cases"]}) == sorted(p.id for p in data.participants)
