@@ -1,10 +1,12 @@
 """The mapper: from a project's barriers to techniques, course modules and marketing messages."""
 
 from mapper.candidates import Candidate, Path, ScoreSettings
-from mapper.course import Activity, Module
-from mapper.design import Design, Uncovered, as_json, design, design_json, project_kb
+from mapper.course import Activity, Module, Objective
+from mapper.design import Design, Requirement, Uncovered, as_json, design, design_json, project_kb
+from mapper.fit import Route
+from mapper.supports import Support
 from mapper.explain import explain
-from mapper.messages import Message
+from mapper.campaign import Message
 from mapper.project import CHANNELS, Project, ProjectFile, check_project, load_project
 from mapper.selection import Selection, select
 
@@ -15,11 +17,15 @@ __all__ = [
     "Design",
     "Message",
     "Module",
+    "Objective",
     "Path",
     "Project",
+    "Requirement",
+    "Route",
     "ProjectFile",
     "ScoreSettings",
     "Selection",
+    "Support",
     "Uncovered",
     "as_json",
     "check_project",

@@ -226,6 +226,7 @@ def build_course(
     kb: KnowledgeBase,
     candidates: dict[str, list[Candidate]],
     need: dict[str, int],
+    cover_threshold: float,
     warnings: list[str],
 ) -> tuple[list[Module], dict[str, Selection]]:
     """Modules for the statements in `need` (statement id -> techniques wanted), and each behaviour's selection."""
@@ -245,7 +246,7 @@ def build_course(
             b: [c for c in candidates[b] if not course_fit(kb, project.library, c, statements[b], project.excluded_functions)]
             for b in targets
         }
-        selection = select(fit, targets, project.settings.weights.get("cover_threshold", 0.95))
+        selection = select(fit, targets, cover_threshold)
         selections[behaviour_id] = selection
         items = _items(project, selection, fit, warnings)
         packed += [(behaviours[behaviour_id], group) for group in _pack(items, budget)]
@@ -284,7 +285,7 @@ def _module(
     for m, item in enumerate(group, start=1):
         course = project.library.techniques[item.technique].course_template
         assert course is not None  # _items keeps only techniques with a course template
-        fact = fact_for(project.settings, item.technique, "course") if course.needs_fact else None
+        fact = fact_for(project.settings, item.technique, "course", aim.audience) if course.needs_fact else None
         if fact:
             quoted.append(fact.source)
         first = sorted(item.barriers, key=lambda b: position[b])[0]

@@ -6,26 +6,35 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from barriers import Salience, salience
+from barriers import Barrier, Salience, salience
+from mapper.campaign import MARKETING_POLICY, STAGES, Message, build_campaign
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
-from mapper.course import Module, build_course
-from mapper.messages import STAGES, Message, build_messages, marketing_functions, reachable_by_marketing
-from mapper.project import Project
-from mapper.selection import Selection, select
+from mapper.course import FRAME_MINUTES, Module, build_course
+from mapper.fit import Route, course_fit, message_fit
+from mapper.project import BehaviourIn, Project
+from mapper.selection import Selection, Step
+from mapper.supports import Support, build_supports
 from ontology import InputError, KnowledgeBase, build
 
-__all__ = ["Design", "Uncovered", "design", "design_json", "project_kb"]
-
-MARKETING_POLICY = "policy:communication-marketing"
+__all__ = ["Design", "Requirement", "Uncovered", "design", "design_json", "project_kb"]
 
 
 @dataclass(frozen=True)
 class Uncovered:
-    """A priority barrier that neither the course nor the campaign can reach, and what could."""
+    """A priority barrier that neither the course, the service supports nor the campaign reach, and what could."""
 
     barrier: str
     reason: str
     policy_categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A statement about the course itself, and what the course must do about it."""
+
+    barrier: str
+    valence: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,18 @@ class Design:
     selection: Selection
     modules: tuple[Module, ...]
     messages: tuple[Message, ...]
+    supports: tuple[Support, ...]
+    requirements: tuple[Requirement, ...]
+    routes: tuple[Route, ...]
     uncovered: tuple[Uncovered, ...]
     principles: tuple[str, ...]
     settings: ScoreSettings
     warnings: tuple[str, ...]
+
+    @property
+    def course_minutes(self) -> int:
+        """The whole course's study time in minutes."""
+        return sum(m.minutes for m in self.modules)
 
 
 def project_kb(project: Project) -> KnowledgeBase:
@@ -50,8 +67,14 @@ def project_kb(project: Project) -> KnowledgeBase:
     return build(project.library, project.evidence, project.coded, frameworks=project.frameworks)
 
 
-def _policies(project: Project, kb: KnowledgeBase, barrier: str, cands: list[Candidate]) -> tuple[str, ...]:
-    statement = next(b for b in project.coded.barriers if b.entity_id == barrier)
+def behaviours_of(project: Project) -> dict[str, BehaviourIn]:
+    """Statement id -> its target behaviour (the first target behaviour when it names none)."""
+    by_id = {b.id: b for b in project.settings.target_behaviours}
+    first = project.settings.target_behaviours[0]
+    return {b.entity_id: by_id.get(b.behaviour, first) for b in project.coded.barriers}
+
+
+def _policies(project: Project, kb: KnowledgeBase, statement: Barrier, cands: list[Candidate]) -> tuple[str, ...]:
     functions = {f for c in cands for f in c.functions}
     for domain in statement.domains:
         for comb in kb.successors(domain, "mapsTo"):
@@ -66,14 +89,32 @@ def _policies(project: Project, kb: KnowledgeBase, barrier: str, cands: list[Can
     return tuple(ranked)
 
 
-def _uncovered(project: Project, kb: KnowledgeBase, barrier: str, cands: list[Candidate]) -> Uncovered:
+def _why_not(project: Project, kb: KnowledgeBase, statement: Barrier, cands: list[Candidate], course: bool) -> str:
+    """Why nothing reaches a statement: the fit reasons of its best candidates."""
     if not cands:
-        reason = "its TDF domains reach no technique through the chosen link sets or the BCW route"
-    else:
-        reasons = sorted({c.reason for c in cands if not c.feasible})
-        shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
-        reason = f"none of its {len(cands)} candidate techniques can be delivered: {shown}"
-    return Uncovered(barrier, reason, _policies(project, kb, barrier, cands))
+        return "its TDF domains reach no technique through the chosen link sets or the BCW route"
+    reasons: list[str] = []
+    for c in cands[:6]:
+        why = (
+            course_fit(kb, project.library, c, statement, project.excluded_functions) if course else ""
+        ) or message_fit(kb, project.library, c, statement, project.excluded_functions)
+        if why:
+            reasons.append(f"{c.technique.removeprefix('bct:')} {kb.label(c.technique)}: {why}")
+    shown = "; ".join(dict.fromkeys(reasons[:3]))
+    return f"no candidate technique fits it ({shown})" if shown else "its techniques did not fit the modules' time"
+
+
+def _merge(selections: dict[str, Selection]) -> Selection:
+    selected: list[str] = []
+    steps: list[Step] = []
+    covers: dict[str, tuple[str, ...]] = {}
+    short: dict[str, int] = {}
+    for s in selections.values():
+        selected += [t for t in s.selected if t not in selected]
+        steps += s.steps
+        covers.update(s.covers)
+        short.update(s.short)
+    return Selection(tuple(selected), tuple(steps), covers, short)
 
 
 def design(project: Project) -> Design:
@@ -100,48 +141,39 @@ def design(project: Project) -> Design:
     for b in project.coded.barriers:
         if not candidates[b.entity_id]:
             warnings.append(f"{b.entity_id}: its domains reach no technique through the chosen link sets")
+    aims = behaviours_of(project)
+    course_for = set(project.settings.delivery.course_for) or {b.id for b in project.settings.target_behaviours}
     priority = [b for b in project.coded.barriers if sal.barriers[b.id].priority]
     need = {
         b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
     }
-    selection = select(candidates, need, settings.cover_threshold)
-    for short_id, missing in sorted(selection.short.items()):
-        if selection.covers.get(short_id):
+    about_course = {b.entity_id for b in project.coded.barriers if b.about == "course"}
+    service = {b for b in need if b not in about_course and aims[b].level == "service"}
+    course_need = {
+        b: n for b, n in need.items() if b not in about_course and b not in service and aims[b].id in course_for
+    }
+    modules, selections = build_course(project, kb, candidates, course_need, settings.cover_threshold, warnings)
+    selection = _merge(selections)
+    for b, missing in sorted(selection.short.items()):
+        if selection.covers.get(b):
             warnings.append(
-                f"{short_id}: covered by {len(selection.covers[short_id])} technique(s), {missing} short of "
-                f"min_techniques_per_barrier"
+                f"{b}: covered by {len(selection.covers[b])} technique(s), {missing} short of "
+                "min_techniques_per_barrier"
             )
-    chosen = []
-    for t in selection.selected:
-        cands = [c for b in need if t in selection.covers[b] for c in candidates[b] if c.technique == t]
-        chosen.append((t, cands))
-    modules = build_course(project, kb, chosen, warnings)
-    messages = build_messages(project, kb, candidates, list(need), selection.selected, warnings)
-    reached = {b for m in modules for b in m.barriers} | {b for m in messages for b in m.barriers}
-    functions = marketing_functions(kb, project.excluded_functions)
-    uncovered = []
-    for b in priority:
-        if b.valence == "barrier" and b.entity_id not in reached:
-            cands = candidates[b.entity_id]
-            if any(c.feasible for c in cands) and not any(
-                reachable_by_marketing(project, c, functions, kb) for c in cands
-            ):
-                course_for = project.settings.delivery.course_for
-                if course_for and (b.behaviour or project.settings.target_behaviours[0].id) not in course_for:
-                    why_course = f"the course does not serve its target behaviour '{b.behaviour}'"
-                else:
-                    why_course = "its course techniques did not fit the modules' time"
-                reason = (
-                    f"{why_course}, and no technique reaches it through a function that "
-                    "communication/marketing delivers"
-                )
-                uncovered.append(Uncovered(b.entity_id, reason, _policies(project, kb, b.entity_id, cands)))
-            else:
-                uncovered.append(_uncovered(project, kb, b.entity_id, cands))
-    principles = tuple(f"Keep: {b.statement} ({b.id})" for b in priority if b.valence == "enabler")
-    if not modules and not messages:
+    supports = build_supports(project, kb, candidates, {b: need[b] for b in need if b in service}, aims)
+    course_minutes = sum(m.minutes for m in modules)
+    targets = [b for b in need if b not in about_course]
+    messages = build_campaign(
+        project, kb, candidates, targets, aims, supports, course_minutes, len(modules), warnings
+    )
+    routes, uncovered, requirements, principles = _routes(
+        project, kb, candidates, priority, about_course, service, course_for, modules, supports, messages, aims
+    )
+    if not modules and not messages and not supports:
         raise InputError(
-            "neither a course module nor a message could be made — see the warnings: " + "; ".join(warnings[:3]), where
+            "neither a course module, a service support nor a message could be made — see the warnings: "
+            + "; ".join(warnings[:3]),
+            where,
         )
     return Design(
         project,
@@ -151,11 +183,78 @@ def design(project: Project) -> Design:
         selection,
         tuple(modules),
         tuple(messages),
+        tuple(supports),
+        tuple(requirements),
+        tuple(routes),
         tuple(uncovered),
-        principles,
+        tuple(principles),
         settings,
         tuple(warnings),
     )
+
+
+def _routes(
+    project: Project,
+    kb: KnowledgeBase,
+    candidates: dict[str, list[Candidate]],
+    priority: list[Barrier],
+    about_course: set[str],
+    service: set[str],
+    course_for: set[str],
+    modules: list[Module],
+    supports: list[Support],
+    messages: list[Message],
+    aims: dict[str, BehaviourIn],
+) -> tuple[list[Route], list[Uncovered], list[Requirement], list[str]]:
+    """Where each statement went, the uncovered ones, the course requirements and the principles kept."""
+    in_modules = {b: [m.id for m in modules if b in m.barriers] for b in candidates}
+    in_supports = {b: [s.label for s in supports if b in s.barriers] for b in candidates}
+    in_messages = {b: [m.id for m in messages if b in m.barriers] for b in candidates}
+    top = {b.entity_id for b in priority}
+    routes: list[Route] = []
+    uncovered: list[Uncovered] = []
+    requirements: list[Requirement] = []
+    principles: list[str] = []
+    for b in project.coded.barriers:
+        bid = b.entity_id
+        if bid in about_course:
+            text = b.requirement or (
+                f"Keep what makes this work: {b.statement}"
+                if b.valence == "enabler"
+                else f"Design the course so that this no longer holds: {b.statement}"
+            )
+            requirements.append(Requirement(bid, b.valence, text))
+            routes.append(Route(bid, "requirement", "about the course itself: a requirement of its platform, format or structure"))
+        elif in_modules[bid]:
+            routes.append(Route(bid, "course", "answered in " + ", ".join(m.replace("module:", "module ") for m in in_modules[bid])))
+        elif in_supports[bid]:
+            routes.append(Route(bid, "service", "answered for the service by: " + "; ".join(in_supports[bid])))
+        elif bid not in top:
+            routes.append(Route(bid, "not-priority", "below the salience threshold, so the design does not target it"))
+        elif in_messages[bid]:
+            why = (
+                "the course does not serve its target behaviour"
+                if aims[bid].id not in course_for
+                else _why_not(project, kb, b, candidates[bid], course=True)
+            )
+            routes.append(Route(bid, "campaign", f"reached by messages only ({why})"))
+        elif b.valence == "enabler":
+            principles.append(f"Keep: {b.statement} ({b.id})")
+            routes.append(Route(bid, "uncovered", "an enabler no technique reinforces: kept as a design principle"))
+        else:
+            if bid in service:
+                reason = "no implementation strategy for the service fits it; " + _why_not(
+                    project, kb, b, candidates[bid], course=False
+                )
+            elif aims[bid].id in course_for:
+                reason = _why_not(project, kb, b, candidates[bid], course=True)
+            else:
+                reason = "the course does not serve its target behaviour, and " + _why_not(
+                    project, kb, b, candidates[bid], course=False
+                )
+            uncovered.append(Uncovered(bid, reason, _policies(project, kb, b, candidates[bid])))
+            routes.append(Route(bid, "uncovered", reason))
+    return routes, uncovered, requirements, principles
 
 
 def _candidate_json(c: Candidate) -> dict[str, Any]:
@@ -214,21 +313,33 @@ def as_json(d: Design) -> dict[str, Any]:
         "selection_steps": [
             {"technique": s.technique, "gain": s.gain, "barriers": list(s.barriers)} for s in d.selection.steps
         ],
+        "routes": [{"barrier": r.barrier, "destination": r.destination, "reason": r.reason} for r in d.routes],
+        "requirements": [{"barrier": r.barrier, "valence": r.valence, "text": r.text} for r in d.requirements],
+        "course": {"minutes": d.course_minutes, "modules": len(d.modules), "frame_minutes": FRAME_MINUTES},
         "modules": [
             {
                 "id": m.id,
                 "title": m.title,
                 "behaviour": m.behaviour,
-                "comb": m.comb,
+                "comb": list(m.comb),
+                "phases": list(m.phases),
                 "minutes": m.minutes,
-                "objectives": list(m.objectives),
+                "objectives": [{"text": o.text, "barriers": list(o.barriers)} for o in m.objectives],
                 "activities": [
                     {
                         "id": a.id,
                         "technique": a.technique,
                         "title": a.title,
                         "format": a.format,
+                        "phase": a.phase,
                         "description": a.description,
+                        "outline": list(a.outline),
+                        "materials": list(a.materials),
+                        "provider": a.provider,
+                        "setting": a.setting,
+                        "check": a.check,
+                        "tailoring": a.tailoring,
+                        "live": a.live,
                         "minutes": a.minutes,
                         "barriers": list(a.barriers),
                     }
@@ -237,8 +348,28 @@ def as_json(d: Design) -> dict[str, Any]:
                 "barriers": list(m.barriers),
                 "techniques": list(m.techniques),
                 "evidence": list(m.evidence),
+                "prerequisites": list(m.prerequisites),
+                "checks": list(m.checks),
+                "tidier": [{"item": k, "text": v} for k, v in m.tidier],
             }
             for m in d.modules
+        ],
+        "supports": [
+            {
+                "id": s.id,
+                "strategy": s.strategy,
+                "label": s.label,
+                "taxonomy": s.taxonomy,
+                "audience": s.audience,
+                "behaviour": s.behaviour,
+                "what": s.what,
+                "provides": list(s.provides),
+                "minutes": s.minutes,
+                "barriers": list(s.barriers),
+                "techniques": list(s.techniques),
+                "evidence": list(s.evidence),
+            }
+            for s in d.supports
         ],
         "messages": [
             {
@@ -246,8 +377,12 @@ def as_json(d: Design) -> dict[str, Any]:
                 "audience": m.audience,
                 "channel": m.channel,
                 "stage": m.stage,
+                "form": m.form,
                 "kind": m.kind,
+                "subject": m.subject,
                 "text": m.text,
+                "cta": m.cta,
+                "url": m.url,
                 "barriers": list(m.barriers),
                 "techniques": list(m.techniques),
                 "sources": list(m.sources),

@@ -87,6 +87,7 @@ class KeyFactIn(_Model):
     # when the fact becomes true: now (published), after-launch, or after-evaluation (the project's own
     # results); the campaign quotes only what is true at a message's stage
     available: Literal["now", "after-launch", "after-evaluation"] = "now"
+    audiences: list[str] = Field(default_factory=list)  # quote it only to these audiences; empty: any
 
     def suits(self, technique: str) -> bool:
         """Whether this fact may be quoted by `technique` ('bct:6.2')."""
@@ -132,12 +133,17 @@ AVAILABLE: dict[str, tuple[str, ...]] = {
 }
 
 
-def fact_for(settings: ProjectFile, technique: str, use: str) -> KeyFactIn | None:
-    """The key fact a technique's template quotes in `use` (course or a campaign stage).
+def fact_for(settings: ProjectFile, technique: str, use: str, audience: str = "") -> KeyFactIn | None:
+    """The key fact a technique's template quotes in `use` (course or a campaign stage) for `audience`.
 
-    The first fact that names the technique, else the first general one, among those true by then.
+    The first fact that names the technique, else the first general one, among those true by then and
+    meant for that audience.
     """
-    true = [f for f in settings.key_facts if f.available in AVAILABLE[use]]
+    true = [
+        f
+        for f in settings.key_facts
+        if f.available in AVAILABLE[use] and (not f.audiences or audience in f.audiences)
+    ]
     named = [f for f in true if f.techniques and f.suits(technique)]
     general = [f for f in true if not f.techniques]
     found = named or general

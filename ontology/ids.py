@@ -28,6 +28,7 @@ PREFIXES: dict[str, str] = {
     "module": "module",
     "activity": "activity",
     "message": "message",
+    "support": "support",
 }
 
 

@@ -16,8 +16,8 @@ LINK_KINDS: dict[str, tuple[str, str, str]] = {
     "linkedTo": ("domain", "technique", "a published link set ties the domain to this technique"),
     "supportedBy": ("technique", "review", "a systematic review reports evidence on this technique"),
     "codedTo": ("barrier", "domain", "the barrier or enabler was coded to this TDF domain"),
-    "addresses": ("module", "barrier", "the module or message targets this barrier or enabler"),
-    "delivers": ("module", "technique", "the module or message carries this technique"),
+    "addresses": ("module", "barrier", "the module, service support or message targets this barrier or enabler"),
+    "delivers": ("module", "technique", "the module, service support or message carries this technique"),
 }
 
 

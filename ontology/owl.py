@@ -43,6 +43,7 @@ CLASSES: dict[str, tuple[str, str]] = {
     "module": ("CourseModule", "course module"),
     "activity": ("Activity", "course activity"),
     "message": ("MarketingMessage", "marketing message"),
+    "support": ("ServiceSupport", "service support (an implementation strategy for the service)"),
 }
 
 # property chains: name -> (label, chain of link kinds). bcwCandidate is the BCW route of DESIGN.md.
@@ -127,7 +128,7 @@ def to_world(kb: KnowledgeBase) -> owl.World:
             cls.label = [label]
             classes[kind] = cls
         owl.AllDisjoint(list(classes.values()))
-        component = owl.Or([classes["module"], classes["message"]])
+        component = owl.Or([classes["module"], classes["message"], classes["support"]])
         props: dict[str, Any] = {}
         for kind, (dom, rng, text) in LINK_KINDS.items():
             prop = _new(kind, owl.ObjectProperty)

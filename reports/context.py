@@ -6,17 +6,35 @@ from typing import Any
 
 from barriers import agreement
 from mapper import Design, as_json
-from mapper.messages import STAGES
+from mapper.campaign import STAGES
 from reports.charts import funnel_svg, outcomes_svg
 from reports.evaluation import evaluate_project
 from techniques import number_key
 
-__all__ = ["build_context", "slug_of"]
+__all__ = ["DESTINATION_LABELS", "build_context", "short_of", "slug_of"]
 
 
 def slug_of(entity_id: str) -> str:
     """The HTML anchor of an id ('barrier:B1' -> 'barrier-B1'), as the graph's links expect."""
     return entity_id.replace(":", "-")
+
+
+def short_of(entity_id: str) -> str:
+    """How an id reads in prose: 'barrier:B1' -> 'B1', 'bct:1.4' -> '1.4', 'module:2' -> 'Module 2'."""
+    kind, _, rest = entity_id.partition(":")
+    if kind in ("module", "message", "support"):
+        return f"{kind.capitalize()} {rest}"
+    return rest if kind in ("barrier", "bct") else entity_id
+
+
+DESTINATION_LABELS = {
+    "course": "course content",
+    "requirement": "course requirement",
+    "service": "service support",
+    "campaign": "campaign only",
+    "uncovered": "uncovered",
+    "not-priority": "not a priority",
+}
 
 
 def build_context(d: Design) -> dict[str, Any]:
@@ -60,8 +78,21 @@ def build_context(d: Design) -> dict[str, Any]:
         )
     evaluation = evaluate_project(p)
     charts = {"funnel": funnel_svg(evaluation), "outcomes": outcomes_svg(evaluation)} if evaluation else {}
+    used: dict[str, list[str]] = {}
+    for item in [*data["modules"], *data["supports"], *data["messages"]]:
+        for t in item["techniques"]:
+            used.setdefault(t, []).append(item["id"])
+    techniques_used = sorted(used, key=lambda t: number_key(t[4:]))
+    routes = {r["barrier"]: r for r in data["routes"]}
     return {
         "evaluation": evaluation,
+        "short": short_of,
+        "kb_reviews": lambda t: kb.successors(t, "supportedBy"),
+        "destination_labels": DESTINATION_LABELS,
+        "routes": routes,
+        "techniques_used": techniques_used,
+        "used_in": used,
+        "audiences": {a.id: a.label for a in p.settings.audiences},
         "charts": charts,
         "d": data,
         "name": p.settings.name,

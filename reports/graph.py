@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import graphviz
 
-from mapper import Design, Message, Module
+from mapper import Design, Message, Module, Support
 
 __all__ = ["COLLAPSE_ABOVE", "GraphOptions", "dot_available", "graph"]
 
@@ -25,6 +25,7 @@ COLOURS = {
     "technique": "#fde9b8",
     "module": "#cfe8ef",
     "message": "#f1f1f1",
+    "support": "#e3efd9",
 }
 
 
@@ -72,8 +73,8 @@ def _edges(d: Design) -> list[tuple[str, str, str]]:
     return sorted(out)
 
 
-def _outputs(d: Design) -> list[Module | Message]:
-    return [*d.modules, *d.messages]
+def _outputs(d: Design) -> list[Module | Message | Support]:
+    return [*d.modules, *d.supports, *d.messages]
 
 
 def _neighbourhood(edges: list[tuple[str, str, str]], focus: str, depth: int) -> set[str]:
@@ -100,7 +101,10 @@ def _label(d: Design, node: str) -> tuple[str, str]:
         return f"{node}\n{_short(m.title, 40)}", m.title
     if node.startswith("message:"):
         msg = next(x for x in d.messages if x.id == node)
-        return f"{node}\n{msg.channel}, {msg.audience}", msg.text
+        return f"{node}\n{msg.kind}, {msg.audience}", msg.text
+    if node.startswith("support:"):
+        sup = next(x for x in d.supports if x.id == node)
+        return f"{node}\n{_short(sup.label, 40)}", sup.what
     label = d.kb.label(node)
     if node.startswith("barrier:"):
         b = d.project.coded.barrier(node)
@@ -139,7 +143,7 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
     layers: dict[str, list[str]] = {}
     for node in nodes:
         kind = _kind(d, node)
-        layers.setdefault({"enabler": "barrier", "message": "module"}.get(kind, kind), []).append(node)
+        layers.setdefault({"enabler": "barrier", "message": "module", "support": "module"}.get(kind, kind), []).append(node)
         label, tooltip = _label(d, node)
         shape = {
             "barrier": "box",
@@ -149,6 +153,7 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
             "technique": "box",
             "module": "folder",
             "message": "note",
+            "support": "component",
         }.get(kind, "box")
         attrs = {
             "fillcolor": COLOURS.get(kind, "#ffffff"),

@@ -85,7 +85,8 @@ def _markdown(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> li
     for m in ctx["d"]["modules"]:
         n = int(m["id"].split(":")[1])
         domains = list(dict.fromkeys(x for b in m["barriers"] for x in statements[b].domains))
-        text = env.get_template("module.md.j2").render(**ctx, module=m, module_domains=domains)
+        frame = {"intro": 5, "check": ctx["d"]["course"]["frame_minutes"] - 5}
+        text = env.get_template("module.md.j2").render(**ctx, module=m, module_domains=domains, frame=frame)
         written.append(write_text(folder / f"{n:02d}-{_file_slug(m['title'])}.md", _tidy(text)))
     written.append(write_text(out / "messages.md", _tidy(env.get_template("messages.md.j2").render(**ctx))))
     written.append(write_text(out / "tidier.md", _tidy(env.get_template("tidier.md.j2").render(**ctx))))
@@ -193,8 +194,12 @@ def _owl(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Pa
         entities.append(Entity(m.id, "module", m.title))
         links += [Link(m.id, b, "addresses") for b in m.barriers]
         links += [Link(m.id, t, "delivers") for t in m.techniques]
+    for s in d.supports:
+        entities.append(Entity(s.id, "support", s.label, s.what))
+        links += [Link(s.id, b, "addresses") for b in s.barriers]
+        links += [Link(s.id, t, "delivers") for t in s.techniques]
     for msg in d.messages:
-        entities.append(Entity(msg.id, "message", f"{msg.channel} message for {msg.audience}", msg.text))
+        entities.append(Entity(msg.id, "message", f"{msg.kind} for {msg.audience} ({msg.channel})", msg.text))
         links += [Link(msg.id, b, "addresses") for b in msg.barriers]
         links += [Link(msg.id, t, "delivers") for t in msg.techniques]
     p = d.project

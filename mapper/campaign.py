@@ -1,0 +1,344 @@
+"""Step 5b: the campaign — messages per stage of uptake, audience and channel, each with a call to action.
+
+Stages run awareness -> registration -> completion -> use (those in `campaign.stages`). An audience is a
+*learner* when the course serves one of its target behaviours, otherwise a *supporter* (managers, service
+leads), who is never asked to take the course. Each stage that suits an audience gets one message on each
+project channel that suits the stage (mapper/data/campaign.yaml), in that channel's form: an email
+(subject, body, one call to action), a social post within the platform's length, a conference abstract, a
+trade-press or blog pitch, or a one-page evidence brief with its sources.
+
+A message answers the priority statements of its audience at its stage: a statement is answered by its
+best candidate whose message template fits it (mapper/fit.py) and suits the stage. Supporters at the use
+stage are pointed to the implementation pack (the service supports). Key facts are quoted only when they
+are true at the message's stage (`available:` in project.yaml), so the project's own evaluation results
+never appear before launch; every quoted fact carries its source.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from barriers import Barrier
+from mapper.candidates import Candidate
+from mapper.fit import message_fit
+from mapper.project import AVAILABLE, AudienceIn, BehaviourIn, KeyFactIn, Project, fact_for
+from mapper.supports import Support
+from mapper.text import fill
+from ontology import KnowledgeBase, read_data
+from techniques import number_key
+
+__all__ = ["MARKETING_POLICY", "STAGES", "Message", "build_campaign"]
+
+MARKETING_POLICY = "policy:communication-marketing"
+STAGES = ("awareness", "registration", "completion", "use")
+# answer lines a form has room for
+ROOM = {"email": 2, "post": 1, "abstract": 2, "pitch": 3, "brief": 4}
+TESTIMONIAL = "[testimonial: a quote from a named colleague who has done it, collected with consent]"
+NO_URL = "[course link]"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message for one audience on one channel at one stage of uptake."""
+
+    id: str
+    audience: str
+    channel: str
+    stage: str
+    form: str
+    kind: str
+    subject: str
+    text: str
+    cta: str
+    url: str
+    barriers: tuple[str, ...]
+    techniques: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Line:
+    barrier: str
+    technique: str
+    text: str
+    score: float
+    source: str
+
+
+@functools.lru_cache(maxsize=1)
+def _plan() -> dict[str, Any]:
+    data: dict[str, Any] = read_data("mapper", "campaign.yaml")
+    return data
+
+
+def _hours(minutes: int) -> str:
+    if minutes < 90:
+        return f"about {minutes} minutes"
+    hours = round(minutes / 60 * 2) / 2
+    return f"about {hours:g} hours"
+
+
+def _short_citation(citation: str) -> str:
+    """'Lamb SE, Hansen Z, ... 2010;375:...' -> 'Lamb et al. 2010'."""
+    author = citation.split(" ")[0].rstrip(",")
+    year = re.search(r"\b(19|20)\d\d\b", citation)
+    return f"{author} et al. {year.group(0)}" if year else author
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to fit `limit` characters (with an ellipsis when cut)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def _roles(project: Project) -> dict[str, str]:
+    """Audience id -> 'learner' or 'supporter'."""
+    course_for = set(project.settings.delivery.course_for) or {b.id for b in project.settings.target_behaviours}
+    roles: dict[str, str] = {}
+    for b in project.settings.target_behaviours:
+        audience = b.audience or _default_audience(project)
+        if b.id in course_for and b.level == "individual":
+            roles[audience] = "learner"
+        else:
+            roles.setdefault(audience, "supporter")
+    return roles
+
+
+def _default_audience(project: Project) -> str:
+    return project.settings.audiences[0].id if project.settings.audiences else "all"
+
+
+def _audience(project: Project, audience_id: str) -> AudienceIn:
+    for a in project.settings.audiences:
+        if a.id == audience_id:
+            return a
+    return AudienceIn(id=audience_id if audience_id != "all" else "all", label="everyone the project reaches")
+
+
+def _lines(
+    project: Project,
+    kb: KnowledgeBase,
+    candidates: dict[str, list[Candidate]],
+    targets: list[str],
+    behaviour_of: dict[str, BehaviourIn],
+    stages: tuple[str, ...],
+) -> dict[tuple[str, str], list[_Line]]:
+    """(audience, stage) -> the statements a message there can answer, best first."""
+    statements = {b.entity_id: b for b in project.coded.barriers}
+    roles = _roles(project)
+    found: dict[tuple[str, str], list[_Line]] = {}
+    for barrier in targets:
+        statement: Barrier = statements[barrier]
+        aim = behaviour_of[barrier]
+        audience = aim.audience or _default_audience(project)
+        allowed = [s for s in stages if roles.get(audience) in _plan()["stages"][s]["audiences"]]
+        for c in candidates[barrier]:
+            if message_fit(kb, project.library, c, statement, project.excluded_functions):
+                continue
+            template = project.library.techniques[c.technique].message_template
+            assert template is not None  # message_fit passes only techniques with a message template
+            stage = next((s for s in allowed if not template.stages or s in template.stages), None)
+            if stage is None:
+                continue
+            fact = fact_for(project.settings, c.technique, stage, audience) if template.needs_fact else None
+            if template.needs_fact and fact is None:
+                continue
+            names = {
+                "behaviour": aim.what,
+                "label": aim.label or aim.what,
+                "who": aim.who,
+                "name": project.settings.name,
+                "barrier": statement.statement,
+                "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
+                "fact": fact.text if fact else "",
+                "source": fact.source if fact else "",
+            }
+            line = _Line(barrier, c.technique, fill(template.text, **names), c.score, fact.source if fact else "")
+            found.setdefault((audience, stage), []).append(line)
+            break  # a statement's best fitting message only
+    for key, lines in found.items():
+        lines.sort(key=lambda x: (-x.score, number_key(x.technique.removeprefix("bct:")), x.barrier))
+    return found
+
+
+def _hook_fact(project: Project, stage: str, audience: str) -> KeyFactIn | None:
+    """The general key fact (not tied to techniques) true at this stage, preferring one meant for the audience."""
+    true = [f for f in project.settings.key_facts if not f.techniques and f.available in AVAILABLE[stage]]
+    mine = [f for f in true if audience in f.audiences]
+    anyone = [f for f in true if not f.audiences]
+    found = mine or anyone
+    return found[0] if found else None
+
+
+def build_campaign(
+    project: Project,
+    kb: KnowledgeBase,
+    candidates: dict[str, list[Candidate]],
+    targets: list[str],
+    behaviour_of: dict[str, BehaviourIn],
+    supports: list[Support],
+    course_minutes: int,
+    modules: int,
+    warnings: list[str],
+) -> list[Message]:
+    """Every stage's messages, in stage, audience and channel order."""
+    settings = project.settings
+    plan = _plan()
+    stages = tuple(s for s in STAGES if s in settings.campaign.stages)
+    roles = _roles(project)
+    lines = _lines(project, kb, candidates, targets, behaviour_of, stages)
+    url = settings.campaign.url or NO_URL
+    if not settings.campaign.url:
+        warnings.append("campaign.url is not set in project.yaml: calls to action show '[course link]'")
+    reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
+    audiences = [a.id for a in settings.audiences] or ["all"]
+    behaviours_of_audience = {
+        a: [b for b in settings.target_behaviours if (b.audience or _default_audience(project)) == a] for a in audiences
+    }
+    incentives = ", ".join(settings.campaign.incentives)
+    messages: list[Message] = []
+    for stage in stages:
+        spec = plan["stages"][stage]
+        for audience_id in audiences:
+            role = roles.get(audience_id)
+            if role is None or role not in spec["audiences"] or not behaviours_of_audience[audience_id]:
+                continue
+            audience = _audience(project, audience_id)
+            aims = behaviours_of_audience[audience_id]
+            aim = aims[-1] if stage == "use" else aims[0]
+            course_aim = next((b for b in settings.target_behaviours if roles.get(b.audience) == "learner"), aim)
+            value = audience.value or (
+                f"an online course on how to {course_aim.what}" if role == "learner" else f"what it takes to {aim.what}"
+            )
+            names = {
+                "name": settings.name,
+                "value": value,
+                "value_short": audience.value_short or (aim.label or aim.what),
+                "incentives": incentives,
+                "incentives_short": settings.campaign.incentives[0] if settings.campaign.incentives else "",
+                "hours": _hours(course_minutes),
+                "modules": modules,
+                "label": aim.label or aim.what,
+                "behaviour": aim.what,
+            }
+            fact = _hook_fact(project, stage, audience_id)
+            answer = lines.get((audience_id, stage), [])
+            pack = [s for s in supports if s.audience == audience_id] if role == "supporter" and stage == "use" else []
+            for channel in settings.channels:
+                form_spec = plan["channels"].get(channel)
+                if form_spec is None or stage not in form_spec["stages"]:
+                    continue
+                messages.append(
+                    _message(
+                        len(messages) + 1, stage, audience_id, channel, form_spec, spec, role, names, url, fact,
+                        answer[: ROOM[form_spec["form"]]], pack, reviews, project, warnings,
+                    )
+                )
+    texts: dict[str, str] = {}
+    for m in messages:
+        if m.text in texts:
+            warnings.append(f"{m.id} repeats the text of {texts[m.text]}")
+        texts.setdefault(m.text, m.id)
+    return messages
+
+
+def _message(
+    n: int,
+    stage: str,
+    audience: str,
+    channel: str,
+    form_spec: dict[str, Any],
+    spec: dict[str, Any],
+    role: str,
+    names: dict[str, Any],
+    url: str,
+    fact: KeyFactIn | None,
+    answer: list[_Line],
+    pack: list[Support],
+    reviews: dict[str, str],
+    project: Project,
+    warnings: list[str],
+) -> Message:
+    form = form_spec["form"]
+    subject = fill(spec["subject"][role], **names)
+    hook = fill(spec["hook"][role], **names)
+    cta = fill(spec["cta"][role], **names)
+    techniques = [x.technique for x in answer]
+    stage_technique = spec.get("technique")
+    if stage_technique and stage_technique not in techniques:
+        functions = project.library.techniques[stage_technique].functions
+        if any(f not in project.excluded_functions for f in functions):
+            techniques.append(stage_technique)
+    for s in pack:
+        techniques += [t for t in s.techniques if t not in techniques]
+    sources = list(dict.fromkeys([*(x.source for x in answer if x.source), *([fact.source] if fact else [])]))
+    cited = lambda src: _short_citation(reviews.get(src, src))  # noqa: E731
+    said = [x.text for x in answer]
+    if pack:
+        said.append(
+            "The implementation pack covers: " + "; ".join(f"{s.label.lower()} ({', '.join(s.provides[:1])})" for s in pack) + "."
+        )
+    fact_text = f"{fact.text.rstrip('.')} ({cited(fact.source)})." if fact else ""
+    if form == "email":
+        subject = _clip(subject, form_spec["subject_limit"])
+        body = [hook, *([fact_text] if fact_text and stage in ("awareness", "registration") else []), *said]
+        text = "\n\n".join([*body, f"{cta}: {url}"])
+        kind = f"{stage} email"
+    elif form == "post":
+        tail = f" {cta}: {url}"
+        text = hook
+        for extra in said:
+            if len(text + " " + extra + tail) <= form_spec["limit"]:
+                text += " " + extra
+                break
+        text = _clip(text, form_spec["limit"] - len(tail)) + tail
+        subject = ""
+        kind = f"{stage} post"
+    elif form == "abstract":
+        background = fact_text or hook
+        offer = f"{names['name']}: {names['modules']} online modules, {names['hours']} of self-paced study."
+        text = "\n\n".join(
+            [f"Background: {background}", f"What is offered: {offer} " + " ".join(said), f"{cta}: {url}"]
+        )
+        kind = "conference abstract"
+    elif form == "pitch":
+        opener = "For the editor: " if channel == "trade-press" else ""
+        points = [*said, *([fact_text] if fact_text else [])]
+        text = "\n\n".join(
+            [f"{opener}{hook}", *(f"- {p}" for p in points), TESTIMONIAL, f"{cta}: {url}"]
+        )
+        kind = f"{stage} {'press pitch' if channel == 'trade-press' else 'blog post'}"
+    else:  # brief
+        why = fact_text or hook
+        sources_list = [reviews.get(s, s) for s in sources]
+        text = "\n\n".join(
+            [
+                f"Why it matters: {why}",
+                "What it offers: " + " ".join([hook if fact_text else "", *said]).strip(),
+                f"What we ask of you: {cta}: {url}",
+                "Sources: " + ("; ".join(sources_list) if sources_list else "none quoted"),
+            ]
+        )
+        kind = f"{stage} evidence brief"
+    if len(text) > form_spec["limit"]:
+        warnings.append(f"message:{n} ({channel}) is {len(text)} characters, more than the {form_spec['limit']} its form allows")
+    return Message(
+        f"message:{n}",
+        audience,
+        channel,
+        stage,
+        form,
+        kind,
+        subject,
+        text,
+        cta,
+        url,
+        tuple(dict.fromkeys([*(x.barrier for x in answer), *(b for s in pack for b in s.barriers)])),
+        tuple(techniques),
+        tuple(sources),
+    )
