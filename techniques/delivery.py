@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import jinja2
 import jinja2.meta
@@ -31,8 +31,18 @@ PROVIDERS = ("course team", "tutor", "peers")
 SETTINGS = ("online", "in practice")
 STAGES = ("awareness", "registration", "completion", "use")
 
-_COURSE_REQUIRED = ("format", "title", "instructions", "minutes", "phase", "answers", "outline", "materials")
-_COURSE_REQUIRED += ("provider", "setting")
+_COURSE_REQUIRED = (
+    "format",
+    "title",
+    "instructions",
+    "minutes",
+    "phase",
+    "answers",
+    "outline",
+    "materials",
+    "provider",
+    "setting",
+)
 _COURSE_KEYS = frozenset(_COURSE_REQUIRED) | {"needs_fact", "check", "tailoring", "live"}
 _MESSAGE_REQUIRED = ("kind", "text", "channels", "stages", "answers")
 _MESSAGE_KEYS = frozenset(_MESSAGE_REQUIRED) | {"needs_fact"}
@@ -91,7 +101,7 @@ class _Reader:
         self.raw: dict[str, Any] = raw
         self.domains = domains
 
-    def fail(self, what: str) -> None:
+    def fail(self, what: str) -> NoReturn:
         raise DataError(f"{self.where}: {what}")
 
     def keys(self, required: tuple[str, ...], allowed: frozenset[str]) -> None:
@@ -113,7 +123,8 @@ class _Reader:
                 self.fail(f"'{key}' is not a valid template: {err.message}")
             unknown = sorted(names - TEMPLATE_NAMES)
             if unknown:
-                self.fail(f"'{key}' uses unknown name '{unknown[0]}' — known names are {', '.join(sorted(TEMPLATE_NAMES))}")
+                known = ", ".join(sorted(TEMPLATE_NAMES))
+                self.fail(f"'{key}' uses unknown name '{unknown[0]}' — known names are {known}")
         return " ".join(value.split())
 
     def texts(self, key: str) -> tuple[str, ...]:
@@ -150,13 +161,13 @@ class _Reader:
         value = self.raw.get(key, False)
         if not isinstance(value, bool):
             self.fail(f"'{key}' should be true or false")
-        return value
+        return bool(value)
 
     def minutes(self) -> int:
         value = self.raw.get("minutes")
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 90:
             self.fail(f"'minutes' should be a whole number from 0 to 90, not {value!r}")
-        return int(value)  # type: ignore[arg-type]
+        return value
 
 
 def _unsuitable(reader: _Reader) -> str:
