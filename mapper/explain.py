@@ -46,16 +46,20 @@ def _barrier(d: Design, barrier_id: str) -> Node:
         ),
     )
     used = [m for m in d.modules if statement.entity_id in m.barriers]
+    served = [x for x in d.supports if statement.entity_id in x.barriers]
     said = [m for m in d.messages if statement.entity_id in m.barriers]
     gap = [u for u in d.uncovered if u.barrier == statement.entity_id]
+    route = next(r for r in d.routes if r.barrier == statement.entity_id)
     return _node(
         f"{statement.entity_id} ({statement.valence}): {statement.statement}",
+        _node(f"goes to: {route.destination} — {route.reason}"),
         _node("domains: " + ", ".join(_label(d, x) for x in statement.domains)),
         _node(f"salience {s.salience}; {'PRIORITY' if s.priority else 'not a priority'}: {why}"),
         _node(f"excerpts: {', '.join(statement.excerpts) or 'none'}"),
         candidates,
         *(_node(f"addressed by {m.id} '{m.title}'") for m in used),
-        *(_node(f"addressed by {m.id} ({m.channel}, {m.audience}): {m.text}") for m in said),
+        *(_node(f"addressed by {x.id} '{x.label}' (for the service)") for x in served),
+        *(_node(f"addressed by {m.id} ({m.kind}, {m.audience}, {m.channel})") for m in said),
         *(
             _node(f"UNCOVERED: {u.reason}", _node("could be reached by: " + ", ".join(u.policy_categories)))
             for u in gap
@@ -67,6 +71,7 @@ def _technique(d: Design, technique: str) -> Node:
     t = d.project.library.technique(technique)
     rows = [(b, c) for b, cands in d.candidates.items() for c in cands if c.technique == t.id]
     modules = [m.id for m in d.modules if t.id in m.techniques]
+    modules += [x.id for x in d.supports if t.id in x.techniques]
     messages = [m.id for m in d.messages if t.id in m.techniques]
     return _node(
         f"{t.id} {t.label}" + (" [selected]" if t.id in d.selection.selected else ""),
@@ -84,7 +89,10 @@ def _module(d: Design, module_id: str) -> Node:
     m = next(x for x in d.modules if x.id == module_id)
     return _node(
         f"{m.id} {m.title} ({m.minutes} min)",
-        _node("objectives", *(_node(o) for o in m.objectives)),
+        _node(
+            "learning outcomes",
+            *(_node(f"{o.text} (answers {', '.join(b.removeprefix('barrier:') for b in o.barriers)})") for o in m.objectives),
+        ),
         *(
             _node(
                 f"{a.id} {a.title} — {_label(d, a.technique)}, {a.minutes} min",
@@ -96,10 +104,20 @@ def _module(d: Design, module_id: str) -> Node:
     )
 
 
+def _support(d: Design, support_id: str) -> Node:
+    x = next(s for s in d.supports if s.id == support_id)
+    return _node(
+        f"{x.id} {x.label} (for {x.audience}): {x.what}",
+        *(_node(f"technique {_label(d, t)}") for t in x.techniques),
+        *(_node(f"addresses {_label(d, b)}") for b in x.barriers),
+        _node("evidence: " + (", ".join(x.evidence) or "none")),
+    )
+
+
 def _message(d: Design, message_id: str) -> Node:
     m = next(x for x in d.messages if x.id == message_id)
     return _node(
-        f"{m.id} to {m.audience} on {m.channel} ({m.stage}): {m.text}",
+        f"{m.id} {m.kind} to {m.audience} on {m.channel}: " + (f"{m.subject} — " if m.subject else "") + m.text,
         *(_node(f"technique {_label(d, t)}") for t in m.techniques),
         *(_node(f"addresses {_label(d, b)}") for b in m.barriers),
         _node("sources: " + (", ".join(m.sources) or "states no fact")),
@@ -117,6 +135,8 @@ def explain(d: Design, entity_id: str) -> Node:
         return _module(d, text)
     if text.startswith("message:") and any(m.id == text for m in d.messages):
         return _message(d, text)
+    if text.startswith("support:") and any(x.id == text for x in d.supports):
+        return _support(d, text)
     if text.startswith("barrier:") or d.project.coded.barrier(text) is not None:
         return _barrier(d, text)
     try:
@@ -124,6 +144,6 @@ def explain(d: Design, entity_id: str) -> Node:
     except UnknownIdError:
         pass
     raise UnknownIdError(
-        f"'{entity_id}' names no barrier, technique, module or message of this design — "
-        "try 'barriermap design' to list them"
+        f"'{entity_id}' names no barrier, technique, module, service support or message of this design — "
+        "give a barrier id (B1), a technique number (1.4), module:N, support:N or message:N"
     )

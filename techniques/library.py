@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ontology import Entity, Frameworks, Link, UnknownIdError, load_frameworks, read_data
+from ontology import DataError, Entity, Frameworks, Link, UnknownIdError, load_frameworks, read_data
 from techniques.delivery import CourseTemplate, Delivery, MessageTemplate, parse_delivery
 from techniques.linksets import LinkSet, shipped_link_sets
 
@@ -22,6 +22,11 @@ def number_key(number: str) -> tuple[int, int]:
     """Sort key for BCT numbers: '10.10' after '10.9', not after '10.1'."""
     group, item = number.split(".")
     return int(group), int(item)
+
+
+def _plain(template: object) -> dict[str, object]:
+    """A delivery template as JSON-ready data (tuples as lists)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(template).items()}
 
 
 @dataclass(frozen=True)
@@ -137,9 +142,9 @@ class Library:
         ]
         d = technique.delivery
         delivery: dict[str, object] = {
-            "course": d.course.__dict__ if d and d.course else None,
+            "course": _plain(d.course) if d and d.course else None,
             "course_unsuitable": d.course_unsuitable if d else "no template yet",
-            "message": {**d.message.__dict__, "channels": list(d.message.channels)} if d and d.message else None,
+            "message": _plain(d.message) if d and d.message else None,
             "message_unsuitable": d.message_unsuitable if d else "no template yet",
         }
         return {**technique.as_json(), "delivery": delivery, "link_sets": links, "bcw_functions": routes}
@@ -167,8 +172,12 @@ class Library:
 def _load(link_sets: tuple[str, ...], comb_version: str) -> Library:
     frameworks = load_frameworks(comb_version)
     raw = read_data("techniques", "bcttv1.yaml")
-    delivery = {k: parse_delivery(v) for k, v in read_data("techniques", "delivery.yaml").items()}
+    domains = frozenset(d.id for d in frameworks.domains)
+    delivery = {k: parse_delivery(v, k, domains) for k, v in read_data("techniques", "delivery.yaml").items()}
     groups = {int(g["number"]): g["label"] for g in raw["groups"]}
+    stray = sorted(set(delivery) - {f"bct:{t['number']}" for t in raw["techniques"]})
+    if stray:
+        raise DataError(f"techniques/data/delivery.yaml: '{stray[0]}' is not a BCTTv1 technique id")
     published: dict[str, list[str]] = {}
     for link in frameworks.links:
         if link.kind == "usesTechnique":
