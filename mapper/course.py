@@ -93,6 +93,8 @@ class _Item:
     score: float
     phase: str
     minutes: int
+    extra: bool  # added to deepen the course, beyond the cover; left out first when time runs short
+    fact: str = ""  # the id of the key fact its activity quotes
 
 
 def _behaviour_of(project: Project, statement: Barrier) -> BehaviourIn:
@@ -100,29 +102,63 @@ def _behaviour_of(project: Project, statement: Barrier) -> BehaviourIn:
     return behaviours.get(statement.behaviour) or project.settings.target_behaviours[0]
 
 
-def _items(project: Project, selection: Selection, fit: dict[str, list[Candidate]], warnings: list[str]) -> list[_Item]:
+def _items(
+    project: Project,
+    aim: BehaviourIn,
+    selection: Selection,
+    fit: dict[str, list[Candidate]],
+    position: dict[str, int],
+    warnings: list[str],
+) -> list[_Item]:
+    """The behaviour's activities: the cover's techniques, then the next fitting ones up to `delivery.depth`."""
+    depth = project.settings.delivery.depth
+    assigned: dict[str, list[str]] = {t: [b for b, ts in selection.covers.items() if t in ts] for t in selection.selected}
+    extra: set[str] = set()
+    count = {b: len(ts) for b, ts in selection.covers.items()}
+    for b in sorted(fit, key=lambda x: position[x]):
+        for c in sorted(fit[b], key=lambda c: (-c.score, number_key(c.technique.removeprefix("bct:")))):
+            if count.get(b, 0) >= depth:
+                break
+            if c.score <= 0 or b in assigned.get(c.technique, []):
+                continue
+            if c.technique not in assigned:
+                extra.add(c.technique)
+            assigned.setdefault(c.technique, []).append(b)
+            count[b] = count.get(b, 0) + 1
+    scores = {(b, c.technique): c.score for b in fit for c in fit[b]}
     items = []
-    for technique in selection.selected:
+    for technique, served in assigned.items():
         course = project.library.techniques[technique].course_template
-        if course is None:
+        if course is None or not served:
             continue
-        if course.needs_fact and fact_for(project.settings, technique, "course") is None:
-            warnings.append(
-                f"{technique} left out of the course: its activity quotes a key fact and project.yaml has none "
-                "that is true before launch"
-            )
-            continue
-        served = [b for b, ts in selection.covers.items() if technique in ts]
-        score = sum(c.score for b in served for c in fit[b] if c.technique == technique)
         if course.minutes + FRAME_MINUTES > project.settings.delivery.module_minutes:
-            warnings.append(
-                f"{technique} left out of the course: its activity takes {course.minutes} min, more than a "
-                f"{project.settings.delivery.module_minutes}-minute module holds with its introduction and check"
-            )
+            if technique not in extra:
+                warnings.append(
+                    f"{technique} left out of the course: its activity takes {course.minutes} min, more than a "
+                    f"{project.settings.delivery.module_minutes}-minute module holds with its introduction and check"
+                )
             continue
-        items.append(_Item(technique, served, round(score, 6), course.phase, course.minutes))
-    items.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(i.technique.removeprefix("bct:"))))
-    return items
+        score = round(sum(scores.get((b, technique), 0.0) for b in served), 6)
+        items.append(_Item(technique, served, score, course.phase, course.minutes, technique in extra))
+    # each key fact is quoted once in a behaviour's modules: the strongest activity gets it
+    used: set[str] = set()
+    kept = []
+    for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(i.technique.removeprefix("bct:")))):
+        course = project.library.techniques[item.technique].course_template
+        if course is not None and course.needs_fact:
+            fact = fact_for(project.settings, item.technique, "course", aim.audience, aim.id, frozenset(used))
+            if fact is None:
+                if not item.extra:
+                    warnings.append(
+                        f"{item.technique} left out of the course: its activity quotes a key fact and project.yaml "
+                        "has none left that is true before launch"
+                    )
+                continue
+            item.fact = fact.id
+            used.add(fact.id)
+        kept.append(item)
+    kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(i.technique.removeprefix("bct:"))))
+    return kept
 
 
 def _pack(items: list[_Item], budget: int) -> list[list[_Item]]:
@@ -248,16 +284,17 @@ def build_course(
         }
         selection = select(fit, targets, cover_threshold)
         selections[behaviour_id] = selection
-        items = _items(project, selection, fit, warnings)
+        items = _items(project, behaviours[behaviour_id], selection, fit, position, warnings)
         packed += [(behaviours[behaviour_id], group) for group in _pack(items, budget)]
     limit = project.settings.delivery.max_modules
     while len(packed) > limit:
-        # leave out the weakest activity of all, then pack that behaviour again
-        weakest = min((i for _, g in packed for i in g), key=lambda i: (i.score, i.technique))
-        warnings.append(
-            f"{weakest.technique} left out of the course: the {limit} modules of delivery.max_modules are full "
-            "— raise max_modules or module_minutes"
-        )
+        # leave out the weakest activity (those that only deepen the course first), then pack again
+        weakest = min((i for _, g in packed for i in g), key=lambda i: (not i.extra, i.score, i.technique))
+        if not weakest.extra:
+            warnings.append(
+                f"{weakest.technique} left out of the course: the {limit} modules of delivery.max_modules are "
+                "full — raise max_modules or module_minutes"
+            )
         rebuilt: list[tuple[BehaviourIn, list[_Item]]] = []
         for behaviour_id in order:
             rest = [i for aim, g in packed if aim.id == behaviour_id for i in g if i is not weakest]
@@ -285,7 +322,7 @@ def _module(
     for m, item in enumerate(group, start=1):
         course = project.library.techniques[item.technique].course_template
         assert course is not None  # _items keeps only techniques with a course template
-        fact = fact_for(project.settings, item.technique, "course", aim.audience) if course.needs_fact else None
+        fact = next((f for f in project.settings.key_facts if f.id == item.fact), None)
         if fact:
             quoted.append(fact.source)
         first = sorted(item.barriers, key=lambda b: position[b])[0]

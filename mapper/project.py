@@ -77,6 +77,9 @@ class DeliveryIn(_Model):
     max_modules: int = Field(default=6, ge=1, le=50)
     module_minutes: int = Field(default=90, ge=1, le=600)
     course_for: list[str] = Field(default_factory=list)  # target behaviours the course serves; empty: all
+    # how many fitting techniques the course gives each priority statement when the brief has room (at least
+    # min_techniques_per_barrier are chosen by the cover; the rest deepen the course, weakest left out first)
+    depth: int = Field(default=3, ge=1, le=10)
 
 
 class KeyFactIn(_Model):
@@ -88,6 +91,7 @@ class KeyFactIn(_Model):
     # results); the campaign quotes only what is true at a message's stage
     available: Literal["now", "after-launch", "after-evaluation"] = "now"
     audiences: list[str] = Field(default_factory=list)  # quote it only to these audiences; empty: any
+    behaviours: list[str] = Field(default_factory=list)  # quote it only for these target behaviours; empty: any
 
     def suits(self, technique: str) -> bool:
         """Whether this fact may be quoted by `technique` ('bct:6.2')."""
@@ -133,16 +137,26 @@ AVAILABLE: dict[str, tuple[str, ...]] = {
 }
 
 
-def fact_for(settings: ProjectFile, technique: str, use: str, audience: str = "") -> KeyFactIn | None:
-    """The key fact a technique's template quotes in `use` (course or a campaign stage) for `audience`.
+def fact_for(
+    settings: ProjectFile,
+    technique: str,
+    use: str,
+    audience: str = "",
+    behaviour: str = "",
+    used: frozenset[str] = frozenset(),
+) -> KeyFactIn | None:
+    """The key fact a technique's template quotes in `use` (course or a campaign stage).
 
-    The first fact that names the technique, else the first general one, among those true by then and
-    meant for that audience.
+    The first fact that names the technique, else the first general one, among those true by then, meant
+    for that audience and behaviour, and not in `used` (facts already quoted nearby).
     """
     true = [
         f
         for f in settings.key_facts
-        if f.available in AVAILABLE[use] and (not f.audiences or audience in f.audiences)
+        if f.available in AVAILABLE[use]
+        and (not f.audiences or audience in f.audiences)
+        and (not f.behaviours or behaviour in f.behaviours)
+        and f.id not in used
     ]
     named = [f for f in true if f.techniques and f.suits(technique)]
     general = [f for f in true if not f.techniques]
