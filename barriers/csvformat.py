@@ -9,6 +9,7 @@ from pathlib import Path
 from barriers.coding import resolve_code
 from barriers.model import CodedData, Coding, Excerpt, Participant
 from ontology import Frameworks, InputError, Problem, UnknownIdError, atomic_path
+from ontology.textsafety import spreadsheet_cell, unquote_cell
 from ontology.yamlfile import read_text
 
 __all__ = ["COLUMNS", "read_csv", "write_csv"]
@@ -46,7 +47,8 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
         for row in reader:
             line = reader.line_num
             eid, pid = (row.get("excerpt") or "").strip(), (row.get("participant") or "").strip()
-            body, code = (row.get("text") or "").strip(), (row.get("code") or "").strip()
+            # barriermap's own export quotes text that would start a formula; read it back as written
+            body, code = unquote_cell((row.get("text") or "").strip()), (row.get("code") or "").strip()
             coder = (row.get("coder") or "").strip()
             empty = [c for c, v in (("excerpt", eid), ("participant", pid), ("text", body), ("code", code)) if not v]
             if empty:
@@ -104,7 +106,7 @@ def write_csv(data: CodedData, path: Path) -> Path:
     for e in data.excerpts:
         for c in e.codings:
             for code in c.codes:
-                writer.writerow((e.id, e.participant, e.text, code, c.coder))
+                writer.writerow([spreadsheet_cell(v) for v in (e.id, e.participant, e.text, code, c.coder)])
     with atomic_path(Path(path)) as tmp:
         tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")
     return Path(path)

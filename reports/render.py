@@ -18,6 +18,7 @@ import jinja2
 
 from mapper import Design, design_json
 from ontology import Entity, Link, OutputError, atomic_folder, atomic_path, build, write_text
+from ontology.textsafety import markdown_text, spreadsheet_cell
 from reports.context import build_context
 from reports.graph import GraphOptions, dot_available, graph
 from techniques import number_key
@@ -36,9 +37,12 @@ class RenderResult:
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
+    """HTML autoescapes; Markdown (no autoescape) passes every value through markdown_text, so no raw HTML
+    and no link other than http(s)/mailto can come from a user's text."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=autoescape,
+        finalize=None if autoescape else markdown_text,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -141,7 +145,7 @@ def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list
         coverage.append((m["id"], m["title"], *[b["id"] in m["barriers"] for b in data["barriers"]]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)
     written = [write_text(out / "matrix.csv", buffer.getvalue())]
     wb = Workbook(write_only=True)  # streams rows: ten times faster on large projects
     for title, table in (("barriers x techniques", wide), ("modules x barriers", coverage)):
@@ -154,12 +158,12 @@ def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list
         bold = Font(bold=True)
         header = []
         for value in table[0]:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=spreadsheet_cell(value))
             cell.font = bold
             header.append(cell)
         sheet.append(header)
         for row in table[1:]:
-            sheet.append(list(row))
+            sheet.append([spreadsheet_cell(v) for v in row])
     with atomic_path(out / "matrix.xlsx") as tmp:
         wb.save(tmp)
     written.append(out / "matrix.xlsx")
