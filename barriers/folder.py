@@ -37,7 +37,9 @@ class ImportReport:
 def coded_files(project: Path) -> list[Path]:
     """The coded-data files of a project, in the order they are read."""
     project = Path(project)
-    files = [project / "barriers.yaml"] if (project / "barriers.yaml").is_file() else []
+    hand = project / "barriers.yaml"
+    # anything named barriers.yaml is read (and a pipe or device refused), never skipped in silence
+    files = [hand] if hand.exists() or hand.is_symlink() else []
     folder = project / CODED_DIR
     if folder.is_dir():
         files += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
