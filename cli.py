@@ -70,13 +70,25 @@ def _errors_to_exit(command: Callable[P, R]) -> Callable[P, R]:
 
         try:
             return command(*args, **kwargs)
-        except BarriermapError as exc:
+        except (BarriermapError, OSError) as exc:
             if _DEBUG.get():
                 traceback.print_exc(file=sys.stderr)
-            err.print(f"Error: {exc}", markup=False, soft_wrap=True)
+            err.print(f"Error: {_error_line(exc)}", markup=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def _error_line(exc: Exception) -> str:
+    """The error as its message; an OSError the library did not foresee (a full disk, a read-only or busy
+    file system) as one line naming the path."""
+    if not isinstance(exc, OSError):
+        return str(exc)
+    from ontology.atomic import write_hint
+
+    paths = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
+    what = f"{exc.strerror or exc} — {write_hint(exc)}"
+    return f"{paths}: {what}" if paths else what
 
 
 def _version(value: bool) -> None:

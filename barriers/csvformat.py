@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from barriers.coding import resolve_code
@@ -15,6 +16,7 @@ from ontology.yamlfile import read_text
 __all__ = ["COLUMNS", "read_csv", "write_csv"]
 
 COLUMNS = ("excerpt", "participant", "text", "code", "coder")
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")  # the id rule of barriermap YAML (yamlformat.ID)
 
 
 def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
@@ -55,6 +57,17 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
                 problems.append(
                     Problem(
                         f"empty {', '.join(empty)} — every row needs excerpt, participant, text and code", where, line
+                    )
+                )
+                continue
+            bad = [f"{c} '{v}'" for c, v in (("excerpt", eid), ("participant", pid)) if not ID.match(v)]
+            if bad:
+                problems.append(
+                    Problem(
+                        f"{' and '.join(bad)} is not an id — use letters, digits, '.', '_' or '-' (no spaces), "
+                        "starting with a letter or digit",
+                        where,
+                        line,
                     )
                 )
                 continue

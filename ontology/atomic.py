@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from ontology.errors import OutputError
 
-__all__ = ["atomic_folder", "atomic_path", "write_text"]
+__all__ = ["atomic_folder", "atomic_path", "write_hint", "write_text"]
 
 
 @contextlib.contextmanager
@@ -33,8 +34,19 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk (ENOSPC), a read-only file system, `path` a folder: one line, no traceback
+        raise OutputError(f"{path}: cannot write ({exc.strerror}) — {write_hint(exc)}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_hint(exc: OSError) -> str:
+    """How to get past an OSError met while writing."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space, or write elsewhere"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "check the permissions, or write elsewhere"
+    return "check the path, or write elsewhere"
 
 
 def write_text(path: Path, text: str) -> Path:

@@ -19,7 +19,16 @@ if TYPE_CHECKING:  # pydantic is imported when a file is validated, so `--help` 
     from pydantic import BaseModel
     from pydantic_core import ErrorDetails
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_INTEGER", "YamlDocument", "load_yaml", "read_text", "validate"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "MAX_INTEGER",
+    "YamlDocument",
+    "check_input_file",
+    "load_yaml",
+    "parse_yaml",
+    "read_text",
+    "validate",
+]
 
 # a user's file larger than this is refused before it is read (the largest real projects are a few MB)
 MAX_INPUT_BYTES = 64 * 1024 * 1024
@@ -124,6 +133,34 @@ def _index(root: yaml.Node, name: str) -> dict[Loc, int]:
     return lines
 
 
+def check_input_file(path: Path) -> None:
+    """Refuse what is not a regular file of a readable size, before anything opens it.
+
+    Opening a FIFO waits forever for a writer, and a device such as /dev/zero never ends, so the file is
+    looked at (stat, following symlinks) first.
+
+    Raises:
+        InputError: for a folder, a pipe, socket or device, a file over MAX_INPUT_BYTES, or a missing file.
+    """
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError("file not found — check the path", name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", name) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a folder, not a file — give the file's path", name)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("is not a regular file (a pipe, socket or device) — give a saved file", name)
+    if info.st_size > MAX_INPUT_BYTES:
+        raise InputError(
+            f"is {info.st_size // 2**20} MiB, more than the {MAX_INPUT_BYTES // 2**20} MiB barriermap reads "
+            "— split it into smaller files, or check that this is the right file",
+            name,
+        )
+
+
 def read_text(path: Path) -> str:
     """A user's text file as a string (UTF-8, a byte-order mark allowed).
 
@@ -132,20 +169,9 @@ def read_text(path: Path) -> str:
     """
     name = str(path)
     try:
-        # stat first: opening a FIFO would wait forever, and a device such as /dev/zero never ends
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError("is a folder, not a file — give the file's path", name)
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError("is not a regular file (a pipe, socket or device) — give a saved file", name)
-        if info.st_size > MAX_INPUT_BYTES:
-            raise InputError(
-                f"is {info.st_size // 2**20} MiB, more than the {MAX_INPUT_BYTES // 2**20} MiB barriermap reads "
-                "— split it into smaller files, or check that this is the right file",
-                name,
-            )
+        check_input_file(path)
         with open(path, "rb") as f:
-            raw = f.read(MAX_INPUT_BYTES + 1)  # the file may have grown since stat
+            raw = f.read(MAX_INPUT_BYTES + 1)  # the file may have grown since it was checked
     except FileNotFoundError:
         raise InputError("file not found — check the path", name) from None
     except OSError as exc:
@@ -174,8 +200,15 @@ def load_yaml(path: Path) -> YamlDocument:
     Raises:
         InputError: when the file is missing, not UTF-8 text, or not valid YAML (with the line of the fault).
     """
-    name = str(path)
-    text = read_text(path)
+    return parse_yaml(read_text(path), str(path))
+
+
+def parse_yaml(text: str, name: str) -> YamlDocument:
+    """Parse YAML text as if read from the file `name` (see load_yaml).
+
+    Raises:
+        InputError: as load_yaml.
+    """
     loader = _Loader(text)
     lines: dict[Loc, int] = {}
     try:

@@ -240,9 +240,12 @@ def render(
     written: list[Path] = []
     notes: list[str] = []
     with atomic_folder(out_dir) as staging:
-        for name in chosen:
-            if on_step:
-                on_step(name)
-            written += FORMATS[name](d, ctx, staging, notes)
+        try:
+            for name in chosen:
+                if on_step:
+                    on_step(name)
+                written += FORMATS[name](d, ctx, staging, notes)
+        except OutputError as exc:  # name the folder the user asked for, not the hidden staging folder
+            raise OutputError(str(exc).replace(str(staging), str(out_dir))) from None
     files = tuple(out_dir / p.relative_to(staging) for p in written)
     return RenderResult(files, tuple(dict.fromkeys(notes)))
