@@ -95,7 +95,9 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
             if construct and construct not in constructs:
                 constructs.append(construct)
     except csv.Error as exc:
-        problems.append(Problem(f"malformed CSV ({exc})", where, reader.line_num))
+        problems.append(
+            Problem(f"malformed CSV ({exc})", where, reader.line_num + 1)
+        )  # the row after the last one read
     if problems:
         raise InputError.from_problems(problems)
     excerpts = tuple(

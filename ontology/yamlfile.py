@@ -129,7 +129,8 @@ def _index(root: yaml.Node, name: str) -> dict[Loc, int]:
                 stack.append((value, (*loc, label), key_line))
                 lines.setdefault((*loc, label), key_line)
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, (*loc, i), None) for i, item in enumerate(node.value))
+            # an alias in a list is reported at the list's line (the composed node keeps only the anchor's)
+            stack.extend((item, (*loc, i), line) for i, item in enumerate(node.value))
     return lines
 
 

@@ -110,7 +110,9 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
         reader.fieldnames = header
         return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
     except csv.Error as exc:  # a field beyond the csv module's 131,072 characters, a stray quote
-        raise InputError(f"malformed CSV ({exc}) — check the quotes of this row", str(path), reader.line_num) from None
+        raise InputError(
+            f"malformed CSV ({exc}) — check the quotes of this row", str(path), reader.line_num + 1
+        ) from None
 
 
 def _number(raw: str, measure: str, where: str, line: int, problems: list[Problem]) -> float | None:
@@ -188,7 +190,7 @@ def _clinicians(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
             )
         modules = row["modules_completed"]
         # isdigit alone lets '²' through, and int() refuses more than 4,300 digits with a bare ValueError
-        if modules and not (modules.isascii() and modules.isdigit() and len(modules) <= 6):
+        if modules and not (modules.isascii() and modules.isdigit() and len(modules) <= 9):
             problems.append(Problem(f"modules_completed '{modules[:40]}' is not a whole number", where, line))
             modules = ""
         elif modules and int(modules) > MAX_MODULES:

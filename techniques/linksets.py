@@ -84,7 +84,7 @@ def read_link_set_csv(
         header = reader.fieldnames or []
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:  # a field beyond the csv module's 131,072 characters, a stray quote
-        raise InputError(f"malformed CSV ({exc}) — check the quotes of this row", where, reader.line_num) from None
+        raise InputError(f"malformed CSV ({exc}) — check the quotes of this row", where, reader.line_num + 1) from None
     dom_col = _column(header, "domain", "tdf_domain", "mechanism", "mechanism of action", "moa")
     tech_col = _column(header, "technique", "bct", "bct_number", "behaviour change technique")
     link_col = _column(header, "link", "status", "link_status")
