@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import json
 import sys
 import traceback
 from collections.abc import Callable
@@ -33,8 +32,27 @@ code_app = typer.Typer(
 )
 app.add_typer(code_app, name="code")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+class _Terminal(Console):
+    """A rich Console that removes control characters from every text it prints (ESC could retitle the
+    terminal, write the clipboard or clear the screen); every table cell, tree label and message goes
+    through render_str, and the status line through status."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Any:
+        from ontology.textsafety import strip_control
+
+        return super().render_str(strip_control(text), **kwargs)
+
+    def status(self, status: Any, **kwargs: Any) -> Any:
+        from rich.markup import escape
+
+        from ontology.textsafety import strip_control
+
+        return super().status(escape(strip_control(status)) if isinstance(status, str) else status, **kwargs)
+
+
+out = _Terminal(highlight=False)
+err = _Terminal(stderr=True, highlight=False)
 
 # set by the --debug option of the app callback for the commands of this invocation
 _DEBUG: contextvars.ContextVar[bool] = contextvars.ContextVar("barriermap_debug", default=False)
@@ -52,13 +70,25 @@ def _errors_to_exit(command: Callable[P, R]) -> Callable[P, R]:
 
         try:
             return command(*args, **kwargs)
-        except BarriermapError as exc:
+        except (BarriermapError, OSError) as exc:
             if _DEBUG.get():
                 traceback.print_exc(file=sys.stderr)
-            err.print(f"Error: {exc}", markup=False, soft_wrap=True)
+            err.print(f"Error: {_error_line(exc)}", markup=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def _error_line(exc: Exception) -> str:
+    """The error as its message; an OSError the library did not foresee (a full disk, a read-only or busy
+    file system) as one line naming the path."""
+    if not isinstance(exc, OSError):
+        return str(exc)
+    from ontology.atomic import write_hint
+
+    paths = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
+    what = f"{exc.strerror or exc} — {write_hint(exc)}"
+    return f"{paths}: {what}" if paths else what
 
 
 def _version(value: bool) -> None:
@@ -84,7 +114,15 @@ def main_options(
 
 
 def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """Strict JSON (no NaN or Infinity); C1 control characters, which json leaves raw, escaped too."""
+    from ontology import OutputError
+    from ontology.textsafety import json_text
+
+    try:
+        text = json_text(data)
+    except ValueError as exc:
+        raise OutputError(f"cannot print JSON: {exc} — a number in the input is not finite; correct it") from None
+    typer.echo(text)
 
 
 def _table(title: str, *columns: str) -> Table:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from barriers.coding import resolve_code
 from barriers.model import CodedData, Coding, Excerpt, Participant
 from ontology import Frameworks, InputError, Problem, UnknownIdError, atomic_path
+from ontology.textsafety import spreadsheet_cell, unquote_cell
 from ontology.yamlfile import read_text
 
 __all__ = ["COLUMNS", "read_csv", "write_csv"]
 
 COLUMNS = ("excerpt", "participant", "text", "code", "coder")
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")  # the id rule of barriermap YAML (yamlformat.ID)
 
 
 def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
@@ -46,13 +49,25 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
         for row in reader:
             line = reader.line_num
             eid, pid = (row.get("excerpt") or "").strip(), (row.get("participant") or "").strip()
-            body, code = (row.get("text") or "").strip(), (row.get("code") or "").strip()
+            # barriermap's own export quotes text that would start a formula; read it back as written
+            body, code = unquote_cell((row.get("text") or "").strip()), (row.get("code") or "").strip()
             coder = (row.get("coder") or "").strip()
             empty = [c for c, v in (("excerpt", eid), ("participant", pid), ("text", body), ("code", code)) if not v]
             if empty:
                 problems.append(
                     Problem(
                         f"empty {', '.join(empty)} — every row needs excerpt, participant, text and code", where, line
+                    )
+                )
+                continue
+            bad = [f"{c} '{v}'" for c, v in (("excerpt", eid), ("participant", pid)) if not ID.match(v)]
+            if bad:
+                problems.append(
+                    Problem(
+                        f"{' and '.join(bad)} is not an id — use letters, digits, '.', '_' or '-' (no spaces), "
+                        "starting with a letter or digit",
+                        where,
+                        line,
                     )
                 )
                 continue
@@ -80,7 +95,9 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
             if construct and construct not in constructs:
                 constructs.append(construct)
     except csv.Error as exc:
-        problems.append(Problem(f"malformed CSV ({exc})", where, reader.line_num))
+        problems.append(
+            Problem(f"malformed CSV ({exc})", where, reader.line_num + 1)
+        )  # the row after the last one read
     if problems:
         raise InputError.from_problems(problems)
     excerpts = tuple(
@@ -104,7 +121,7 @@ def write_csv(data: CodedData, path: Path) -> Path:
     for e in data.excerpts:
         for c in e.codings:
             for code in c.codes:
-                writer.writerow((e.id, e.participant, e.text, code, c.coder))
+                writer.writerow([spreadsheet_cell(v) for v in (e.id, e.participant, e.text, code, c.coder)])
     with atomic_path(Path(path)) as tmp:
         tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")
     return Path(path)

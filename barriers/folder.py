@@ -6,6 +6,7 @@ re-importing an updated export replaces exactly what it brought (and needs --rep
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from barriers.csvformat import read_csv
 from barriers.model import CodedData
 from barriers.qdpx import read_qdc, read_qdpx
 from barriers.yamlformat import Located, check_references, dump_coded, parse_coded
-from ontology import Frameworks, InputError, Problem, load_yaml, slugify, write_text
+from ontology import Frameworks, InputError, OutputError, Problem, load_yaml, slugify, write_text
+from ontology.yamlfile import check_input_file, parse_yaml
 
 __all__ = ["CODED_DIR", "ImportReport", "coded_files", "import_into", "load_coded", "read_any"]
 
@@ -37,11 +39,17 @@ class ImportReport:
 def coded_files(project: Path) -> list[Path]:
     """The coded-data files of a project, in the order they are read."""
     project = Path(project)
-    files = [project / "barriers.yaml"] if (project / "barriers.yaml").is_file() else []
+    hand = project / "barriers.yaml"
+    # anything named barriers.yaml is read (and a pipe or device refused), never skipped in silence
+    files = [hand] if hand.exists() or hand.is_symlink() else []
     folder = project / CODED_DIR
     if folder.is_dir():
         files += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
     return files
+
+
+def _at(path: str, line: int) -> str:
+    return f"{path}:{line}" if line else path
 
 
 def _combine(parts: list[tuple[CodedData, Located]]) -> tuple[CodedData, Located, list[Problem]]:
@@ -52,10 +60,10 @@ def _combine(parts: list[tuple[CodedData, Located]]) -> tuple[CodedData, Located
                 first = where[key]
                 problems.append(
                     Problem(
-                        f"duplicate {key[0]} id '{key[1]}' (first at {first[0]}:{first[1]}) — "
+                        f"duplicate {key[0]} id '{key[1]}' (first at {_at(*first)}) — "
                         "ids must be unique across the project's files",
                         place[0],
-                        place[1],
+                        place[1] or None,
                     )
                 )
             else:
@@ -83,6 +91,10 @@ def load_coded(project: Path, frameworks: Frameworks, skip: Path | None = None) 
     Raises:
         InputError: every problem in every file, `path:line: message`, one per line.
     """
+    return _load_located(project, frameworks, skip)[0]
+
+
+def _load_located(project: Path, frameworks: Frameworks, skip: Path | None = None) -> tuple[CodedData, Located]:
     parts: list[tuple[CodedData, Located]] = []
     problems: list[Problem] = []
     for path in coded_files(project):
@@ -99,7 +111,7 @@ def load_coded(project: Path, frameworks: Frameworks, skip: Path | None = None) 
     problems += clashes + check_references(data, where)
     if problems:
         raise InputError.from_problems(problems)
-    return data
+    return data, where
 
 
 def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> tuple[CodedData, list[str]]:
@@ -109,6 +121,7 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
         InputError: for an unsupported extension or a bad file.
     """
     suffix = Path(src).suffix.lower()
+    check_input_file(src)  # before any reader opens it: a FIFO would hang the zip reader too
     if suffix in (".yaml", ".yml"):
         coded, where, problems = parse_coded(load_yaml(src), frameworks)
         problems += check_references(coded, where)
@@ -122,6 +135,27 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
     if suffix == ".qdc":
         return read_qdc(src, frameworks, mapping)
     raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
+
+
+def _check_as_written(text: str, target: Path, src: Path, frameworks: Frameworks) -> None:
+    """Check the file that import would write with validate's own rules, so an import never writes a file
+    that validate then refuses (an id such as 'P 01' from a spreadsheet, say).
+
+    Raises:
+        InputError: naming the source, and the line of the file that was not written.
+    """
+    try:
+        coded, where, problems = parse_coded(parse_yaml(text, str(target)), frameworks)
+        problems += check_references(coded, where)
+    except InputError as exc:
+        problems = list(exc.problems)
+    if problems:
+        raise InputError.from_problems(
+            [
+                Problem(f"would be refused as {p} — correct it in the source; nothing was written", str(src))
+                for p in problems
+            ]
+        )
 
 
 def import_into(
@@ -141,18 +175,27 @@ def import_into(
     project = Path(project)
     if project.exists() and not project.is_dir():
         raise InputError("is a file, not a project folder — give the folder to import into", str(project))
-    target = project / CODED_DIR / f"{slugify(name or Path(src).stem) or 'import'}.yaml"
+    stem = Path(src).stem if name is None else name
+    # names without a Latin letter or digit (an interview list in Greek or Chinese) get a stable name of
+    # their own rather than all becoming coded/import.yaml
+    slug = slugify(stem) or f"import-{hashlib.sha256(stem.encode()).hexdigest()[:8]}"
+    target = project / CODED_DIR / f"{slug}.yaml"
     if target.exists() and not replace:
         raise InputError(
             f"'{Path(src).name}' was imported before into {target} — add --replace to import it again", str(src)
         )
     data, notes = read_any(src, frameworks, mapping)
-    existing = load_coded(project, frameworks, skip=target) if project.is_dir() else CodedData()
-    _, _, clashes = _combine([(existing, _located(existing, "the project")), (data, _located(data, str(src)))])
+    text = dump_coded(data, frameworks)
+    _check_as_written(text, target, src, frameworks)
+    existing, located = _load_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
+    _, _, clashes = _combine([(existing, located), (data, _located(data, str(src)))])
     if clashes:
         raise InputError.from_problems(clashes)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_text(target, dump_coded(data, frameworks))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{target.parent}: cannot create the folder ({exc.strerror}) — check the project") from None
+    write_text(target, text)
     valence = [b.valence for b in data.barriers]
     return ImportReport(
         target,

@@ -368,7 +368,11 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block style, except short lists of plain values (codes, domains, excerpt ids) on one line."""
+    """Block style, except short lists of plain values (codes, domains, excerpt ids) on one line; never an
+    alias (barriermap refuses them when it reads the file back)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:

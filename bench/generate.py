@@ -37,6 +37,17 @@ WORDS = (
 TECHNIQUES = ["1.1", "1.2", "1.4", "2.2", "3.1", "4.1", "5.1", "6.1", "7.1", "8.1", "9.1", "12.5", "15.1", "15.3"]
 
 
+class _NoAliases(yaml.SafeDumper):
+    """barriermap refuses YAML aliases in users' files, so shared lists are written out in full."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def _dump(data: object, **kwargs: object) -> str:
+    return yaml.dump(data, Dumper=_NoAliases, **kwargs)  # type: ignore[call-overload]
+
+
 def sentence(rng: random.Random, n: int = 14) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
@@ -101,12 +112,12 @@ def generate(out: Path, participants: int, per_participant: int, seed: int = 1, 
             for i in range(20)
         ]
     }
-    (out / "project.yaml").write_text(yaml.safe_dump(project, sort_keys=False), encoding="utf-8")
+    (out / "project.yaml").write_text(_dump(project, sort_keys=False), encoding="utf-8")
     (out / "barriers.yaml").write_text(
-        yaml.safe_dump({"participants": people, "barriers": statements, "excerpts": excerpts}, sort_keys=False),
+        _dump({"participants": people, "barriers": statements, "excerpts": excerpts}, sort_keys=False),
         encoding="utf-8",
     )
-    (out / "evidence.yaml").write_text(yaml.safe_dump(evidence, sort_keys=False), encoding="utf-8")
+    (out / "evidence.yaml").write_text(_dump(evidence, sort_keys=False), encoding="utf-8")
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ from mapper.fit import Route, course_fit, message_fit
 from mapper.project import BehaviourIn, Project
 from mapper.selection import Selection, Step
 from mapper.supports import Support, build_supports
-from ontology import InputError, KnowledgeBase, build
+from ontology import DataError, InputError, KnowledgeBase, build
 
 __all__ = ["Design", "Requirement", "Uncovered", "design", "design_json", "project_kb"]
 
@@ -414,4 +413,9 @@ def design_json(d: Design, data: dict[str, Any] | None = None) -> str:
 
     `data` is as_json(d) when the caller has already built it (the renderers have).
     """
-    return json.dumps(as_json(d) if data is None else data, indent=2, ensure_ascii=False) + "\n"
+    from ontology.textsafety import json_text
+
+    try:
+        return json_text(as_json(d) if data is None else data) + "\n"
+    except ValueError as exc:  # inputs refuse NaN and infinity, so this is a bug, not the user's mistake
+        raise DataError(f"design.json would not be valid JSON ({exc}) — please report this") from None

@@ -8,6 +8,7 @@ lies inside a project; a file output never overwrites one of a project's inputs.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -22,6 +23,7 @@ __all__ = [
     "check_output_file",
     "check_output_folder",
     "project_inputs",
+    "write_hint",
     "write_text",
 ]
 
@@ -132,10 +134,19 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
-        why = exc.strerror
-        raise OutputError(f"{path}: cannot write the file ({why}) — free space or choose another --out") from None
+        # a full disk (ENOSPC), a read-only file system: one line, no traceback
+        raise OutputError(f"{path}: cannot write ({exc.strerror}) — {write_hint(exc)}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_hint(exc: OSError) -> str:
+    """How to get past an OSError met while writing."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space, or write elsewhere"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "check the permissions, or write elsewhere"
+    return "check the path, or write elsewhere"
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -190,8 +201,7 @@ def atomic_folder(path: Path, projects: Iterable[Path] = ()) -> Iterator[Path]:
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
-        why = exc.strerror
-        raise OutputError(f"{path}: cannot write the outputs ({why}) — free space or choose another --out") from None
+        raise OutputError(f"{path}: cannot write the outputs ({exc.strerror}) — {write_hint(exc)}") from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

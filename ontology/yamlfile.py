@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import os
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -10,12 +13,27 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from ontology.errors import InputError, Problem
+from ontology.textsafety import describe_control, find_control
 
 if TYPE_CHECKING:  # pydantic is imported when a file is validated, so `--help` and `frameworks` start fast
     from pydantic import BaseModel
     from pydantic_core import ErrorDetails
 
-__all__ = ["YamlDocument", "load_yaml", "read_text", "validate"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "MAX_INTEGER",
+    "YamlDocument",
+    "check_input_file",
+    "load_yaml",
+    "parse_yaml",
+    "read_text",
+    "validate",
+]
+
+# a user's file larger than this is refused before it is read (the largest real projects are a few MB)
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+# integers in a user's YAML beyond this are refused: no count, offset or setting needs more
+MAX_INTEGER = 2**53
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound="BaseModel")
@@ -33,6 +51,26 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:float"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _TooLarge(Exception):
+    """An integer in the YAML is beyond MAX_INTEGER (raised inside the constructor, turned into InputError)."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    # checked on the text first: Python refuses to convert more than 4,300 digits with a bare ValueError
+    if len(str(node.value)) > 40:
+        raise _TooLarge(node.start_mark.line + 1)
+    value: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+    if abs(value) > MAX_INTEGER:
+        raise _TooLarge(node.start_mark.line + 1)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
 
 
 @dataclass(frozen=True)
@@ -53,16 +91,75 @@ class YamlDocument:
         return self.lines.get((), 1)
 
 
-def _index(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            name = key.value if isinstance(key, yaml.ScalarNode) else str(key.start_mark.line)
-            _index(value, (*loc, name), lines)
-            lines.setdefault((*loc, name), key.start_mark.line + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index(item, (*loc, i), lines)
+def _index(root: yaml.Node, name: str) -> dict[Loc, int]:
+    """The line of every value by its path; refuses aliases and duplicate keys.
+
+    An alias makes the composed tree share a node, so a node met twice is an alias: refusing it stops
+    both a recursive alias (`a: &x [*x]`) and an alias bomb before anything is expanded. The walk is a
+    loop, not a recursion, so deeply nested input cannot overflow the stack.
+    """
+    lines: dict[Loc, int] = {}
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Loc, int | None]] = [(root, (), None)]
+    while stack:
+        node, loc, at = stack.pop()
+        line = node.start_mark.line + 1
+        if id(node) in seen:
+            raise InputError(
+                f"YAML alias reuses the value anchored at line {line} — aliases (*name) are not allowed in "
+                "barriermap files; write the value out in full",
+                name,
+                at or line,
+            )
+        seen.add(id(node))
+        lines[loc] = line
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for key, value in node.value:
+                key_line = key.start_mark.line + 1
+                label = str(key.value) if isinstance(key, yaml.ScalarNode) else str(key_line)
+                if label in keys:
+                    raise InputError(
+                        f"duplicate key '{label}' (first at line {keys[label]}) — keep one; YAML would silently "
+                        "use the last",
+                        name,
+                        key_line,
+                    )
+                keys[label] = key_line
+                stack.append((value, (*loc, label), key_line))
+                lines.setdefault((*loc, label), key_line)
+        elif isinstance(node, yaml.SequenceNode):
+            # an alias in a list is reported at the list's line (the composed node keeps only the anchor's)
+            stack.extend((item, (*loc, i), line) for i, item in enumerate(node.value))
+    return lines
+
+
+def check_input_file(path: Path) -> None:
+    """Refuse what is not a regular file of a readable size, before anything opens it.
+
+    Opening a FIFO waits forever for a writer, and a device such as /dev/zero never ends, so the file is
+    looked at (stat, following symlinks) first.
+
+    Raises:
+        InputError: for a folder, a pipe, socket or device, a file over MAX_INPUT_BYTES, or a missing file.
+    """
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError("file not found — check the path", name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", name) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a folder, not a file — give the file's path", name)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("is not a regular file (a pipe, socket or device) — give a saved file", name)
+    if info.st_size > MAX_INPUT_BYTES:
+        raise InputError(
+            f"is {info.st_size // 2**20} MiB, more than the {MAX_INPUT_BYTES // 2**20} MiB barriermap reads "
+            "— split it into smaller files, or check that this is the right file",
+            name,
+        )
 
 
 def read_text(path: Path) -> str:
@@ -73,16 +170,29 @@ def read_text(path: Path) -> str:
     """
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        check_input_file(path)
+        with open(path, "rb") as f:
+            raw = f.read(MAX_INPUT_BYTES + 1)  # the file may have grown since it was checked
     except FileNotFoundError:
         raise InputError("file not found — check the path", name) from None
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", name) from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError(f"is more than the {MAX_INPUT_BYTES // 2**20} MiB barriermap reads — split it", name)
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(f"not UTF-8 text (byte {exc.start}) — save the file as UTF-8", name, line) from None
+    at = find_control(text)
+    if at is not None:
+        raise InputError(
+            f"control character {describe_control(text[at])} in the text — remove it (interview text must be "
+            "plain text; a NUL often means the file is not text at all)",
+            name,
+            text[:at].count("\n") + 1,
+        )
+    return text
 
 
 def load_yaml(path: Path) -> YamlDocument:
@@ -91,25 +201,39 @@ def load_yaml(path: Path) -> YamlDocument:
     Raises:
         InputError: when the file is missing, not UTF-8 text, or not valid YAML (with the line of the fault).
     """
-    name = str(path)
-    text = read_text(path)
+    return parse_yaml(read_text(path), str(path))
+
+
+def parse_yaml(text: str, name: str) -> YamlDocument:
+    """Parse YAML text as if read from the file `name` (see load_yaml).
+
+    Raises:
+        InputError: as load_yaml.
+    """
     loader = _Loader(text)
+    lines: dict[Loc, int] = {}
     try:
-        # one parse: compose the node tree (which carries the lines), then build the data from it
+        # one parse: compose the node tree (which carries the lines), check it, then build the data from it
         node = loader.get_single_node()
+        if node is not None:
+            lines = _index(node, name)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or "malformed YAML"
         raise InputError(f"malformed YAML: {what} — check indentation, colons and quotes", name, line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise InputError(f"malformed YAML: {exc.reason} — check the file's syntax", name, line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc} — check the file's syntax", name, 1) from None
+    except _TooLarge as exc:
+        raise InputError(f"integer too large (more than {MAX_INTEGER:,}) — check the number", name, exc.line) from None
+    except RecursionError:
+        raise InputError("nested too deeply — flatten the lists and mappings", name, 1) from None
     finally:
         loader.dispose()
-    lines: dict[Loc, int] = {}
-    if node is not None:
-        _index(node, (), lines)
     return YamlDocument(name, data, lines)
 
 
@@ -141,8 +265,61 @@ def validate(doc: YamlDocument, model: type[M]) -> M:
     """
     import pydantic
 
+    problems = [
+        Problem(
+            f"{_field(loc) or 'the document'}: control character {describe_control(text[at])} — remove it "
+            "(YAML escapes such as \\x1b or \\e are refused too: interview text must be plain text)",
+            doc.path,
+            doc.line(loc),
+        )
+        for loc, text in _strings(doc.data, ())
+        if (at := find_control(text)) is not None
+    ]
+    if problems:
+        raise InputError.from_problems(problems)
     try:
-        return model.model_validate(doc.data if doc.data is not None else {})
+        result = model.model_validate(doc.data if doc.data is not None else {})
     except pydantic.ValidationError as exc:
         problems = [Problem(_message(e), doc.path, doc.line(e["loc"])) for e in exc.errors()]
         raise InputError.from_problems(problems) from None
+    problems = [
+        Problem(f"{_field(loc)}: {value} is not a number — give a finite number", doc.path, doc.line(loc))
+        for loc, value in _floats(result, ())
+        if not math.isfinite(value)
+    ]
+    if problems:
+        raise InputError.from_problems(problems)
+    return result
+
+
+def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every string (keys included) in parsed YAML, with its path."""
+    stack = [(data, loc)]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, str):
+            yield at, value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str):
+                    yield (*at, k), k
+                stack.append((v, (*at, str(k))))
+        elif isinstance(value, list):
+            stack.extend((v, (*at, i)) for i, v in enumerate(value))
+
+
+def _floats(value: Any, loc: Loc) -> Iterator[tuple[Loc, float]]:
+    """Every float in a validated model, with its path (NaN and infinity pass pydantic's float)."""
+    from pydantic import BaseModel
+
+    if isinstance(value, float):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _floats(getattr(value, name), (*loc, name))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _floats(v, (*loc, str(k)))
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _floats(v, (*loc, i))

@@ -4,7 +4,7 @@ Inputs, in PROJECT/evaluation/:
 
 * clinicians.csv — id, profession, organisation, registered, completed, modules_completed, intends, used.
   yes/no answers; a blank means not asked or lost to follow-up, so each step's denominator is those
-  asked, not everyone.
+  asked, not everyone (a blank `registered` beside `completed: yes` counts as registered).
 * patients.csv — id, organisation, timepoint (baseline, 3m or 12m), function, pain.
 
 Proportions carry Wilson score intervals; mean changes from baseline carry mean +/- 1.96 x SE (normal
@@ -29,6 +29,8 @@ __all__ = ["Evaluation", "Proportion", "evaluate", "evaluate_project", "wilson"]
 Z95 = 1.959963984540054
 TIMEPOINTS = ("baseline", "3m", "12m")
 YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
+MAX_MODULES = 1000  # modules_completed beyond this is a typing slip, not a course
+MAX_SCORE = 1e6  # no outcome instrument's scale goes near this; larger values would overflow the statistics
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -98,14 +100,34 @@ class Evaluation:
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     text = read_text(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in required if c not in header]
-    if missing:
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputError(
+                f"missing column(s) {', '.join(missing)} — the header needs {', '.join(required)}", str(path), 1
+            )
+        reader.fieldnames = header
+        return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+    except csv.Error as exc:  # a field beyond the csv module's 131,072 characters, a stray quote
         raise InputError(
-            f"missing column(s) {', '.join(missing)} — the header needs {', '.join(required)}", str(path), 1
-        )
-    reader.fieldnames = header
-    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+            f"malformed CSV ({exc}) — check the quotes of this row", str(path), reader.line_num + 1
+        ) from None
+
+
+def _number(raw: str, measure: str, where: str, line: int, problems: list[Problem]) -> float | None:
+    """A score as a float; anything else (words, NaN, infinity, 1e200, superscripts) is a problem."""
+    try:
+        value = float(raw) if raw.isascii() and len(raw) <= 30 else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        problems.append(Problem(f"{measure} '{raw[:40]}' is not a number", where, line))
+        return None
+    if abs(value) > MAX_SCORE:
+        problems.append(Problem(f"{measure} {raw} is beyond any instrument's scale — check the value", where, line))
+        return None
+    return value
 
 
 def _answer(value: str, column: str, where: str, line: int, problems: list[Problem]) -> bool | None:
@@ -167,9 +189,15 @@ def _clinicians(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
                 )
             )
         modules = row["modules_completed"]
-        if modules and not modules.isdigit():
-            problems.append(Problem(f"modules_completed '{modules}' is not a whole number", where, line))
+        # isdigit alone lets '²' through, and int() refuses more than 4,300 digits with a bare ValueError
+        if modules and not (modules.isascii() and modules.isdigit() and len(modules) <= 9):
+            problems.append(Problem(f"modules_completed '{modules[:40]}' is not a whole number", where, line))
             modules = ""
+        elif modules and int(modules) > MAX_MODULES:
+            problems.append(Problem(f"modules_completed {modules} is more than {MAX_MODULES} modules", where, line))
+            modules = ""
+        if answers["completed"] and answers["registered"] is None:
+            answers["registered"] = True  # completing implies registering; a blank must not drop the row
         out.append(
             {
                 "id": cid,
@@ -203,10 +231,8 @@ def _patients(
             raw = row[measure]
             if raw == "":
                 continue
-            try:
-                value = float(raw)
-            except ValueError:
-                problems.append(Problem(f"{measure} '{raw}' is not a number", where, line))
+            value = _number(raw, measure, where, line, problems)
+            if value is None:
                 continue
             if not low <= value <= high:
                 problems.append(

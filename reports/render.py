@@ -27,6 +27,7 @@ from ontology import (
     check_output_folder,
     write_text,
 )
+from ontology.textsafety import markdown_text, spreadsheet_cell
 from reports.context import build_context
 from reports.graph import GraphOptions, dot_available, graph
 from techniques import number_key
@@ -45,9 +46,12 @@ class RenderResult:
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
+    """HTML autoescapes; Markdown (no autoescape) passes every value through markdown_text, so no raw HTML
+    and no link other than http(s)/mailto can come from a user's text."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=autoescape,
+        finalize=None if autoescape else markdown_text,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -151,7 +155,7 @@ def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list
         coverage.append((m["id"], m["title"], *[b["id"] in m["barriers"] for b in data["barriers"]]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)
     written = [write_text(out / "matrix.csv", buffer.getvalue())]
     wb = Workbook(write_only=True)  # streams rows: ten times faster on large projects
     for title, table in (("barriers x techniques", wide), ("modules x barriers", coverage)):
@@ -164,12 +168,12 @@ def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list
         bold = Font(bold=True)
         header = []
         for value in table[0]:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=spreadsheet_cell(value))
             cell.font = bold
             header.append(cell)
         sheet.append(header)
         for row in table[1:]:
-            sheet.append(list(row))
+            sheet.append([spreadsheet_cell(v) for v in row])
     with atomic_path(out / "matrix.xlsx") as tmp:
         wb.save(tmp)
     written.append(out / "matrix.xlsx")
@@ -250,9 +254,12 @@ def render(
     written: list[Path] = []
     notes: list[str] = []
     with atomic_folder(out_dir, [d.project.path]) as staging:
-        for name in chosen:
-            if on_step:
-                on_step(name)
-            written += FORMATS[name](d, ctx, staging, notes)
+        try:
+            for name in chosen:
+                if on_step:
+                    on_step(name)
+                written += FORMATS[name](d, ctx, staging, notes)
+        except OutputError as exc:  # name the folder the user asked for, not the hidden staging folder
+            raise OutputError(str(exc).replace(str(staging), str(out_dir))) from None
     files = tuple(out_dir / p.relative_to(staging) for p in written)
     return RenderResult(files, tuple(dict.fromkeys(notes)))

@@ -79,8 +79,12 @@ def read_link_set_csv(
     """
     where = str(path)
     text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:  # a field beyond the csv module's 131,072 characters, a stray quote
+        raise InputError(f"malformed CSV ({exc}) — check the quotes of this row", where, reader.line_num + 1) from None
     dom_col = _column(header, "domain", "tdf_domain", "mechanism", "mechanism of action", "moa")
     tech_col = _column(header, "technique", "bct", "bct_number", "behaviour change technique")
     link_col = _column(header, "link", "status", "link_status")
@@ -102,8 +106,7 @@ def read_link_set_csv(
     links: list[Link] = []
     skipped: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         raw: dict[str, Any] = row
         domain_text = (raw.get(dom_col) or "").strip()
         status = (raw.get(link_col) or "").strip().lower().replace(" ", "-").replace("_", "-")

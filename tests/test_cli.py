@@ -11,6 +11,8 @@ import pytest
 import rdflib
 from typer.testing import Result
 
+import cli
+
 Invoke = Callable[..., Result]
 
 
@@ -340,3 +342,26 @@ def test_demo(invoke: Invoke, tmp_path: Path) -> None:
     assert (tmp_path / "best" / "evaluation" / "clinicians.csv").exists()
     html = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     assert "Evaluation of uptake" in html and "586 of 1,324" in html
+
+
+def test_terminal_output_has_no_control_characters() -> None:
+    import io
+
+    printed = io.StringIO()
+    console = cli._Terminal(file=printed, width=80, highlight=False)
+    # window title, clipboard write (OSC 52), clear screen, a C1 CSI; tab and line feed stay
+    hostile = "a\x1b]0;pwned\x07b\x1b]52;c;ZXZpbA==\x07c\x1b[2Jd\x9b31me\tf"
+    console.print(hostile, markup=False)
+    table = cli._table("t", "x")
+    table.add_row(hostile)
+    console.print(table)
+    text = printed.getvalue()
+    assert not [c for c in text if ord(c) < 32 and c not in "\t\n" or 0x7F <= ord(c) <= 0x9F]
+    assert "a]0;pwnedb]52;c;ZXZpbA==c[2Jd31me" in text  # the text stays, inert
+
+
+def test_json_output_is_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    cli._print_json({"text": "a\x9bb\x1bc"})
+    assert json.loads(capsys.readouterr().out) == {"text": "a\x9bb\x1bc"}  # escaped, so it reads back
+    with pytest.raises(Exception, match="not finite"):
+        cli._print_json({"x": float("nan")})

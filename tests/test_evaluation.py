@@ -122,3 +122,10 @@ def test_best_reproduces_the_published_aggregates() -> None:
     assert (f["intends"]["k"], f["intends"]["n"]) == (253, 443)
     assert (f["used"]["k"], f["used"]["n"]) == (49, 148)
     assert data["outcomes"]["patients"] == 923
+
+
+def test_completed_with_registered_blank_counts_as_registered(tmp_path: Path) -> None:
+    # c6 completed but the registration column was left blank: the row must not vanish from the funnel
+    result = evaluate(_project(tmp_path, CLINICIANS + "c6,nurse,Trust C,,yes,3,yes,\n"))
+    assert (result.funnel["registered"].k, result.funnel["registered"].n) == (5, 6)
+    assert (result.funnel["completed"].k, result.funnel["completed"].n) == (4, 5)

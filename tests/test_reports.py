@@ -148,3 +148,48 @@ def test_unknown_format_and_bad_folder(made: Design, tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="cannot create the folder"):
         render(made, blocker / "out")
+
+
+ACTIVE = '=HYPERLINK("http://x","click") <img src=x onerror=alert(3)> [here](javascript:alert(4))'
+
+
+@pytest.fixture(scope="module")
+def active(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The rendered design of a project whose statement B1 is a formula, raw HTML and a javascript: link."""
+    folder = tmp_path_factory.mktemp("active") / "proj"
+    shutil.copytree(FIXTURE, folder)
+    text = (folder / "barriers.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "statement: Clinicians feel anxious about handling the psychological side of care",
+        f"statement: '{ACTIVE}'",
+    )
+    (folder / "barriers.yaml").write_text(text, encoding="utf-8")
+    out = folder / "out"
+    render(design(load_project(folder)), out)
+    return out
+
+
+def test_matrix_csv_cells_never_start_a_formula(active: Path) -> None:
+    with (active / "matrix.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    statements = {r["statement"] for r in rows if r["barrier"] == "barrier:B1"}
+    assert statements == {"'" + ACTIVE}
+    assert not [v for r in rows for v in r.values() if v.startswith(("=", "+", "-", "@"))]
+
+
+def test_matrix_xlsx_cells_are_text(active: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(active / "matrix.xlsx")
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
+    assert "'" + ACTIVE in {c.value for c in cells}
+
+
+def test_markdown_carries_no_raw_html_nor_links_from_text(active: Path) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in [*active.glob("*.md"), *active.glob("modules/*.md")]]
+    assert any("&lt;img src=x onerror=alert(3)&gt;" in t for t in texts)  # B1 is rendered, as text
+    for t in texts:
+        assert "<img" not in t and "<script" not in t
+        assert not re.search(r"(?<!\\)\]\(javascript:", t)  # the brackets are escaped: no link is formed
+    assert any("\\[here\\](javascript:alert(4))" in t for t in texts)
