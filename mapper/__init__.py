@@ -1,14 +1,14 @@
 """The mapper: from a project's barriers to techniques, course modules and marketing messages."""
 
+from mapper.campaign import Message
 from mapper.candidates import Candidate, Path, ScoreSettings
 from mapper.course import Activity, Module, Objective
 from mapper.design import Design, Requirement, Uncovered, as_json, design, design_json, project_kb
-from mapper.fit import Route
-from mapper.supports import Support
 from mapper.explain import explain
-from mapper.campaign import Message
+from mapper.fit import Route
 from mapper.project import CHANNELS, Project, ProjectFile, check_project, load_project
 from mapper.selection import Selection, select
+from mapper.supports import Support
 
 __all__ = [
     "CHANNELS",

@@ -161,7 +161,7 @@ def _lines(
             line = _Line(barrier, c.technique, fill(template.text, **names), c.score, fact.source if fact else "")
             found.setdefault((audience, stage), []).append(line)
             break  # a statement's best fitting message only
-    for key, lines in found.items():
+    for lines in found.values():
         lines.sort(key=lambda x: (-x.score, number_key(x.technique.removeprefix("bct:")), x.barrier))
     return found
 
@@ -235,8 +235,21 @@ def build_campaign(
                     continue
                 messages.append(
                     _message(
-                        len(messages) + 1, stage, audience_id, channel, form_spec, spec, role, names, url, fact,
-                        answer[: ROOM[form_spec["form"]]], pack, reviews, project, warnings,
+                        len(messages) + 1,
+                        stage,
+                        audience_id,
+                        channel,
+                        form_spec,
+                        spec,
+                        role,
+                        names,
+                        url,
+                        fact,
+                        answer[: ROOM[form_spec["form"]]],
+                        pack,
+                        reviews,
+                        project,
+                        warnings,
                     )
                 )
     texts: dict[str, str] = {}
@@ -277,13 +290,14 @@ def _message(
     for s in pack:
         techniques += [t for t in s.techniques if t not in techniques]
     sources = list(dict.fromkeys([*(x.source for x in answer if x.source), *([fact.source] if fact else [])]))
-    cited = lambda src: _short_citation(reviews.get(src, src))  # noqa: E731
     said = [x.text for x in answer]
     if pack:
         said.append(
-            "The implementation pack covers: " + "; ".join(f"{s.label.lower()} ({', '.join(s.provides[:1])})" for s in pack) + "."
+            "The implementation pack covers: "
+            + "; ".join(f"{s.label.lower()} ({', '.join(s.provides[:1])})" for s in pack)
+            + "."
         )
-    fact_text = f"{fact.text.rstrip('.')} ({cited(fact.source)})." if fact else ""
+    fact_text = f"{fact.text.rstrip('.')} ({_short_citation(reviews.get(fact.source, fact.source))})." if fact else ""
     if form == "email":
         subject = _clip(subject, form_spec["subject_limit"])
         body = [hook, *([fact_text] if fact_text and stage in ("awareness", "registration") else []), *said]
@@ -309,9 +323,7 @@ def _message(
     elif form == "pitch":
         opener = "For the editor: " if channel == "trade-press" else ""
         points = [*said, *([fact_text] if fact_text else [])]
-        text = "\n\n".join(
-            [f"{opener}{hook}", *(f"- {p}" for p in points), TESTIMONIAL, f"{cta}: {url}"]
-        )
+        text = "\n\n".join([f"{opener}{hook}", *(f"- {p}" for p in points), TESTIMONIAL, f"{cta}: {url}"])
         kind = f"{stage} {'press pitch' if channel == 'trade-press' else 'blog post'}"
     else:  # brief
         why = fact_text or hook
@@ -326,7 +338,9 @@ def _message(
         )
         kind = f"{stage} evidence brief"
     if len(text) > form_spec["limit"]:
-        warnings.append(f"message:{n} ({channel}) is {len(text)} characters, more than the {form_spec['limit']} its form allows")
+        warnings.append(
+            f"message:{n} ({channel}) is {len(text)} characters, more than the {form_spec['limit']} its form allows"
+        )
     return Message(
         f"message:{n}",
         audience,

@@ -112,7 +112,9 @@ def _items(
 ) -> list[_Item]:
     """The behaviour's activities: the cover's techniques, then the next fitting ones up to `delivery.depth`."""
     depth = project.settings.delivery.depth
-    assigned: dict[str, list[str]] = {t: [b for b, ts in selection.covers.items() if t in ts] for t in selection.selected}
+    assigned: dict[str, list[str]] = {
+        t: [b for b, ts in selection.covers.items() if t in ts] for t in selection.selected
+    }
     extra: set[str] = set()
     count = {b: len(ts) for b, ts in selection.covers.items()}
     for b in sorted(fit, key=lambda x: position[x]):
@@ -183,8 +185,16 @@ def _pack(items: list[_Item], budget: int) -> list[list[_Item]]:
 
 
 def _tidier(
-    project: Project, kb: KnowledgeBase, n: int, total: int, title: str, activities: list[Activity], minutes: int,
-    statements: list[Barrier], combs: tuple[str, ...], prerequisites: tuple[str, ...],
+    project: Project,
+    kb: KnowledgeBase,
+    n: int,
+    total: int,
+    title: str,
+    activities: list[Activity],
+    minutes: int,
+    statements: list[Barrier],
+    combs: tuple[str, ...],
+    prerequisites: tuple[str, ...],
 ) -> tuple[tuple[str, str], ...]:
     domains = list(dict.fromkeys(d for s in statements for d in s.domains))
     techniques = list(dict.fromkeys(a.technique for a in activities))
@@ -216,7 +226,8 @@ def _tidier(
         (
             "Why",
             f"The interviews found {len(statements)} statement(s) this module answers ({ids}), coded to "
-            f"{', '.join(kb.label(d) for d in domains)}; they point to {', '.join(kb.label(c).lower() for c in combs)}, "
+            f"{', '.join(kb.label(d) for d in domains)}; they point to "
+            f"{', '.join(kb.label(c).lower() for c in combs)}, "
             f"which its techniques ({', '.join(t.removeprefix('bct:') + ' ' + kb.label(t) for t in techniques)}) "
             "work on.",
         ),
@@ -243,7 +254,10 @@ def _tidier(
             f"About {minutes} minutes ({sum(a.minutes for a in activities)} in {len(activities)} activities and "
             f"{FRAME_MINUTES} of introduction and check), taken {after}; a learner may stop after any activity.",
         ),
-        ("Tailoring", "; ".join(tailoring) + "." if tailoring else "None: every learner works through the same content."),
+        (
+            "Tailoring",
+            "; ".join(tailoring) + "." if tailoring else "None: every learner works through the same content.",
+        ),
         (
             "Modifications",
             "None yet: this is the module as planned. Record here any change made once it runs, with when and why.",
@@ -279,7 +293,11 @@ def build_course(
     for behaviour_id in order:
         targets = by_behaviour[behaviour_id]
         fit = {
-            b: [c for c in candidates[b] if not course_fit(kb, project.library, c, statements[b], project.excluded_functions)]
+            b: [
+                c
+                for c in candidates[b]
+                if not course_fit(kb, project.library, c, statements[b], project.excluded_functions)
+            ]
             for b in targets
         }
         selection = select(fit, targets, cover_threshold)
@@ -300,7 +318,7 @@ def build_course(
             rest = [i for aim, g in packed if aim.id == behaviour_id for i in g if i is not weakest]
             rebuilt += [(behaviours[behaviour_id], g) for g in _pack(rest, budget)]
         packed = rebuilt
-    modules = []
+    modules: list[Module] = []
     for n, (aim, group) in enumerate(packed, start=1):
         modules.append(_module(project, kb, n, len(packed), aim, group, statements, position, modules))
     return modules, selections
@@ -384,7 +402,15 @@ def _module(
     checks = tuple(dict.fromkeys([*(f"{a.title}: {a.check}" for a in activities if a.check), "End-of-module quiz"]))
     minutes = FRAME_MINUTES + sum(a.minutes for a in activities)
     tidier = _tidier(
-        project, kb, n, total, title, activities, minutes, [statements[b] for b in barrier_ids], comb_order,
+        project,
+        kb,
+        n,
+        total,
+        title,
+        activities,
+        minutes,
+        [statements[b] for b in barrier_ids],
+        comb_order,
         prerequisites,
     )
     return Module(

@@ -153,18 +153,16 @@ def design(project: Project) -> Design:
     }
     modules, selections = build_course(project, kb, candidates, course_need, settings.cover_threshold, warnings)
     selection = _merge(selections)
-    for b, missing in sorted(selection.short.items()):
-        if selection.covers.get(b):
+    for short_id, missing in sorted(selection.short.items()):
+        if selection.covers.get(short_id):
             warnings.append(
-                f"{b}: covered by {len(selection.covers[b])} technique(s), {missing} short of "
+                f"{short_id}: covered by {len(selection.covers[short_id])} technique(s), {missing} short of "
                 "min_techniques_per_barrier"
             )
     supports = build_supports(project, kb, candidates, {b: need[b] for b in need if b in service}, aims)
     course_minutes = sum(m.minutes for m in modules)
     targets = [b for b in need if b not in about_course]
-    messages = build_campaign(
-        project, kb, candidates, targets, aims, supports, course_minutes, len(modules), warnings
-    )
+    messages = build_campaign(project, kb, candidates, targets, aims, supports, course_minutes, len(modules), warnings)
     routes, uncovered, requirements, principles = _routes(
         project, kb, candidates, priority, about_course, service, course_for, modules, supports, messages, aims
     )
@@ -223,9 +221,15 @@ def _routes(
                 else f"Design the course so that this no longer holds: {b.statement}"
             )
             requirements.append(Requirement(bid, b.valence, text))
-            routes.append(Route(bid, "requirement", "about the course itself: a requirement of its platform, format or structure"))
+            routes.append(
+                Route(bid, "requirement", "about the course itself: a requirement of its platform, format or structure")
+            )
         elif in_modules[bid]:
-            routes.append(Route(bid, "course", "answered in " + ", ".join(m.replace("module:", "module ") for m in in_modules[bid])))
+            routes.append(
+                Route(
+                    bid, "course", "answered in " + ", ".join(m.replace("module:", "module ") for m in in_modules[bid])
+                )
+            )
         elif in_supports[bid]:
             routes.append(Route(bid, "service", "answered for the service by: " + "; ".join(in_supports[bid])))
         elif bid not in top:

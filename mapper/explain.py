@@ -91,7 +91,10 @@ def _module(d: Design, module_id: str) -> Node:
         f"{m.id} {m.title} ({m.minutes} min)",
         _node(
             "learning outcomes",
-            *(_node(f"{o.text} (answers {', '.join(b.removeprefix('barrier:') for b in o.barriers)})") for o in m.objectives),
+            *(
+                _node(f"{o.text} (answers {', '.join(b.removeprefix('barrier:') for b in o.barriers)})")
+                for o in m.objectives
+            ),
         ),
         *(
             _node(

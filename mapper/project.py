@@ -64,12 +64,14 @@ class AudienceIn(_Model):
     value_short: str = ""  # the same in a few words, for an email subject
 
 
+Stage = Literal["awareness", "registration", "completion", "use"]
+STAGE_NAMES: tuple[Stage, ...] = ("awareness", "registration", "completion", "use")
+
+
 class CampaignIn(_Model):
     url: str = Field(default="", pattern=r"^(https?://\S+)?$")  # where every call to action points
     incentives: list[str] = Field(default_factory=list)  # what learners get: "free", "a CPD certificate"
-    stages: list[Literal["awareness", "registration", "completion", "use"]] = Field(
-        default_factory=lambda: ["awareness", "registration", "completion", "use"]
-    )
+    stages: list[Stage] = Field(default_factory=lambda: list(STAGE_NAMES))
 
 
 class DeliveryIn(_Model):

@@ -143,7 +143,9 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
     layers: dict[str, list[str]] = {}
     for node in nodes:
         kind = _kind(d, node)
-        layers.setdefault({"enabler": "barrier", "message": "module", "support": "module"}.get(kind, kind), []).append(node)
+        layers.setdefault({"enabler": "barrier", "message": "module", "support": "module"}.get(kind, kind), []).append(
+            node
+        )
         label, tooltip = _label(d, node)
         shape = {
             "barrier": "box",

@@ -87,12 +87,22 @@ def test_campaign_covers_the_stages_with_unique_texts_and_calls_to_action(name: 
 def test_no_fact_appears_before_it_is_true(name: str) -> None:
     d = made(name)
     later = [f for f in d.project.settings.key_facts if f.available != "now"]
-    for m in d.messages:
-        if m.stage in BEFORE_LAUNCH:
-            assert [f.id for f in later if f.text.rstrip(".") in m.text] == [], m.id
-    for m in d.modules:
-        text = " ".join(a.description for a in m.activities)
-        assert [f.id for f in later if f.text.rstrip(".") in text] == [], m.id
+    for msg in d.messages:
+        if msg.stage in BEFORE_LAUNCH:
+            assert [f.id for f in later if f.text.rstrip(".") in msg.text] == [], msg.id
+    for mod in d.modules:
+        text = " ".join(a.description for a in mod.activities)
+        assert [f.id for f in later if f.text.rstrip(".") in text] == [], mod.id
+
+
+def test_the_courses_own_results_are_never_quoted() -> None:
+    d = made("best")
+    uptake = next(f for f in d.project.settings.key_facts if f.id == "best-uptake")
+    assert uptake.available == "after-evaluation"
+    quoted = [m.id for m in d.messages if "1,324" in m.text] + [
+        m.id for m in d.modules for a in m.activities if "1,324" in a.description
+    ]
+    assert quoted == []
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -129,15 +139,12 @@ def test_service_statements_get_service_supports_not_course_content(name: str) -
 def test_no_words_of_one_example_in_the_others_outputs(one: str, other: str) -> None:
     mine = made(one)
     theirs = made(other)
-    text = " ".join(
-        [
-            *(a.title + " " + a.description + " " + " ".join(a.outline) for m in theirs.modules for a in m.activities),
-            *(o.text for m in theirs.modules for o in m.objectives),
-            *(m.title for m in theirs.modules),
-            *(m.subject + " " + m.text for m in theirs.messages),
-            *(s.what for s in theirs.supports),
-        ]
-    )
+    parts = [
+        a.title + " " + a.description + " " + " ".join(a.outline) for mod in theirs.modules for a in mod.activities
+    ]
+    parts += [o.text for mod in theirs.modules for o in mod.objectives] + [mod.title for mod in theirs.modules]
+    parts += [msg.subject + " " + msg.text for msg in theirs.messages] + [s.what for s in theirs.supports]
+    text = " ".join(parts)
     own = {
         "best": ["BeST", "back pain", "physiotherap", "Roland Morris"],
         "antibiotics": ["antibiotic", "respiratory", "CRP", "prescri"],
