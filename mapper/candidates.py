@@ -15,43 +15,38 @@ A candidate's score is the product of four visible factors:
 * feasibility: 0 when every function the technique serves is excluded, when it is reached only through
   excluded functions, or when neither an online self-paced course nor a message can carry it; else 1.
 
-Default weights live in ScoreSettings; project.yaml `weights:` overrides them (`bcw_route`,
-`bcw_rank_step`, or a link set's name for its strength).
+The weights and their one default each live in mapper.project.Weights (project.yaml `weights:`:
+`bcw_route`, `bcw_rank_step`, `cover_threshold`, or a link set's name for its strength).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from barriers import Barrier, Salience
-from mapper.project import Project
+from mapper.project import Project, Weights
 from ontology import BCW_ROUTE, KnowledgeBase
-from techniques import Technique, number_key
+from ontology.vocabulary import LINKED_TO, USES_TECHNIQUE
+from techniques import Library, Technique, number_key
 
 __all__ = ["Candidate", "Path", "ScoreSettings", "candidates_for"]
 
 
 @dataclass(frozen=True)
 class ScoreSettings:
-    """Weights of the candidate score (see the module docstring)."""
+    """The weights of the candidate score as used: project.yaml `weights:` (defaults in Weights), link sets resolved."""
 
-    bcw_route: float = 0.4
-    bcw_rank_step: float = 0.04
-    cover_threshold: float = 0.95
-    link_sets: dict[str, float] = field(default_factory=dict)
+    bcw_route: float
+    bcw_rank_step: float
+    cover_threshold: float
+    link_sets: dict[str, float]
 
     @classmethod
-    def from_project(cls, project: Project) -> ScoreSettings:
-        """Defaults, overridden by project.yaml `weights:`."""
-        w = dict(project.settings.weights)
-        sets = {s.name: s.strength for s in project.library.link_sets.values()}
-        sets.update({k: v for k, v in w.items() if k in sets})
-        return cls(
-            w.get("bcw_route", cls.bcw_route),
-            w.get("bcw_rank_step", cls.bcw_rank_step),
-            w.get("cover_threshold", cls.cover_threshold),
-            sets,
-        )
+    def of(cls, weights: Weights, library: Library) -> ScoreSettings:
+        """The weights of project.yaml over each link set's own strength."""
+        sets = {s.name: s.strength for s in library.link_sets.values()}
+        sets.update({k: v for k, v in weights.link_sets.items() if k in sets})
+        return cls(weights.bcw_route, weights.bcw_rank_step, weights.cover_threshold, sets)
 
 
 @dataclass(frozen=True)
@@ -90,13 +85,13 @@ def _paths(kb: KnowledgeBase, barrier: Barrier, use_bcw: bool, settings: ScoreSe
     start = barrier.entity_id
     for domain in barrier.domains:
         for _, bct, data in sorted(kb.graph.out_edges(domain, data=True), key=lambda e: (e[1], e[2]["link_set"])):
-            if data["kind"] == "linkedTo":
+            if data["kind"] == LINKED_TO:
                 strength = settings.link_sets.get(data["link_set"], data["strength"] or 0.5)
                 by_technique.setdefault(bct, []).append(Path((start, domain, bct), data["link_set"], strength))
         if use_bcw:
             for ids in kb.paths(domain, BCW_ROUTE):
                 rank = kb.graph.get_edge_data(ids[2], ids[3])
-                r = min((d["rank"] or 1) for d in rank.values() if d["kind"] == "usesTechnique")
+                r = min((d["rank"] or 1) for d in rank.values() if d["kind"] == USES_TECHNIQUE)
                 strength = settings.bcw_route * max(0.0, 1 - settings.bcw_rank_step * (r - 1))
                 by_technique.setdefault(ids[-1], []).append(Path((start, *ids), "bcw", round(strength, 6)))
     return by_technique
@@ -160,7 +155,7 @@ def candidates_for(
                     b.entity_id,
                     tid,
                     tuple(paths),
-                    salience.barriers[b.id].salience,
+                    salience.barriers[b.entity_id].salience,
                     _noisy_or(usable or paths),
                     evidence,
                     feasible,

@@ -16,6 +16,7 @@ from mapper.candidates import Candidate
 from mapper.project import Project, fact_for
 from mapper.text import fill, module_title, objective
 from ontology import KnowledgeBase
+from ontology.vocabulary import MAPS_TO, SUPPORTED_BY
 from techniques import number_key
 
 __all__ = ["MIN_MODULE_MINUTES", "Activity", "Module", "build_course"]
@@ -69,7 +70,7 @@ def _comb_of(kb: KnowledgeBase, candidate: Candidate) -> str:
     best = max(candidate.paths, key=lambda p: (p.strength, p.origin == "bcw"))
     if best.origin == "bcw":
         return best.ids[2]
-    return kb.successors(best.ids[1], "mapsTo")[0]
+    return kb.successors(best.ids[1], MAPS_TO)[0]
 
 
 def build_course(
@@ -204,7 +205,7 @@ def build_course(
             stems.setdefault(objective(statements[b].domains[0], own.what), []).append(b.removeprefix("barrier:"))
         objectives = [f"{text} (addresses {', '.join(ids)})" for text, ids in stems.items()]
         techniques = tuple(i.technique for i in placed)
-        evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
+        evidence = sorted({r for t in techniques for r in kb.successors(t, SUPPORTED_BY)})
         evidence.extend(quoted)
         modules.append(
             Module(

@@ -13,6 +13,7 @@ from mapper.messages import STAGES, Message, build_messages, marketing_functions
 from mapper.project import Project
 from mapper.selection import Selection, select
 from ontology import InputError, KnowledgeBase, build
+from ontology.vocabulary import ENABLED_BY, MAPS_TO, SERVED_BY, SUPPORTED_BY
 
 __all__ = ["Design", "Uncovered", "design", "design_json", "project_kb"]
 
@@ -54,12 +55,12 @@ def _policies(project: Project, kb: KnowledgeBase, barrier: str, cands: list[Can
     statement = next(b for b in project.coded.barriers if b.entity_id == barrier)
     functions = {f for c in cands for f in c.functions}
     for domain in statement.domains:
-        for comb in kb.successors(domain, "mapsTo"):
-            functions.update(kb.successors(comb, "servedBy"))
+        for comb in kb.successors(domain, MAPS_TO):
+            functions.update(kb.successors(comb, SERVED_BY))
     functions -= set(project.excluded_functions)
     counts: dict[str, int] = {}
     for f in functions:
-        for p in kb.successors(f, "enabledBy"):
+        for p in kb.successors(f, ENABLED_BY):
             counts[p] = counts.get(p, 0) + 1
     order = [p.id for p in project.frameworks.policies]
     ranked = sorted((p for p in counts if p != MARKETING_POLICY), key=lambda p: (-counts[p], order.index(p)))
@@ -90,7 +91,7 @@ def design(project: Project) -> Design:
     warnings: list[str] = []
     kb = project_kb(project)
     sal = salience(project.coded, project.frameworks, project.salience_rule)
-    settings = ScoreSettings.from_project(project)
+    settings = ScoreSettings.of(project.settings.weights, project.library)
     candidates = candidates_for(project, kb, sal, settings)
     if not any(c.feasible for cands in candidates.values() for c in cands):
         raise InputError(
@@ -100,7 +101,7 @@ def design(project: Project) -> Design:
     for b in project.coded.barriers:
         if not candidates[b.entity_id]:
             warnings.append(f"{b.entity_id}: its domains reach no technique through the chosen link sets")
-    priority = [b for b in project.coded.barriers if sal.barriers[b.id].priority]
+    priority = [b for b in project.coded.barriers if sal.barriers[b.entity_id].priority]
     need = {
         b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
     }
@@ -182,7 +183,7 @@ def as_json(d: Design) -> dict[str, Any]:
     """The design.json object (see the mapper issue's output contract)."""
     p = d.project
     reviews = {
-        t: d.kb.successors(t, "supportedBy") for cands in d.candidates.values() for t in {c.technique for c in cands}
+        t: d.kb.successors(t, SUPPORTED_BY) for cands in d.candidates.values() for t in {c.technique for c in cands}
     }
     candidates = {}
     for b, cands in d.candidates.items():
@@ -203,9 +204,9 @@ def as_json(d: Design) -> dict[str, Any]:
                 "domains": list(b.domains),
                 "constructs": list(b.constructs),
                 "behaviour": b.behaviour,
-                "salience": d.salience.barriers[b.id].salience,
-                "priority": d.salience.barriers[b.id].priority,
-                "priority_reasons": list(d.salience.barriers[b.id].reasons),
+                "salience": d.salience.barriers[b.entity_id].salience,
+                "priority": d.salience.barriers[b.entity_id].priority,
+                "priority_reasons": list(d.salience.barriers[b.entity_id].reasons),
             }
             for b in p.coded.barriers
         ],
@@ -263,7 +264,7 @@ def as_json(d: Design) -> dict[str, Any]:
         "warnings": list(d.warnings),
         "settings": {
             "score": asdict(d.settings),
-            "salience": asdict(d.salience.rule),
+            "salience": d.salience.rule.model_dump(),
             "evidence": asdict(p.evidence_settings),
             "min_techniques_per_barrier": p.settings.min_techniques_per_barrier,
             "delivery": p.settings.delivery.model_dump(),

@@ -16,6 +16,7 @@ from mapper.candidates import Candidate
 from mapper.project import CHANNELS, Project, fact_for
 from mapper.text import fill
 from ontology import KnowledgeBase
+from ontology.vocabulary import ENABLED_BY, MAPS_TO, SERVED_BY
 
 __all__ = ["MARKETING_POLICY", "STAGES", "Message", "build_messages"]
 
@@ -56,7 +57,7 @@ def marketing_functions(kb: KnowledgeBase, excluded: tuple[str, ...]) -> set[str
     return {
         link.from_id
         for link in kb.links
-        if link.kind == "enabledBy" and link.to_id == MARKETING_POLICY and link.from_id not in excluded
+        if link.kind == ENABLED_BY and link.to_id == MARKETING_POLICY and link.from_id not in excluded
     }
 
 
@@ -79,7 +80,7 @@ def reachable_by_marketing(project: Project, c: Candidate, functions: set[str], 
         if p.origin == "bcw":
             if p.ids[3] in functions:
                 return True
-        elif any(set(kb.successors(comb, "servedBy")) & functions for comb in kb.successors(p.ids[1], "mapsTo")):
+        elif any(set(kb.successors(comb, SERVED_BY)) & functions for comb in kb.successors(p.ids[1], MAPS_TO)):
             return True
     return False
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from barriers import CodedData, SalienceRule, load_coded
 from ontology import (
@@ -26,7 +27,7 @@ from ontology.ids import suggest
 from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
 from techniques.linksets import read_link_set_csv, shipped_link_sets
 
-__all__ = ["CHANNELS", "Project", "ProjectFile", "check_project", "load_project"]
+__all__ = ["CHANNELS", "Project", "ProjectFile", "Weights", "check_project", "load_project"]
 
 # channel -> longest message it carries, in characters
 CHANNELS: dict[str, int] = {
@@ -86,6 +87,33 @@ class EvaluationIn(_Model):
     benchmark_source: str = ""
 
 
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Weights(_Model):
+    """project.yaml `weights:` — the candidate score's weights (mapper/candidates.py), one default each.
+
+    Any other key names a link set the project uses and sets its strength (default: the link set's own).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    bcw_route: Share = 0.4
+    bcw_rank_step: Share = 0.04
+    cover_threshold: Share = 0.95
+    link_sets: dict[str, Share] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _link_set_keys(cls, data: Any) -> Any:
+        """Keys that are not settings are link-set strengths (the loader has already refused unknown ones)."""
+        if not isinstance(data, dict):
+            return data
+        own = {k: v for k, v in data.items() if k in cls.model_fields and k != "link_sets"}
+        sets = {k: v for k, v in data.items() if k not in own}
+        return {**own, "link_sets": sets} if sets else own
+
+
 class ProjectFile(_Model):
     """The whole of project.yaml."""
 
@@ -99,10 +127,10 @@ class ProjectFile(_Model):
     comb_version: Literal["bcw-guide-2014", "michie-2011"] = "bcw-guide-2014"
     population: str = ""
     key_facts: list[KeyFactIn] = Field(default_factory=list)
-    weights: dict[str, float] = Field(default_factory=dict)
+    weights: Weights = Weights()
     min_techniques_per_barrier: int = Field(default=2, ge=1, le=10)
     evaluation: EvaluationIn = EvaluationIn()
-    salience: dict[str, float] = Field(default_factory=dict)
+    salience: SalienceRule = SalienceRule()
 
 
 def fact_for(settings: ProjectFile, technique: str) -> KeyFactIn | None:
@@ -128,14 +156,8 @@ class Project:
 
     @property
     def salience_rule(self) -> SalienceRule:
-        """The salience rule with project.yaml's overrides."""
-        defaults = SalienceRule()
-        fields: dict[str, Any] = {}
-        for key, value in self.settings.salience.items():
-            if key in SalienceRule.__dataclass_fields__:
-                # counts stay whole numbers ('5 excerpts', not '5.0 excerpts')
-                fields[key] = int(value) if isinstance(getattr(defaults, key), int) else value
-        return SalienceRule(**fields)
+        """The salience rule: project.yaml `salience:` over SalienceRule's defaults."""
+        return self.settings.salience
 
     @property
     def evidence_settings(self) -> EvidenceSettings:
@@ -143,10 +165,44 @@ class Project:
         return EvidenceSettings(population=self.settings.population)
 
 
-def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocument, list[Problem]]:
-    doc = load_yaml(path)
-    settings = validate(doc, ProjectFile)
+def _unknown_settings(doc: YamlDocument) -> tuple[YamlDocument, list[Problem]]:
+    """Refuse keys under `weights:` and `salience:` that are no setting, naming the closest known key.
+
+    Returns the document without those keys (so each is reported once) and the problems.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        return doc, []
+    chosen = data.get("link_sets")
+    names = chosen if isinstance(chosen, list) else ["bcw", *DEFAULT_LINK_SETS]
+    link_sets = {Path(str(n)).stem if str(n).endswith(".csv") else str(n) for n in names} - {"bcw"}
+    known = {
+        "weights": [k for k in Weights.model_fields if k != "link_sets"] + sorted(link_sets),
+        "salience": list(SalienceRule.model_fields),
+    }
     problems: list[Problem] = []
+    cleaned = dict(data)
+    for section, keys in known.items():
+        values = data.get(section)
+        if not isinstance(values, dict):
+            continue
+        unknown = [k for k in values if k not in keys]
+        for key in unknown:
+            close = suggest(str(key), {k: k for k in keys})
+            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(keys)}"
+            problems.append(
+                Problem(f"unknown setting '{key}' under {section}{hint}", doc.path, doc.line((section, key)))
+            )
+        cleaned[section] = {k: v for k, v in values.items() if k not in unknown}
+    return dataclasses.replace(doc, data=cleaned), problems
+
+
+def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocument, list[Problem]]:
+    doc, problems = _unknown_settings(load_yaml(path))
+    try:
+        settings = validate(doc, ProjectFile)
+    except InputError as exc:
+        raise InputError.from_problems([*problems, *exc.problems]) from None
     ids = [b.id for b in settings.target_behaviours]
     for i, b in enumerate(settings.target_behaviours):
         if ids.index(b.id) != i:

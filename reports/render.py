@@ -27,6 +27,7 @@ from ontology import (
     check_output_folder,
     write_text,
 )
+from ontology.vocabulary import ADDRESSES, DELIVERS
 from reports.context import build_context
 from reports.graph import GraphOptions, dot_available, graph
 from techniques import number_key
@@ -191,12 +192,12 @@ def _owl(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Pa
     links: list[Link] = []
     for m in d.modules:
         entities.append(Entity(m.id, "module", m.title))
-        links += [Link(m.id, b, "addresses") for b in m.barriers]
-        links += [Link(m.id, t, "delivers") for t in m.techniques]
+        links += [Link(m.id, b, ADDRESSES) for b in m.barriers]
+        links += [Link(m.id, t, DELIVERS) for t in m.techniques]
     for msg in d.messages:
         entities.append(Entity(msg.id, "message", f"{msg.channel} message for {msg.audience}", msg.text))
-        links += [Link(msg.id, b, "addresses") for b in msg.barriers]
-        links += [Link(msg.id, t, "delivers") for t in msg.techniques]
+        links += [Link(msg.id, b, ADDRESSES) for b in msg.barriers]
+        links += [Link(msg.id, t, DELIVERS) for t in msg.techniques]
     p = d.project
     kb = build(p.library, p.evidence, p.coded, _DesignPart(tuple(entities), tuple(links)), frameworks=p.frameworks)
     return [kb.export(out / "ontology.owl", "rdfxml")]

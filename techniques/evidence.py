@@ -7,8 +7,8 @@ project's; benefit moves it up, harm down, no difference or mixed results leave 
     score = clamp(neutral + step * sum(certainty_weight * direction * population_weight), 0, 1)
 
 With the defaults one high-certainty finding of benefit in the project's population gives 0.75, two
-give 1.0, and one moderate-certainty finding of harm gives 0.3125. All weights are EvidenceSettings
-fields that project.yaml may override.
+give 1.0, and one moderate-certainty finding of harm gives 0.3125. The weights are EvidenceSettings
+fields with fixed defaults; project.yaml sets only `population`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ontology import Entity, InputError, Link, Problem, UnknownIdError, load_yaml, validate
+from ontology.vocabulary import SUPPORTED_BY
 from techniques.library import Library, number_key
 
 __all__ = ["Evidence", "EvidenceSettings", "Finding", "Review", "TechniqueEvidence", "load_evidence"]
@@ -113,7 +114,7 @@ class Evidence:
         for tid, items in sorted(self.by_technique.items(), key=lambda kv: number_key(kv[0][4:])):
             for rid, f in items:
                 status = f"{f.direction}; certainty {f.certainty or 'unrated'}; outcome {f.outcome}"
-                out.append(Link(tid, f"review:{rid}", "supportedBy", (f"review:{rid}",), status))
+                out.append(Link(tid, f"review:{rid}", SUPPORTED_BY, (f"review:{rid}",), status))
         return tuple(out)
 
     def score(self, technique: str, settings: EvidenceSettings | None = None) -> TechniqueEvidence:

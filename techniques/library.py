@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ontology import Entity, Frameworks, Link, UnknownIdError, load_frameworks, read_data
+from ontology.vocabulary import USES_TECHNIQUE
 from techniques.delivery import Delivery, parse_delivery
 from techniques.linksets import LinkSet, shipped_link_sets
 
@@ -123,7 +124,7 @@ class Library:
         routes = [
             {"function": link.from_id, "rank": link.rank, "sources": list(link.sources), "status": link.status}
             for link in self.frameworks.links
-            if link.kind == "usesTechnique" and link.to_id == technique.id
+            if link.kind == USES_TECHNIQUE and link.to_id == technique.id
         ]
         d = technique.delivery
         delivery: dict[str, object] = {
@@ -161,7 +162,7 @@ def _load(link_sets: tuple[str, ...], comb_version: str) -> Library:
     groups = {int(g["number"]): g["label"] for g in raw["groups"]}
     published: dict[str, list[str]] = {}
     for link in frameworks.links:
-        if link.kind == "usesTechnique":
+        if link.kind == USES_TECHNIQUE:
             published.setdefault(link.to_id, []).append(link.from_id)
     techniques = {}
     for t in raw["techniques"]:
