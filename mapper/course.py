@@ -10,14 +10,17 @@ left out with a warning.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from barriers import Barrier
+from mapper.behaviours import Behaviours
 from mapper.candidates import Candidate
-from mapper.project import Project, fact_for
+from mapper.project import ProjectFile, fact_for
 from mapper.text import fill, module_title, objective
 from ontology import KnowledgeBase
-from ontology.vocabulary import MAPS_TO, SUPPORTED_BY
-from techniques import number_key
+from ontology.vocabulary import MAPS_TO, SUPPORTED_BY, local
+from techniques import CourseTemplate, Library, number_key
 
 __all__ = ["MIN_MODULE_MINUTES", "Activity", "Module", "build_course"]
 
@@ -60,6 +63,7 @@ class Module:
 @dataclass
 class _Item:
     technique: str
+    course: CourseTemplate
     barriers: list[str]
     behaviour: str
     comb: str
@@ -67,37 +71,40 @@ class _Item:
 
 
 def _comb_of(kb: KnowledgeBase, candidate: Candidate) -> str:
-    best = max(candidate.paths, key=lambda p: (p.strength, p.origin == "bcw"))
-    if best.origin == "bcw":
-        return best.ids[2]
-    return kb.successors(best.ids[1], MAPS_TO)[0]
+    best = max(candidate.paths, key=lambda p: (p.strength, p.bcw))
+    return best.comb or kb.successors(best.domain, MAPS_TO)[0]
 
 
 def build_course(
-    project: Project, kb: KnowledgeBase, chosen: list[tuple[str, list[Candidate]]], warnings: list[str]
+    statements: Sequence[Barrier],
+    behaviours: Behaviours,
+    library: Library,
+    kb: KnowledgeBase,
+    settings: ProjectFile,
+    chosen: list[tuple[str, list[Candidate]]],
+    warnings: list[str],
 ) -> list[Module]:
     """Modules for the chosen techniques (technique id, its candidates for the statements it covers)."""
-    behaviours = {b.id: b for b in project.settings.target_behaviours}
-    statements = {b.entity_id: b for b in project.coded.barriers}
-    position = {b: i for i, b in enumerate(statements)}
-    default_behaviour = project.settings.target_behaviours[0].id
+    by_id = {b.entity_id: b for b in statements}
+    position = {b: i for i, b in enumerate(by_id)}
     items = []
     for technique, cands in chosen:
-        t = project.library.techniques[technique]
+        template = library.techniques[technique].course
         cands = [c for c in cands if c.course]
-        if not (t.delivery and t.delivery.course and cands):
+        if not (template and cands):
             continue
-        if t.delivery.course.needs_fact and not project.settings.key_facts:
+        if template.needs_fact and not settings.key_facts:
             warnings.append(
                 f"{technique} left out of the course: its activity quotes a key fact and project.yaml has none"
             )
             continue
         best = max(cands, key=lambda c: c.score)
         # the module goes with the behaviour of the statement the technique serves best
-        behaviour = statements[best.barrier].behaviour or default_behaviour
+        behaviour = behaviours.of_statement(by_id[best.barrier]).id
         items.append(
             _Item(
                 technique,
+                template,
                 sorted({c.barrier for c in cands}),
                 behaviour,
                 _comb_of(kb, best),
@@ -108,11 +115,8 @@ def build_course(
     for item in items:
         groups.setdefault((item.behaviour, item.comb), []).append(item)
     order = sorted(groups, key=lambda k: (-sum(i.score for i in groups[k]), k))
-    minutes = {
-        t: project.library.techniques[t].delivery.course.minutes  # type: ignore[union-attr]
-        for t in {i.technique for i in items}
-    }
-    budget = project.settings.delivery.module_minutes
+    minutes = {i.technique: i.course.minutes for i in items}
+    budget = settings.delivery.module_minutes
 
     def total(key: tuple[str, str]) -> int:
         return sum(minutes[i.technique] for i in groups[key])
@@ -130,22 +134,21 @@ def build_course(
         if small and room is not None:
             order.remove(key)
             groups[room].extend(groups.pop(key))
-    limit = project.settings.delivery.max_modules
+    limit = settings.delivery.max_modules
     while len(order) > limit:
         weakest = order.pop()
         target = next((k for k in order if k[0] == weakest[0]), order[0])
         groups[target].extend(groups.pop(weakest))
     modules: list[Module] = []
-    pending = [(key, sorted(groups[key], key=lambda i: (-i.score, number_key(i.technique[4:])))) for key in order]
+    pending = [(key, sorted(groups[key], key=lambda i: (-i.score, number_key(i.technique)))) for key in order]
     while pending:
         (behaviour_id, comb), group = pending.pop(0)
-        aim = behaviours[behaviour_id]
+        aim = behaviours.get(behaviour_id) or behaviours.default
         placed: list[_Item] = []
         overflow: list[_Item] = []
         used = 0
         for item in group:
-            course = project.library.techniques[item.technique].delivery.course  # type: ignore[union-attr]
-            assert course is not None
+            course = item.course
             if course.minutes > budget:
                 warnings.append(
                     f"{item.technique} left out of the course: its activity takes {course.minutes} min, "
@@ -171,16 +174,15 @@ def build_course(
         activities = []
         quoted: list[str] = []
         for m, item in enumerate(placed, start=1):
-            course = project.library.techniques[item.technique].delivery.course  # type: ignore[union-attr]
-            assert course is not None
-            fact = fact_for(project.settings, item.technique) if course.needs_fact else None
+            course = item.course
+            fact = fact_for(settings, item.technique) if course.needs_fact else None
             if fact:
                 quoted.append(fact.source)
             fill_names = {
                 "behaviour": aim.what,
                 "who": aim.who,
-                "name": project.settings.name,
-                "barrier": statements[item.barriers[0]].statement,
+                "name": settings.name,
+                "barrier": by_id[item.barriers[0]].statement,
                 "fact": fact.text if fact else "",
                 "source": fact.source if fact else "",
             }
@@ -201,8 +203,8 @@ def build_course(
         )
         stems: dict[str, list[str]] = {}  # one objective per wording, naming every statement behind it
         for b in barrier_ids:
-            own = behaviours.get(statements[b].behaviour, aim)  # the statement's own target behaviour
-            stems.setdefault(objective(statements[b].domains[0], own.what), []).append(b.removeprefix("barrier:"))
+            own = behaviours.named_by(by_id[b]) or aim  # the statement's own target behaviour
+            stems.setdefault(objective(by_id[b].domains[0], own.what), []).append(local(b))
         objectives = [f"{text} (addresses {', '.join(ids)})" for text, ids in stems.items()]
         techniques = tuple(i.technique for i in placed)
         evidence = sorted({r for t in techniques for r in kb.successors(t, SUPPORTED_BY)})

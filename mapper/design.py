@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from barriers import Salience, salience
+from barriers import Barrier, Salience, salience
+from mapper.behaviours import Behaviours
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
 from mapper.course import Module, build_course
 from mapper.messages import STAGES, Message, build_messages, marketing_functions, reachable_by_marketing
 from mapper.project import Project
 from mapper.selection import Selection, select
-from ontology import InputError, KnowledgeBase, build
-from ontology.vocabulary import ENABLED_BY, MAPS_TO, SERVED_BY, SUPPORTED_BY
+from ontology import Frameworks, InputError, KnowledgeBase, build
+from ontology.vocabulary import ENABLED_BY, MAPS_TO, MARKETING_POLICY, SERVED_BY, SUPPORTED_BY
 
-__all__ = ["Design", "Uncovered", "design", "design_json", "project_kb"]
-
-MARKETING_POLICY = "policy:communication-marketing"
+__all__ = ["Design", "Uncovered", "as_json", "design", "design_json", "project_kb"]
 
 
 @dataclass(frozen=True)
@@ -51,57 +51,69 @@ def project_kb(project: Project) -> KnowledgeBase:
     return build(project.library, project.evidence, project.coded, frameworks=project.frameworks)
 
 
-def _policies(project: Project, kb: KnowledgeBase, barrier: str, cands: list[Candidate]) -> tuple[str, ...]:
-    statement = next(b for b in project.coded.barriers if b.entity_id == barrier)
+def _policies(
+    frameworks: Frameworks, kb: KnowledgeBase, statement: Barrier, cands: list[Candidate], excluded: tuple[str, ...]
+) -> tuple[str, ...]:
     functions = {f for c in cands for f in c.functions}
     for domain in statement.domains:
         for comb in kb.successors(domain, MAPS_TO):
             functions.update(kb.successors(comb, SERVED_BY))
-    functions -= set(project.excluded_functions)
+    functions -= set(excluded)
     counts: dict[str, int] = {}
     for f in functions:
         for p in kb.successors(f, ENABLED_BY):
             counts[p] = counts.get(p, 0) + 1
-    order = [p.id for p in project.frameworks.policies]
+    order = [p.id for p in frameworks.policies]
     ranked = sorted((p for p in counts if p != MARKETING_POLICY), key=lambda p: (-counts[p], order.index(p)))
     return tuple(ranked)
 
 
-def _uncovered(project: Project, kb: KnowledgeBase, barrier: str, cands: list[Candidate]) -> Uncovered:
+def _why_uncovered(
+    statement: Barrier,
+    cands: list[Candidate],
+    behaviours: Behaviours,
+    marketing: Callable[[Candidate], bool],
+) -> str:
+    if any(c.feasible for c in cands) and not any(marketing(c) for c in cands):
+        if behaviours.course_for and not behaviours.course_serves(statement):
+            why_course = f"the course does not serve its target behaviour '{statement.behaviour}'"
+        else:
+            why_course = "its course techniques did not fit the modules' time"
+        return f"{why_course}, and no technique reaches it through a function that communication/marketing delivers"
     if not cands:
-        reason = "its TDF domains reach no technique through the chosen link sets or the BCW route"
-    else:
-        reasons = sorted({c.reason for c in cands if not c.feasible})
-        shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
-        reason = f"none of its {len(cands)} candidate techniques can be delivered: {shown}"
-    return Uncovered(barrier, reason, _policies(project, kb, barrier, cands))
+        return "its TDF domains reach no technique through the chosen link sets or the BCW route"
+    reasons = sorted({c.reason for c in cands if not c.feasible})
+    shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+    return f"none of its {len(cands)} candidate techniques can be delivered: {shown}"
 
 
-def design(project: Project) -> Design:
-    """Run the mapper on a loaded project.
+def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
+    """Run the mapper on a loaded project (and its knowledge base, built here when not given).
 
     Raises:
         InputError: when nothing sensible can be produced (no statements, or every candidate infeasible).
     """
     where = str(project.path)
-    if not project.coded.barriers:
+    statements = project.coded.barriers
+    if not statements:
         raise InputError(
             "no barriers or enablers to design for — add barriers.yaml or run 'barriermap code import'", where
         )
     warnings: list[str] = []
-    kb = project_kb(project)
+    kb = kb or project_kb(project)
+    behaviours = project.behaviours
     sal = salience(project.coded, project.frameworks, project.salience_rule)
-    settings = ScoreSettings.of(project.settings.weights, project.library)
-    candidates = candidates_for(project, kb, sal, settings)
+    settings = project.score_settings
+    candidates = candidates_for(statements, kb, project.library, project.evidence, sal, settings, behaviours)
     if not any(c.feasible for cands in candidates.values() for c in cands):
         raise InputError(
             "no candidate technique can be delivered: check exclude_functions and the delivery mode in project.yaml",
             where,
         )
-    for b in project.coded.barriers:
+    for b in statements:
         if not candidates[b.entity_id]:
             warnings.append(f"{b.entity_id}: its domains reach no technique through the chosen link sets")
-    priority = [b for b in project.coded.barriers if sal.barriers[b.entity_id].priority]
+    priority = [b for b in statements if sal.barriers[b.entity_id].priority]
     need = {
         b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
     }
@@ -116,29 +128,25 @@ def design(project: Project) -> Design:
     for t in selection.selected:
         cands = [c for b in need if t in selection.covers[b] for c in candidates[b] if c.technique == t]
         chosen.append((t, cands))
-    modules = build_course(project, kb, chosen, warnings)
-    messages = build_messages(project, kb, candidates, list(need), selection.selected, warnings)
+    library, options = project.library, project.settings
+    modules = build_course(statements, behaviours, library, kb, options, chosen, warnings)
+    functions = marketing_functions(kb, settings.excluded_functions)
+    messages = build_messages(
+        statements, behaviours, library, kb, options, functions, candidates, list(need), selection.selected, warnings
+    )
     reached = {b for m in modules for b in m.barriers} | {b for m in messages for b in m.barriers}
-    functions = marketing_functions(kb, project.excluded_functions)
+    has_facts = bool(options.key_facts)
+
+    def marketing(c: Candidate) -> bool:
+        return reachable_by_marketing(c, library, has_facts, functions, kb)
+
     uncovered = []
     for b in priority:
         if b.valence == "barrier" and b.entity_id not in reached:
             cands = candidates[b.entity_id]
-            if any(c.feasible for c in cands) and not any(
-                reachable_by_marketing(project, c, functions, kb) for c in cands
-            ):
-                course_for = project.settings.delivery.course_for
-                if course_for and (b.behaviour or project.settings.target_behaviours[0].id) not in course_for:
-                    why_course = f"the course does not serve its target behaviour '{b.behaviour}'"
-                else:
-                    why_course = "its course techniques did not fit the modules' time"
-                reason = (
-                    f"{why_course}, and no technique reaches it through a function that "
-                    "communication/marketing delivers"
-                )
-                uncovered.append(Uncovered(b.entity_id, reason, _policies(project, kb, b.entity_id, cands)))
-            else:
-                uncovered.append(_uncovered(project, kb, b.entity_id, cands))
+            reason = _why_uncovered(b, cands, behaviours, marketing)
+            policies = _policies(project.frameworks, kb, b, cands, settings.excluded_functions)
+            uncovered.append(Uncovered(b.entity_id, reason, policies))
     principles = tuple(f"Keep: {b.statement} ({b.id})" for b in priority if b.valence == "enabler")
     if not modules and not messages:
         raise InputError(
@@ -263,12 +271,12 @@ def as_json(d: Design) -> dict[str, Any]:
         "principles": list(d.principles),
         "warnings": list(d.warnings),
         "settings": {
-            "score": asdict(d.settings),
+            "score": d.settings.as_json(),
             "salience": d.salience.rule.model_dump(),
-            "evidence": asdict(p.evidence_settings),
+            "evidence": asdict(d.settings.evidence),
             "min_techniques_per_barrier": p.settings.min_techniques_per_barrier,
             "delivery": p.settings.delivery.model_dump(),
-            "exclude_functions": list(p.excluded_functions),
+            "exclude_functions": list(d.settings.excluded_functions),
             "link_sets": list(p.settings.link_sets),
             "comb_version": p.frameworks.comb_version,
         },

@@ -10,17 +10,20 @@ channel, audience and text are merged and name every statement they serve.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from barriers import Barrier
+from mapper.behaviours import Behaviours
 from mapper.candidates import Candidate
-from mapper.project import CHANNELS, Project, fact_for
+from mapper.project import CHANNELS, ProjectFile, fact_for
 from mapper.text import fill
 from ontology import KnowledgeBase
-from ontology.vocabulary import ENABLED_BY, MAPS_TO, SERVED_BY
+from ontology.vocabulary import ENABLED_BY, MAPS_TO, MARKETING_POLICY, SERVED_BY
+from techniques import Library, MessageTemplate
 
-__all__ = ["MARKETING_POLICY", "STAGES", "Message", "build_messages"]
+__all__ = ["STAGES", "Message", "build_messages", "marketing_functions", "reachable_by_marketing"]
 
-MARKETING_POLICY = "policy:communication-marketing"
 STAGES = ("awareness", "registration", "completion", "use")
 
 
@@ -47,9 +50,8 @@ class _Entry:
     barriers: list[str] = field(default_factory=list)
 
 
-def _suits(project: Project, technique: str, stage: str | None) -> bool:
-    template = project.library.techniques[technique].delivery.message  # type: ignore[union-attr]
-    return template is not None and (not template.stages or stage is None or stage in template.stages)
+def _suits(template: MessageTemplate, stage: str | None) -> bool:
+    return not template.stages or stage is None or stage in template.stages
 
 
 def marketing_functions(kb: KnowledgeBase, excluded: tuple[str, ...]) -> set[str]:
@@ -61,70 +63,78 @@ def marketing_functions(kb: KnowledgeBase, excluded: tuple[str, ...]) -> set[str
     }
 
 
-def reachable_by_marketing(project: Project, c: Candidate, functions: set[str], kb: KnowledgeBase) -> bool:
-    """Whether a candidate can become a message for this project.
+def reachable_by_marketing(
+    c: Candidate, library: Library, has_facts: bool, functions: set[str], kb: KnowledgeBase
+) -> bool:
+    """Whether a candidate can become a message for this project (`has_facts`: project.yaml has key facts).
 
     Its technique must serve a marketing function, and the statement must be reachable through one: a BCW
     path must run through a marketing function, and a link-set path must start from a domain whose COM-B
     component a marketing function serves. A scheduling barrier (physical opportunity, served by
     restructuring and enablement) is therefore left to other policy categories, not to a campaign.
     """
-    t = project.library.techniques[c.technique]
-    if not (c.feasible and c.message and t.delivery and t.delivery.message):
+    t = library.techniques[c.technique]
+    template = t.message
+    if not (c.feasible and c.message and template):
         return False
-    if t.delivery.message.needs_fact and not project.settings.key_facts:
+    if template.needs_fact and not has_facts:
         return False
     if not set(t.functions) & functions:
         return False
     for p in c.paths:
-        if p.origin == "bcw":
-            if p.ids[3] in functions:
+        if p.bcw:
+            if p.function in functions:
                 return True
-        elif any(set(kb.successors(comb, SERVED_BY)) & functions for comb in kb.successors(p.ids[1], MAPS_TO)):
+        elif any(set(kb.successors(comb, SERVED_BY)) & functions for comb in kb.successors(p.domain, MAPS_TO)):
             return True
     return False
 
 
 def build_messages(
-    project: Project,
+    statements: Sequence[Barrier],
+    behaviours: Behaviours,
+    library: Library,
     kb: KnowledgeBase,
+    settings: ProjectFile,
+    functions: set[str],
     candidates: dict[str, list[Candidate]],
     targets: list[str],
     selected: tuple[str, ...],
     warnings: list[str],
 ) -> list[Message]:
-    """Messages for the statements in `targets` (statement ids), preferring techniques already selected."""
-    functions = marketing_functions(kb, project.excluded_functions)
-    behaviours = {b.id: b for b in project.settings.target_behaviours}
-    statements = {b.entity_id: b for b in project.coded.barriers}
-    default_audience = project.settings.audiences[0].id if project.settings.audiences else "all"
+    """Messages for the statements in `targets` (statement ids), preferring techniques already selected.
+
+    `functions` are the intervention functions a campaign can deliver (marketing_functions).
+    """
+    by_id = {b.entity_id: b for b in statements}
+    has_facts = bool(settings.key_facts)
     merged: dict[tuple[str, str, str, str], _Entry] = {}
     seen: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
     for barrier in targets:
-        usable = [c for c in candidates.get(barrier, []) if reachable_by_marketing(project, c, functions, kb)]
+        usable = [
+            c for c in candidates.get(barrier, []) if reachable_by_marketing(c, library, has_facts, functions, kb)
+        ]
         if not usable:
             continue
-        stage = (behaviours.get(statements[barrier].behaviour) or project.settings.target_behaviours[0]).stage
-        usable = [c for c in usable if _suits(project, c.technique, stage)]
-        if not usable:
+        statement = by_id[barrier]
+        behaviour = behaviours.of_statement(statement)
+        forms = [(c, library.techniques[c.technique].message) for c in usable]
+        suited = [(c, m) for c, m in forms if m is not None and _suits(m, behaviour.stage)]
+        if not suited:
             continue
-        best = sorted(usable, key=lambda c: (-c.score, c.technique not in selected))[0]
-        template = project.library.techniques[best.technique].delivery.message  # type: ignore[union-attr]
-        assert template is not None
-        statement = statements[barrier]
-        behaviour = behaviours.get(statement.behaviour) or project.settings.target_behaviours[0]
-        fact = fact_for(project.settings, best.technique) if template.needs_fact else None
+        best, template = sorted(suited, key=lambda cm: (-cm[0].score, cm[0].technique not in selected))[0]
+        fact = fact_for(settings, best.technique) if template.needs_fact else None
         names = {
             "behaviour": behaviour.what,
             "who": behaviour.who,
-            "name": project.settings.name,
+            "name": settings.name,
             "barrier": statement.statement,
             "fact": fact.text if fact else "",
             "source": fact.source if fact else "",
         }
         text = fill(template.text, **names)
         sources = (fact.source,) if fact and template.needs_fact else ()
-        for channel in project.settings.channels:
+        for channel in settings.channels:
             if channel not in template.channels:
                 continue
             if len(text) > CHANNELS[channel]:
@@ -133,7 +143,7 @@ def build_messages(
                     f"the channel's {CHANNELS[channel]}"
                 )
                 continue
-            audience = behaviour.audience or default_audience
+            audience = behaviours.audience(statement)
             # one message per fact per audience and channel: 5.1 and 9.1 quoting the same fact are one
             topic = f"fact:{fact.id}" if fact and template.needs_fact else best.technique
             if (topic, channel, audience) in seen:
@@ -148,7 +158,7 @@ def build_messages(
         key=lambda kv: (
             STAGES.index(kv[1].stage),
             kv[0][2],
-            project.settings.channels.index(kv[0][1]),
+            settings.channels.index(kv[0][1]),
             kv[0][0],
             kv[0][3],
         ),

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -26,6 +26,10 @@ from ontology import (
 from ontology.ids import suggest
 from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
 from techniques.linksets import read_link_set_csv, shipped_link_sets
+
+if TYPE_CHECKING:
+    from mapper.behaviours import Behaviours
+    from mapper.candidates import ScoreSettings
 
 __all__ = ["CHANNELS", "Project", "ProjectFile", "Weights", "check_project", "load_project"]
 
@@ -163,6 +167,22 @@ class Project:
     def evidence_settings(self) -> EvidenceSettings:
         """Evidence score settings, with the project's population."""
         return EvidenceSettings(population=self.settings.population)
+
+    @property
+    def behaviours(self) -> Behaviours:
+        """The target behaviours: which one a statement belongs to, its audience, whether the course serves it."""
+        from mapper.behaviours import Behaviours
+
+        return Behaviours.of(self.settings)
+
+    @property
+    def score_settings(self) -> ScoreSettings:
+        """Everything that decides a candidate's score (weights, link sets, exclusions, evidence settings)."""
+        from mapper.candidates import ScoreSettings
+
+        return ScoreSettings.of(
+            self.settings.weights, self.library, self.excluded_functions, self.use_bcw_route, self.evidence_settings
+        )
 
 
 def _unknown_settings(doc: YamlDocument) -> tuple[YamlDocument, list[Problem]]:

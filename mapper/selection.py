@@ -57,11 +57,11 @@ def select(candidates: dict[str, list[Candidate]], need: dict[str, int], cover_t
     steps: list[Step] = []
     while any(v > 0 for v in remaining.values()):
         best: tuple[float, tuple[int, ...], str] | None = None
-        for technique in sorted(scores, key=lambda t: number_key(t.removeprefix("bct:"))):
+        for technique in sorted(scores, key=lambda t: number_key(t)):
             if technique in chosen:
                 continue
             gain = round(sum(s for b, s in scores[technique].items() if remaining.get(b, 0) > 0), 6)
-            key = (gain, tuple(-x for x in number_key(technique.removeprefix("bct:"))))
+            key = (gain, tuple(-x for x in number_key(technique)))
             if gain > 0 and (best is None or key > (best[0], best[1])):
                 best = (gain, key[1], technique)
         if best is None:

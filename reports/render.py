@@ -139,7 +139,7 @@ def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list
     # the spreadsheet is the matrix itself (statements by techniques), far fewer cells than the CSV's long form
     columns = sorted(
         {c["technique"] for cands in data["candidates"].values() for c in cands if c["score"] > 0},
-        key=lambda t: number_key(t[4:]),
+        key=lambda t: number_key(t),
     )
     wide: list[tuple[object, ...]] = [
         ("barrier", "statement", "priority", *[f"{t[4:]}{' (selected)' if t in selected else ''}" for t in columns])

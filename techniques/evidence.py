@@ -111,7 +111,7 @@ class Evidence:
     def links(self) -> tuple[Link, ...]:
         """technique -supportedBy-> review, one per finding, direction and certainty as the status."""
         out = []
-        for tid, items in sorted(self.by_technique.items(), key=lambda kv: number_key(kv[0][4:])):
+        for tid, items in sorted(self.by_technique.items(), key=lambda kv: number_key(kv[0])):
             for rid, f in items:
                 status = f"{f.direction}; certainty {f.certainty or 'unrated'}; outcome {f.outcome}"
                 out.append(Link(tid, f"review:{rid}", SUPPORTED_BY, (f"review:{rid}",), status))
@@ -135,7 +135,7 @@ class Evidence:
 
     def table(self, settings: EvidenceSettings | None = None) -> list[TechniqueEvidence]:
         """The score of every technique that any finding names, in BCT number order."""
-        return [self.score(t, settings) for t in sorted(self.by_technique, key=lambda t: number_key(t[4:]))]
+        return [self.score(t, settings) for t in sorted(self.by_technique, key=lambda t: number_key(t))]
 
 
 def _short(citation: str) -> str:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ontology import Entity, Frameworks, Link, UnknownIdError, load_frameworks, read_data
-from ontology.vocabulary import USES_TECHNIQUE
-from techniques.delivery import Delivery, parse_delivery
+from ontology.vocabulary import USES_TECHNIQUE, local
+from techniques.delivery import CourseTemplate, Delivery, MessageTemplate, parse_delivery
 from techniques.linksets import LinkSet, shipped_link_sets
 
 __all__ = ["DEFAULT_LINK_SETS", "Library", "Technique", "load_library", "number_key"]
@@ -20,8 +20,8 @@ _NUMBER = re.compile(r"^(?:bct[:\s]*)?(\d{1,2})\.(\d{1,2})$", re.IGNORECASE)
 
 
 def number_key(number: str) -> tuple[int, int]:
-    """Sort key for BCT numbers: '10.10' after '10.9', not after '10.1'."""
-    group, item = number.split(".")
+    """Sort key for BCT numbers or ids: '10.10' (or 'bct:10.10') after '10.9', not after '10.1'."""
+    group, item = local(number).split(".")
     return int(group), int(item)
 
 
@@ -39,6 +39,16 @@ class Technique:
     functions: tuple[str, ...]
     functions_published: tuple[str, ...]
     delivery: Delivery | None
+
+    @property
+    def course(self) -> CourseTemplate | None:
+        """The course activity that carries this technique, if a self-paced course can."""
+        return self.delivery.course if self.delivery else None
+
+    @property
+    def message(self) -> MessageTemplate | None:
+        """The message form that carries this technique, if a message can."""
+        return self.delivery.message if self.delivery else None
 
     def as_json(self) -> dict[str, object]:
         """The technique as plain data (the `techniques --json` item)."""

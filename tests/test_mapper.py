@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mapper import Candidate, Design, design, design_json, explain, load_project, select
-from mapper import Path as MPath
+from mapper import Candidate, CandidatePath, Design, design, design_json, explain, load_project, select
 from mapper.project import CHANNELS
 from ontology import InputError, UnknownIdError
 
@@ -29,7 +28,7 @@ def _cand(barrier: str, technique: str, score: float) -> Candidate:
     return Candidate(
         barrier,
         technique,
-        (MPath((barrier, "tdf:emotion", technique), "x", 1.0),),
+        (CandidatePath((barrier, "tdf:emotion", technique), "x", 1.0),),
         score,
         1.0,
         1.0,
