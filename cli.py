@@ -496,15 +496,9 @@ def validate_command(project: ProjectArg) -> None:
 
     Example: barriermap validate examples/best
     """
-    from mapper import load_project
-    from ontology import InputError
-    from reports.evaluation import evaluate_project
+    from mapper import check_project
 
-    problems = []
-    try:
-        evaluate_project(load_project(project))
-    except InputError as exc:
-        problems = list(exc.problems)
+    problems = check_project(project)  # every user file, evaluation CSVs included
     for p in problems:
         err.print(str(p), markup=False, soft_wrap=True)
     if problems:

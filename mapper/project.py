@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from barriers import CodedData, SalienceRule, load_coded
+from mapper.uptake import Uptake, read_uptake
 from ontology import (
     Frameworks,
     InputError,
@@ -24,6 +25,7 @@ from ontology import (
     validate,
 )
 from ontology.ids import suggest
+from ontology.vocabulary import FUNCTION, curie, local
 from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
 from techniques.linksets import read_link_set_csv, shipped_link_sets
 
@@ -79,9 +81,7 @@ class KeyFactIn(_Model):
 
     def suits(self, technique: str) -> bool:
         """Whether this fact may be quoted by `technique` ('bct:6.2')."""
-        return not self.techniques or technique.removeprefix("bct:") in {
-            t.removeprefix("bct:") for t in self.techniques
-        }
+        return not self.techniques or local(technique) in {local(t) for t in self.techniques}
 
 
 class EvaluationIn(_Model):
@@ -157,6 +157,7 @@ class Project:
     evidence: Evidence
     excluded_functions: tuple[str, ...]
     use_bcw_route: bool
+    uptake: Uptake | None = None  # evaluation/*.csv, when the project has an evaluation/ folder
 
     @property
     def salience_rule(self) -> SalienceRule:
@@ -233,9 +234,9 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
                     doc.line(("target_behaviours", i, "id")),
                 )
             )
-    functions = {f.id.removeprefix("if:"): f.id for f in frameworks.functions}
+    functions = {local(f.id): f.id for f in frameworks.functions}
     for i, name in enumerate(settings.exclude_functions):
-        if slugify(name.removeprefix("if:")) not in functions:
+        if slugify(local(name)) not in functions:
             close = suggest(slugify(name), {k: k for k in functions})
             hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(functions)}"
             problems.append(
@@ -352,11 +353,20 @@ def load_project(path: Path) -> Project:
     evidence = evidence or Evidence((), {})
     if settings is not None and doc is not None:
         problems.extend(_cross_checks(settings, doc, coded, evidence))
-    if problems:
+    uptake = None
+    if settings is not None and (path / "evaluation").is_dir():
+        uptake = _attempt(problems, functools.partial(_uptake, path, settings.evaluation))
+    if problems or settings is None:
         raise InputError.from_problems(problems)
-    assert settings is not None
-    excluded = tuple(f"if:{slugify(f.removeprefix('if:'))}" for f in settings.exclude_functions)
-    return Project(path, settings, frameworks, library, coded, evidence, excluded, "bcw" in chosen)
+    excluded = tuple(curie(FUNCTION, slugify(local(f))) for f in settings.exclude_functions)
+    return Project(path, settings, frameworks, library, coded, evidence, excluded, "bcw" in chosen, uptake)
+
+
+def _uptake(path: Path, settings: EvaluationIn) -> Uptake:
+    benchmarks: dict[str, Any] = dict(settings.benchmarks)
+    if settings.benchmark_source:
+        benchmarks["source"] = settings.benchmark_source
+    return read_uptake(path, {"function": settings.function_range, "pain": settings.pain_range}, benchmarks)
 
 
 def check_project(path: Path) -> list[Problem]:

@@ -117,6 +117,14 @@ class KnowledgeBase:
 
         return to_world(self)
 
+    def extended(self, *parts: Part) -> KnowledgeBase:
+        """This knowledge base with further parts added (a design's modules and messages, for export).
+
+        Raises:
+            DataError: as build does.
+        """
+        return _assemble(self.frameworks, [_Extra(tuple(self.entities.values()), self.links), *parts])
+
     def export(self, path: Path, fmt: str = "rdfxml") -> Path:
         """Write the ontology to `path` as RDF/XML or N-Triples, atomically."""
         from ontology.owl import export
@@ -137,6 +145,10 @@ def build(*parts: Part, frameworks: Frameworks | None = None, extra: Iterable[Li
     all_parts: list[Part] = [frameworks, *parts]
     if extra:
         all_parts.append(_Extra((), tuple(extra)))
+    return _assemble(frameworks, all_parts)
+
+
+def _assemble(frameworks: Frameworks, all_parts: Sequence[Part]) -> KnowledgeBase:
     entities: dict[str, Entity] = {}
     links: list[Link] = []
     for part in all_parts:

@@ -62,11 +62,11 @@ def _edges(d: Design) -> list[tuple[str, str, str]]:
             if not any(c.technique in m.techniques and b.entity_id in m.barriers for m in _outputs(d)):
                 continue
             for p in c.paths:
-                if p.origin == "bcw":
-                    out.add((p.ids[1], p.ids[2], "comb"))
-                    out.add((p.ids[2], p.ids[-1], "route"))
+                if p.comb is not None:  # the BCW route
+                    out.add((p.domain, p.comb, "comb"))
+                    out.add((p.comb, p.technique, "route"))
                 else:
-                    out.add((p.ids[1], p.ids[-1], "link"))
+                    out.add((p.domain, p.technique, "link"))
     for m in _outputs(d):
         for t in m.techniques:
             out.add((t, m.id, DELIVERS))

@@ -23,7 +23,6 @@ from ontology import (
     OutputError,
     atomic_folder,
     atomic_path,
-    build,
     check_output_folder,
     write_text,
 )
@@ -35,6 +34,15 @@ from techniques import number_key
 __all__ = ["FORMATS", "RenderResult", "check_formats", "render"]
 
 DOT_HINT = "graphviz's 'dot' is not installed, so no drawing was made — install it with 'apt-get install graphviz'"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What every renderer reads: the design and the plain data built once from it (context["d"] is
+    design.json's object)."""
+
+    design: Design
+    context: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -61,11 +69,13 @@ def _svg(d: Design) -> str:
     return raw[raw.index("<svg") :]
 
 
-def _json(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _json(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d, ctx = r.design, r.context
     return [write_text(out / "design.json", design_json(d, ctx["d"]))]  # ctx["d"] is as_json(d), built once
 
 
-def _html(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _html(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d, ctx = r.design, r.context
     svg, note = ("", DOT_HINT)
     if dot_available():
         svg, note = _svg(d), ""
@@ -77,7 +87,8 @@ def _file_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50].rstrip("-")
 
 
-def _markdown(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _markdown(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    ctx = r.context
     env = _env(False)
     folder = out / "modules"
     folder.mkdir(exist_ok=True)
@@ -97,7 +108,8 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _graph(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _graph(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d = r.design
     g = graph(d, GraphOptions())
     written = [write_text(out / "graph.dot", g.source)]
     if dot_available():
@@ -109,12 +121,13 @@ def _graph(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[
     return written
 
 
-def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _matrix(r: Report, out: Path, notes: list[str]) -> list[Path]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    ctx = r.context
     data = ctx["d"]
     selected = set(data["selected"])
     rows: list[tuple[object, ...]] = [
@@ -187,7 +200,8 @@ class _DesignPart:
         return self.design_entities
 
 
-def _owl(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _owl(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d = r.design
     entities: list[Entity] = []
     links: list[Link] = []
     for m in d.modules:
@@ -198,12 +212,10 @@ def _owl(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Pa
         entities.append(Entity(msg.id, "message", f"{msg.channel} message for {msg.audience}", msg.text))
         links += [Link(msg.id, b, ADDRESSES) for b in msg.barriers]
         links += [Link(msg.id, t, DELIVERS) for t in msg.techniques]
-    p = d.project
-    kb = build(p.library, p.evidence, p.coded, _DesignPart(tuple(entities), tuple(links)), frameworks=p.frameworks)
-    return [kb.export(out / "ontology.owl", "rdfxml")]
+    return [d.kb.extended(_DesignPart(tuple(entities), tuple(links))).export(out / "ontology.owl", "rdfxml")]
 
 
-Renderer = Callable[[Design, dict[str, Any], Path, list[str]], list[Path]]
+Renderer = Callable[[Report, Path, list[str]], list[Path]]
 FORMATS: dict[str, Renderer] = {
     "json": _json,
     "html": _html,
@@ -242,13 +254,13 @@ def render(
     chosen = check_formats(formats)
     out_dir = Path(out_dir)
     check_output_folder(out_dir, [d.project.path])  # before any work: never replace what the user wrote
-    ctx = build_context(d)  # bad evaluation files fail here, before anything is written
+    report = Report(d, build_context(d))
     written: list[Path] = []
     notes: list[str] = []
     with atomic_folder(out_dir, [d.project.path]) as staging:
         for name in chosen:
             if on_step:
                 on_step(name)
-            written += FORMATS[name](d, ctx, staging, notes)
+            written += FORMATS[name](report, staging, notes)
     files = tuple(out_dir / p.relative_to(staging) for p in written)
     return RenderResult(files, tuple(dict.fromkeys(notes)))
