@@ -515,7 +515,7 @@ def barriers_command(project: ProjectArg, json_out: JsonOption = False) -> None:
             out.print(f"{d.label} is a priority: {'; '.join(d.reasons)}", markup=False, soft_wrap=True)
     rows = _table("Belief statements", "Id", "Valence", "Statement", "Domains", "Salience", "Priority")
     for b in data.barriers:
-        s = result.barriers[b.id]
+        s = result.barriers[b.entity_id]
         rows.add_row(
             b.id,
             b.valence,
@@ -534,15 +534,9 @@ def validate_command(project: ProjectArg) -> None:
 
     Example: barriermap validate examples/best
     """
-    from mapper import load_project
-    from ontology import InputError
-    from reports.evaluation import evaluate_project
+    from mapper import check_project
 
-    problems = []
-    try:
-        evaluate_project(load_project(project))
-    except InputError as exc:
-        problems = list(exc.problems)
+    problems = check_project(project)  # every user file, evaluation CSVs included
     for p in problems:
         err.print(str(p), markup=False, soft_wrap=True)
     if problems:
@@ -587,7 +581,7 @@ def design_command(
         result = render(d, out_dir, chosen, on_step=lambda name: progress.update(task, advance=1, description=name))
     if json_out:
         return _print_json(as_json(d))
-    priority = [b for b in d.project.coded.barriers if d.salience.barriers[b.id].priority]
+    priority = [b for b in d.project.coded.barriers if d.salience.barriers[b.entity_id].priority]
     table = _table(f"Design for {d.project.settings.name}", "What", "Count")
     for label, n in (
         ("belief statements", len(d.project.coded.barriers)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ontology import Entity, Link
+from ontology.vocabulary import CODED_TO
 
 __all__ = ["Barrier", "CodedData", "Coding", "Excerpt", "Participant", "Source", "UnmappedCode"]
 
@@ -119,7 +120,7 @@ class CodedData:
     def links(self) -> tuple[Link, ...]:
         """barrier -codedTo-> domain for every belief statement."""
         # the statement is its own provenance: no annotation needed (they cost time in the OWL export)
-        return tuple(Link(b.entity_id, d, "codedTo") for b in self.barriers for d in b.domains)
+        return tuple(Link(b.entity_id, d, CODED_TO) for b in self.barriers for d in b.domains)
 
     @property
     def coders(self) -> tuple[str, ...]:

@@ -21,8 +21,10 @@ SalienceRule fields that project.yaml may override.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from barriers.model import CodedData
 from ontology import Frameworks
@@ -30,17 +32,24 @@ from ontology import Frameworks
 __all__ = ["BarrierSalience", "DomainSalience", "Salience", "SalienceRule", "salience"]
 
 
-@dataclass(frozen=True)
-class SalienceRule:
-    """The thresholds and weights of the priority rule and the salience number."""
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Count = Annotated[int, Field(ge=0, le=100_000)]
 
-    min_participant_share: float = 0.25
-    min_excerpts: int = 2
-    min_barrier_participants: int = 1
-    weight_participants: float = 0.7
-    weight_excerpts: float = 0.3
-    strength_bonus: dict[str, float] = field(default_factory=lambda: {"high": 0.2, "medium": 0.0, "low": -0.1, "": 0.0})
-    floor: float = 0.05
+
+class SalienceRule(BaseModel):
+    """The thresholds and weights of the priority rule and the salience number (project.yaml `salience:`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    min_participant_share: Share = 0.25
+    min_excerpts: Count = 2
+    min_barrier_participants: Count = 1
+    weight_participants: Share = 0.7
+    weight_excerpts: Share = 0.3
+    strength_bonus: dict[str, Annotated[float, Field(ge=-1.0, le=1.0)]] = Field(
+        default_factory=lambda: {"high": 0.2, "medium": 0.0, "low": -0.1, "": 0.0}
+    )
+    floor: Share = 0.05
 
 
 @dataclass(frozen=True)
@@ -80,14 +89,14 @@ class Salience:
 
     total_participants: int
     domains: tuple[DomainSalience, ...]
-    barriers: dict[str, BarrierSalience]
+    barriers: dict[str, BarrierSalience]  # by statement id, barrier:B1
     rule: SalienceRule
 
     def as_json(self) -> dict[str, Any]:
         """Plain data: rule, domains (in TDF order), barriers (by id)."""
         return {
             "participants": self.total_participants,
-            "rule": asdict(self.rule),
+            "rule": self.rule.model_dump(),
             "domains": [asdict(d) for d in self.domains],
             "barriers": {k: asdict(v) for k, v in self.barriers.items()},
         }
@@ -174,7 +183,7 @@ def salience(data: CodedData, frameworks: Frameworks, rule: SalienceRule | None 
                 )
             elif b.strength == "high":
                 reasons.append(f"in priority domain {labels}; flagged strong")
-        barriers[b.id] = BarrierSalience(
-            b.id, b.valence, len(people), len(b.excerpts), value, bool(reasons), tuple(reasons)
+        barriers[b.entity_id] = BarrierSalience(
+            b.entity_id, b.valence, len(people), len(b.excerpts), value, bool(reasons), tuple(reasons)
         )
     return Salience(total, tuple(domains), barriers, rule)

@@ -140,7 +140,7 @@ def _lines(
         for c in candidates[barrier]:
             if message_fit(kb, project.library, c, statement, project.excluded_functions):
                 continue
-            template = project.library.techniques[c.technique].message_template
+            template = project.library.techniques[c.technique].message
             assert template is not None  # message_fit passes only techniques with a message template
             stage = next((s for s in allowed if not template.stages or s in template.stages), None)
             if stage is None:

@@ -15,52 +15,104 @@ A candidate's score is the product of four visible factors:
 * feasibility: 0 when every function the technique serves is excluded, when it is reached only through
   excluded functions, or when neither an online self-paced course nor a message can carry it; else 1.
 
-Default weights live in ScoreSettings; project.yaml `weights:` overrides them (`bcw_route`,
-`bcw_rank_step`, or a link set's name for its strength).
+The weights and their one default each live in mapper.project.Weights (project.yaml `weights:`:
+`bcw_route`, `bcw_rank_step`, `cover_threshold`, or a link set's name for its strength).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from barriers import Barrier, Salience
-from mapper.project import Project
-from ontology import BCW_ROUTE, KnowledgeBase
-from techniques import Technique, number_key
+from mapper.behaviours import Behaviours
+from mapper.project import Weights
+from ontology import KnowledgeBase
+from ontology.vocabulary import BCW_ORIGIN, BCW_ROUTE, LINKED_TO, USES_TECHNIQUE, local
+from techniques import Evidence, EvidenceSettings, Library, Technique, number_key
 
-__all__ = ["Candidate", "Path", "ScoreSettings", "candidates_for"]
+__all__ = ["Candidate", "CandidatePath", "ScoreSettings", "candidates_for"]
 
 
 @dataclass(frozen=True)
 class ScoreSettings:
-    """Weights of the candidate score (see the module docstring)."""
+    """Everything that decides a candidate's score: project.yaml `weights:` (defaults in Weights), link sets
+    resolved, the functions the project excludes, whether the BCW route counts, and the evidence settings.
+    """
 
-    bcw_route: float = 0.4
-    bcw_rank_step: float = 0.04
-    cover_threshold: float = 0.95
-    link_sets: dict[str, float] = field(default_factory=dict)
+    bcw_route: float
+    bcw_rank_step: float
+    cover_threshold: float
+    link_sets: dict[str, float]
+    excluded_functions: tuple[str, ...] = ()
+    use_bcw_route: bool = True
+    evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
 
     @classmethod
-    def from_project(cls, project: Project) -> ScoreSettings:
-        """Defaults, overridden by project.yaml `weights:`."""
-        w = dict(project.settings.weights)
-        sets = {s.name: s.strength for s in project.library.link_sets.values()}
-        sets.update({k: v for k, v in w.items() if k in sets})
+    def of(
+        cls,
+        weights: Weights,
+        library: Library,
+        excluded_functions: tuple[str, ...] = (),
+        use_bcw_route: bool = True,
+        evidence: EvidenceSettings | None = None,
+    ) -> ScoreSettings:
+        """The weights of project.yaml over each link set's own strength."""
+        sets = {s.name: s.strength for s in library.link_sets.values()}
+        sets.update({k: v for k, v in weights.link_sets.items() if k in sets})
         return cls(
-            w.get("bcw_route", cls.bcw_route),
-            w.get("bcw_rank_step", cls.bcw_rank_step),
-            w.get("cover_threshold", cls.cover_threshold),
+            weights.bcw_route,
+            weights.bcw_rank_step,
+            weights.cover_threshold,
             sets,
+            excluded_functions,
+            use_bcw_route,
+            evidence or EvidenceSettings(),
         )
+
+    def as_json(self) -> dict[str, object]:
+        """The weights as design.json's settings.score shows them."""
+        return {
+            "bcw_route": self.bcw_route,
+            "bcw_rank_step": self.bcw_rank_step,
+            "cover_threshold": self.cover_threshold,
+            "link_sets": dict(self.link_sets),
+        }
 
 
 @dataclass(frozen=True)
-class Path:
-    """One way from a belief statement to a technique."""
+class CandidatePath:
+    """One way from a belief statement to a technique: (barrier, domain, technique) by a link set, or
+    (barrier, domain, COM-B component, function, technique) by the BCW route."""
 
     ids: tuple[str, ...]
-    origin: str  # a link set name, or "bcw"
+    origin: str  # a link set name, or BCW_ORIGIN
     strength: float
+
+    @property
+    def bcw(self) -> bool:
+        """Whether the path follows the BCW route."""
+        return self.origin == BCW_ORIGIN
+
+    @property
+    def domain(self) -> str:
+        """The TDF domain the path starts from."""
+        return self.ids[1]
+
+    @property
+    def comb(self) -> str | None:
+        """The COM-B component a BCW path runs through (None for a link-set path)."""
+        return self.ids[2] if self.bcw else None
+
+    @property
+    def function(self) -> str | None:
+        """The intervention function a BCW path runs through (None for a link-set path)."""
+        return self.ids[3] if self.bcw else None
+
+    @property
+    def technique(self) -> str:
+        """The technique the path ends at."""
+        return self.ids[-1]
 
 
 @dataclass(frozen=True)
@@ -69,7 +121,7 @@ class Candidate:
 
     barrier: str
     technique: str
-    paths: tuple[Path, ...]
+    paths: tuple[CandidatePath, ...]
     salience: float
     path_strength: float
     evidence: float
@@ -85,24 +137,26 @@ class Candidate:
         return round(self.salience * self.path_strength * self.evidence * (1.0 if self.feasible else 0.0), 6)
 
 
-def _paths(kb: KnowledgeBase, barrier: Barrier, use_bcw: bool, settings: ScoreSettings) -> dict[str, list[Path]]:
-    by_technique: dict[str, list[Path]] = {}
+def _paths(kb: KnowledgeBase, barrier: Barrier, settings: ScoreSettings) -> dict[str, list[CandidatePath]]:
+    by_technique: dict[str, list[CandidatePath]] = {}
     start = barrier.entity_id
     for domain in barrier.domains:
         for _, bct, data in sorted(kb.graph.out_edges(domain, data=True), key=lambda e: (e[1], e[2]["link_set"])):
-            if data["kind"] == "linkedTo":
+            if data["kind"] == LINKED_TO:
                 strength = settings.link_sets.get(data["link_set"], data["strength"] or 0.5)
-                by_technique.setdefault(bct, []).append(Path((start, domain, bct), data["link_set"], strength))
-        if use_bcw:
+                by_technique.setdefault(bct, []).append(CandidatePath((start, domain, bct), data["link_set"], strength))
+        if settings.use_bcw_route:
             for ids in kb.paths(domain, BCW_ROUTE):
-                rank = kb.graph.get_edge_data(ids[2], ids[3])
-                r = min((d["rank"] or 1) for d in rank.values() if d["kind"] == "usesTechnique")
+                _, _, function, technique = ids
+                rank = kb.graph.get_edge_data(function, technique)
+                r = min((d["rank"] or 1) for d in rank.values() if d["kind"] == USES_TECHNIQUE)
                 strength = settings.bcw_route * max(0.0, 1 - settings.bcw_rank_step * (r - 1))
-                by_technique.setdefault(ids[-1], []).append(Path((start, *ids), "bcw", round(strength, 6)))
+                path = CandidatePath((start, *ids), BCW_ORIGIN, round(strength, 6))
+                by_technique.setdefault(technique, []).append(path)
     return by_technique
 
 
-def _noisy_or(paths: list[Path]) -> float:
+def _noisy_or(paths: list[CandidatePath]) -> float:
     best: dict[str, float] = {}
     for p in paths:
         best[p.origin] = max(best.get(p.origin, 0.0), p.strength)
@@ -113,18 +167,18 @@ def _noisy_or(paths: list[Path]) -> float:
 
 
 def _feasibility(
-    t: Technique, paths: list[Path], excluded: tuple[str, ...], course_serves: bool
+    t: Technique, paths: list[CandidatePath], excluded: tuple[str, ...], course_serves: bool
 ) -> tuple[bool, str, bool, bool]:
     d = t.delivery
-    course, message = bool(d and d.course) and course_serves, bool(d and d.message)
+    course, message = t.course is not None and course_serves, t.message is not None
     allowed = [f for f in t.functions if f not in excluded]
     if not allowed:
-        names = ", ".join(f.removeprefix("if:") for f in t.functions)
+        names = ", ".join(local(f) for f in t.functions)
         return False, f"serves only excluded functions ({names})", course, message
-    direct = [p for p in paths if p.origin != "bcw"]
-    via = [p for p in paths if p.origin == "bcw" and p.ids[3] not in excluded]
+    direct = [p for p in paths if not p.bcw]
+    via = [p for p in paths if p.bcw and p.function not in excluded]
     if not direct and not via:
-        names = ", ".join(sorted({p.ids[3].removeprefix("if:") for p in paths}))
+        names = ", ".join(sorted({local(p.function or "") for p in paths}))
         return False, f"reached only through excluded functions ({names})", course, message
     not_course = (d.course_unsuitable if d else "") or "no course template"
     if not course_serves:
@@ -139,30 +193,35 @@ def _feasibility(
 
 
 def candidates_for(
-    project: Project, kb: KnowledgeBase, salience: Salience, settings: ScoreSettings
+    statements: Sequence[Barrier],
+    kb: KnowledgeBase,
+    library: Library,
+    evidence: Evidence,
+    salience: Salience,
+    settings: ScoreSettings,
+    behaviours: Behaviours,
 ) -> dict[str, list[Candidate]]:
-    """Every belief statement's candidates, best first (ties in BCT number order)."""
+    """Every belief statement's candidates, by statement id (barrier:B1), best first (ties in BCT number order)."""
     out: dict[str, list[Candidate]] = {}
     evidence_scores: dict[str, float] = {}
-    course_for = set(project.settings.delivery.course_for)
-    for b in project.coded.barriers:
-        serves = not course_for or (b.behaviour or project.settings.target_behaviours[0].id) in course_for
+    excluded = settings.excluded_functions
+    for b in statements:
+        serves = behaviours.course_serves(b)
         found = []
-        for tid, paths in _paths(kb, b, project.use_bcw_route, settings).items():
-            technique = project.library.techniques[tid]
-            usable = [p for p in paths if p.origin != "bcw" or p.ids[3] not in project.excluded_functions]
-            feasible, reason, course, message = _feasibility(technique, paths, project.excluded_functions, serves)
+        for tid, paths in _paths(kb, b, settings).items():
+            technique = library.techniques[tid]
+            usable = [p for p in paths if not p.bcw or p.function not in excluded]
+            feasible, reason, course, message = _feasibility(technique, paths, excluded, serves)
             if tid not in evidence_scores:
-                evidence_scores[tid] = project.evidence.score(tid, project.evidence_settings).score
-            evidence = evidence_scores[tid]
+                evidence_scores[tid] = evidence.score(tid, settings.evidence).score
             found.append(
                 Candidate(
                     b.entity_id,
                     tid,
                     tuple(paths),
-                    salience.barriers[b.id].salience,
+                    salience.barriers[b.entity_id].salience,
                     _noisy_or(usable or paths),
-                    evidence,
+                    evidence_scores[tid],
                     feasible,
                     reason,
                     course,
@@ -170,6 +229,6 @@ def candidates_for(
                     technique.functions,
                 )
             )
-        found.sort(key=lambda c: (-c.score, -c.path_strength, number_key(c.technique.removeprefix("bct:"))))
+        found.sort(key=lambda c: (-c.score, -c.path_strength, number_key(c.technique)))
         out[b.entity_id] = found
     return out

@@ -130,7 +130,7 @@ def _items(
     scores = {(b, c.technique): c.score for b in fit for c in fit[b]}
     items = []
     for technique, served in assigned.items():
-        course = project.library.techniques[technique].course_template
+        course = project.library.techniques[technique].course
         if course is None or not served:
             continue
         if course.minutes + FRAME_MINUTES > project.settings.delivery.module_minutes:
@@ -146,7 +146,7 @@ def _items(
     used: set[str] = set()
     kept = []
     for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(i.technique.removeprefix("bct:")))):
-        course = project.library.techniques[item.technique].course_template
+        course = project.library.techniques[item.technique].course
         if course is not None and course.needs_fact:
             fact = fact_for(project.settings, item.technique, "course", aim.audience, aim.id, frozenset(used))
             if fact is None:
@@ -338,7 +338,7 @@ def _module(
     activities = []
     quoted: list[str] = []
     for m, item in enumerate(group, start=1):
-        course = project.library.techniques[item.technique].course_template
+        course = project.library.techniques[item.technique].course
         assert course is not None  # _items keeps only techniques with a course template
         fact = next((f for f in project.settings.key_facts if f.id == item.fact), None)
         if fact:
@@ -380,7 +380,7 @@ def _module(
             d
             for a in activities
             if b in a.barriers
-            for d in project.library.techniques[a.technique].course_template.answers  # type: ignore[union-attr]
+            for d in project.library.techniques[a.technique].course.answers  # type: ignore[union-attr]
         }
         domain = next((d for d in statements[b].domains if d in answered), statements[b].domains[0])
         wording.setdefault(objective(domain, aim.what), []).append(b)

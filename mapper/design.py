@@ -68,9 +68,7 @@ def project_kb(project: Project) -> KnowledgeBase:
 
 def behaviours_of(project: Project) -> dict[str, BehaviourIn]:
     """Statement id -> its target behaviour (the first target behaviour when it names none)."""
-    by_id = {b.id: b for b in project.settings.target_behaviours}
-    first = project.settings.target_behaviours[0]
-    return {b.entity_id: by_id.get(b.behaviour, first) for b in project.coded.barriers}
+    return {b.entity_id: project.behaviours.of_statement(b) for b in project.coded.barriers}
 
 
 def _policies(project: Project, kb: KnowledgeBase, statement: Barrier, cands: list[Candidate]) -> tuple[str, ...]:
@@ -116,8 +114,8 @@ def _merge(selections: dict[str, Selection]) -> Selection:
     return Selection(tuple(selected), tuple(steps), covers, short)
 
 
-def design(project: Project) -> Design:
-    """Run the mapper on a loaded project.
+def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
+    """Run the mapper on a loaded project (and its knowledge base, built here when not given).
 
     Raises:
         InputError: when nothing sensible can be produced (no statements, or every candidate infeasible).
@@ -128,10 +126,12 @@ def design(project: Project) -> Design:
             "no barriers or enablers to design for — add barriers.yaml or run 'barriermap code import'", where
         )
     warnings: list[str] = []
-    kb = project_kb(project)
+    kb = kb or project_kb(project)
     sal = salience(project.coded, project.frameworks, project.salience_rule)
-    settings = ScoreSettings.from_project(project)
-    candidates = candidates_for(project, kb, sal, settings)
+    settings = project.score_settings
+    candidates = candidates_for(
+        project.coded.barriers, kb, project.library, project.evidence, sal, settings, project.behaviours
+    )
     if not any(c.feasible for cands in candidates.values() for c in cands):
         raise InputError(
             "no candidate technique can be delivered: check exclude_functions and the delivery mode in project.yaml",
@@ -142,7 +142,7 @@ def design(project: Project) -> Design:
             warnings.append(f"{b.entity_id}: its domains reach no technique through the chosen link sets")
     aims = behaviours_of(project)
     course_for = set(project.settings.delivery.course_for) or {b.id for b in project.settings.target_behaviours}
-    priority = [b for b in project.coded.barriers if sal.barriers[b.id].priority]
+    priority = [b for b in project.coded.barriers if sal.barriers[b.entity_id].priority]
     need = {
         b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
     }
@@ -305,9 +305,9 @@ def as_json(d: Design) -> dict[str, Any]:
                 "domains": list(b.domains),
                 "constructs": list(b.constructs),
                 "behaviour": b.behaviour,
-                "salience": d.salience.barriers[b.id].salience,
-                "priority": d.salience.barriers[b.id].priority,
-                "priority_reasons": list(d.salience.barriers[b.id].reasons),
+                "salience": d.salience.barriers[b.entity_id].salience,
+                "priority": d.salience.barriers[b.entity_id].priority,
+                "priority_reasons": list(d.salience.barriers[b.entity_id].reasons),
             }
             for b in p.coded.barriers
         ],
@@ -400,12 +400,13 @@ def as_json(d: Design) -> dict[str, Any]:
         "principles": list(d.principles),
         "warnings": list(d.warnings),
         "settings": {
-            "score": asdict(d.settings),
-            "salience": asdict(d.salience.rule),
-            "evidence": asdict(p.evidence_settings),
+            "score": d.settings.as_json(),
+            "salience": d.salience.rule.model_dump(),
+            "evidence": asdict(d.settings.evidence),
             "min_techniques_per_barrier": p.settings.min_techniques_per_barrier,
             "delivery": p.settings.delivery.model_dump(),
-            "exclude_functions": list(p.excluded_functions),
+            "campaign": p.settings.campaign.model_dump(),
+            "exclude_functions": list(d.settings.excluded_functions),
             "link_sets": list(p.settings.link_sets),
             "comb_version": p.frameworks.comb_version,
         },

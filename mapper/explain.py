@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ontology import UnknownIdError
+from ontology.vocabulary import SUPPORTED_BY
 
 if TYPE_CHECKING:
     from mapper.design import Design
@@ -31,7 +32,7 @@ def _barrier(d: Design, barrier_id: str) -> Node:
     statement = d.project.coded.barrier(barrier_id)
     if statement is None:
         raise UnknownIdError(f"'{barrier_id}' is not a barrier or enabler of this project")
-    s = d.salience.barriers[statement.id]
+    s = d.salience.barriers[statement.entity_id]
     why = "; ".join(s.reasons) or "not a priority"
     top = [c for c in d.candidates[statement.entity_id] if c.feasible][:5]
     candidates = _node(
@@ -76,7 +77,7 @@ def _technique(d: Design, technique: str) -> Node:
     return _node(
         f"{t.id} {t.label}" + (" [selected]" if t.id in d.selection.selected else ""),
         _node(t.description),
-        _node("evidence: " + (", ".join(d.kb.successors(t.id, "supportedBy")) or "no review in evidence.yaml")),
+        _node("evidence: " + (", ".join(d.kb.successors(t.id, SUPPORTED_BY)) or "no review in evidence.yaml")),
         *(
             _node(f"candidate for {b}: score {c.score} ({c.reason})", *(_path(d, p.ids, p.origin) for p in c.paths[:4]))
             for b, c in rows

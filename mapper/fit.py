@@ -78,7 +78,7 @@ def course_fit(kb: KnowledgeBase, library: Library, c: Candidate, statement: Bar
     """Why the candidate's course activity cannot answer the statement ('' when it fits)."""
     if not (c.feasible and c.course):
         return c.reason or "no course activity"
-    course = library.techniques[c.technique].course_template
+    course = library.techniques[c.technique].course
     if course is None:
         return "no course activity"
     return _function_fit(kb, c, statement, excluded) or _answers_fit(kb, course.answers, statement, "course activity")
@@ -90,7 +90,7 @@ def message_fit(
     """Why the candidate's message cannot answer the statement ('' when it fits)."""
     if not (c.feasible and c.message):
         return c.reason or "no message"
-    message = library.techniques[c.technique].message_template
+    message = library.techniques[c.technique].message
     if message is None:
         return "no message"
     return _function_fit(kb, c, statement, excluded) or _answers_fit(kb, message.answers, statement, "message")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from barriers import CodedData, SalienceRule, load_coded
+from mapper.uptake import Uptake, read_uptake
 from ontology import (
     Frameworks,
     InputError,
@@ -23,10 +25,15 @@ from ontology import (
     validate,
 )
 from ontology.ids import suggest
+from ontology.vocabulary import FUNCTION, curie, local
 from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
 from techniques.linksets import read_link_set_csv, shipped_link_sets
 
-__all__ = ["CHANNELS", "Project", "ProjectFile", "check_project", "load_project"]
+if TYPE_CHECKING:
+    from mapper.behaviours import Behaviours
+    from mapper.candidates import ScoreSettings
+
+__all__ = ["CHANNELS", "Project", "ProjectFile", "Weights", "check_project", "load_project"]
 
 # channel -> longest message it carries, in characters
 CHANNELS: dict[str, int] = {
@@ -97,9 +104,7 @@ class KeyFactIn(_Model):
 
     def suits(self, technique: str) -> bool:
         """Whether this fact may be quoted by `technique` ('bct:6.2')."""
-        return not self.techniques or technique.removeprefix("bct:") in {
-            t.removeprefix("bct:") for t in self.techniques
-        }
+        return not self.techniques or local(technique) in {local(t) for t in self.techniques}
 
 
 class EvaluationIn(_Model):
@@ -107,6 +112,33 @@ class EvaluationIn(_Model):
     pain_range: tuple[float, float] = (0.0, 10.0)
     benchmarks: dict[str, float] = Field(default_factory=dict)
     benchmark_source: str = ""
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Weights(_Model):
+    """project.yaml `weights:` — the candidate score's weights (mapper/candidates.py), one default each.
+
+    Any other key names a link set the project uses and sets its strength (default: the link set's own).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    bcw_route: Share = 0.4
+    bcw_rank_step: Share = 0.04
+    cover_threshold: Share = 0.95
+    link_sets: dict[str, Share] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _link_set_keys(cls, data: Any) -> Any:
+        """Keys that are not settings are link-set strengths (the loader has already refused unknown ones)."""
+        if not isinstance(data, dict):
+            return data
+        own = {k: v for k, v in data.items() if k in cls.model_fields and k != "link_sets"}
+        sets = {k: v for k, v in data.items() if k not in own}
+        return {**own, "link_sets": sets} if sets else own
 
 
 class ProjectFile(_Model):
@@ -123,10 +155,10 @@ class ProjectFile(_Model):
     population: str = ""
     key_facts: list[KeyFactIn] = Field(default_factory=list)
     campaign: CampaignIn = CampaignIn()
-    weights: dict[str, float] = Field(default_factory=dict)
+    weights: Weights = Weights()
     min_techniques_per_barrier: int = Field(default=2, ge=1, le=10)
     evaluation: EvaluationIn = EvaluationIn()
-    salience: dict[str, float] = Field(default_factory=dict)
+    salience: SalienceRule = SalienceRule()
 
 
 # which key facts each use may quote: course content and pre-launch messages only what is true now
@@ -178,28 +210,73 @@ class Project:
     evidence: Evidence
     excluded_functions: tuple[str, ...]
     use_bcw_route: bool
+    uptake: Uptake | None = None  # evaluation/*.csv, when the project has an evaluation/ folder
 
     @property
     def salience_rule(self) -> SalienceRule:
-        """The salience rule with project.yaml's overrides."""
-        defaults = SalienceRule()
-        fields: dict[str, Any] = {}
-        for key, value in self.settings.salience.items():
-            if key in SalienceRule.__dataclass_fields__:
-                # counts stay whole numbers ('5 excerpts', not '5.0 excerpts')
-                fields[key] = int(value) if isinstance(getattr(defaults, key), int) else value
-        return SalienceRule(**fields)
+        """The salience rule: project.yaml `salience:` over SalienceRule's defaults."""
+        return self.settings.salience
 
     @property
     def evidence_settings(self) -> EvidenceSettings:
         """Evidence score settings, with the project's population."""
         return EvidenceSettings(population=self.settings.population)
 
+    @property
+    def behaviours(self) -> Behaviours:
+        """The target behaviours: which one a statement belongs to, its audience, whether the course serves it."""
+        from mapper.behaviours import Behaviours
+
+        return Behaviours.of(self.settings)
+
+    @property
+    def score_settings(self) -> ScoreSettings:
+        """Everything that decides a candidate's score (weights, link sets, exclusions, evidence settings)."""
+        from mapper.candidates import ScoreSettings
+
+        return ScoreSettings.of(
+            self.settings.weights, self.library, self.excluded_functions, self.use_bcw_route, self.evidence_settings
+        )
+
+
+def _unknown_settings(doc: YamlDocument) -> tuple[YamlDocument, list[Problem]]:
+    """Refuse keys under `weights:` and `salience:` that are no setting, naming the closest known key.
+
+    Returns the document without those keys (so each is reported once) and the problems.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        return doc, []
+    chosen = data.get("link_sets")
+    names = chosen if isinstance(chosen, list) else ["bcw", *DEFAULT_LINK_SETS]
+    link_sets = {Path(str(n)).stem if str(n).endswith(".csv") else str(n) for n in names} - {"bcw"}
+    known = {
+        "weights": [k for k in Weights.model_fields if k != "link_sets"] + sorted(link_sets),
+        "salience": list(SalienceRule.model_fields),
+    }
+    problems: list[Problem] = []
+    cleaned = dict(data)
+    for section, keys in known.items():
+        values = data.get(section)
+        if not isinstance(values, dict):
+            continue
+        unknown = [k for k in values if k not in keys]
+        for key in unknown:
+            close = suggest(str(key), {k: k for k in keys})
+            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(keys)}"
+            problems.append(
+                Problem(f"unknown setting '{key}' under {section}{hint}", doc.path, doc.line((section, key)))
+            )
+        cleaned[section] = {k: v for k, v in values.items() if k not in unknown}
+    return dataclasses.replace(doc, data=cleaned), problems
+
 
 def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocument, list[Problem]]:
-    doc = load_yaml(path)
-    settings = validate(doc, ProjectFile)
-    problems: list[Problem] = []
+    doc, problems = _unknown_settings(load_yaml(path))
+    try:
+        settings = validate(doc, ProjectFile)
+    except InputError as exc:
+        raise InputError.from_problems([*problems, *exc.problems]) from None
     ids = [b.id for b in settings.target_behaviours]
     for i, b in enumerate(settings.target_behaviours):
         if ids.index(b.id) != i:
@@ -210,9 +287,9 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
                     doc.line(("target_behaviours", i, "id")),
                 )
             )
-    functions = {f.id.removeprefix("if:"): f.id for f in frameworks.functions}
+    functions = {local(f.id): f.id for f in frameworks.functions}
     for i, name in enumerate(settings.exclude_functions):
-        if slugify(name.removeprefix("if:")) not in functions:
+        if slugify(local(name)) not in functions:
             close = suggest(slugify(name), {k: k for k in functions})
             hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(functions)}"
             problems.append(
@@ -329,11 +406,20 @@ def load_project(path: Path) -> Project:
     evidence = evidence or Evidence((), {})
     if settings is not None and doc is not None:
         problems.extend(_cross_checks(settings, doc, coded, evidence))
-    if problems:
+    uptake = None
+    if settings is not None and (path / "evaluation").is_dir():
+        uptake = _attempt(problems, functools.partial(_uptake, path, settings.evaluation))
+    if problems or settings is None:
         raise InputError.from_problems(problems)
-    assert settings is not None
-    excluded = tuple(f"if:{slugify(f.removeprefix('if:'))}" for f in settings.exclude_functions)
-    return Project(path, settings, frameworks, library, coded, evidence, excluded, "bcw" in chosen)
+    excluded = tuple(curie(FUNCTION, slugify(local(f))) for f in settings.exclude_functions)
+    return Project(path, settings, frameworks, library, coded, evidence, excluded, "bcw" in chosen, uptake)
+
+
+def _uptake(path: Path, settings: EvaluationIn) -> Uptake:
+    benchmarks: dict[str, Any] = dict(settings.benchmarks)
+    if settings.benchmark_source:
+        benchmarks["source"] = settings.benchmark_source
+    return read_uptake(path, {"function": settings.function_range, "pain": settings.pain_range}, benchmarks)
 
 
 def check_project(path: Path) -> list[Problem]:

@@ -3,8 +3,9 @@
 Greedy weighted set multi-cover: every priority barrier needs `min_techniques_per_barrier` feasible
 techniques (an enabler needs one, to reinforce it). A technique counts towards a statement only when it
 is a strong candidate for it: among its `need` best feasible candidates, or scoring at least
-`cover_threshold` (0.95) of its best. Without that rule a technique the BCW route reaches from every
-domain (problem solving, prompts) would "cover" everything and the design would say nothing specific.
+`cover_threshold` (project.yaml weights, 0.95 by default) of its best. Without that rule a technique the
+BCW route reaches from every domain (problem solving, prompts) would "cover" everything and the design
+would say nothing specific.
 Each round picks the technique whose eligible scores, summed over the statements it still helps, are
 largest; ties go to the lower BCT number, so the same input always gives the same choice.
 """
@@ -38,7 +39,7 @@ class Selection:
     short: dict[str, int]  # statement id -> techniques still missing after selection
 
 
-def select(candidates: dict[str, list[Candidate]], need: dict[str, int], cover_threshold: float = 0.95) -> Selection:
+def select(candidates: dict[str, list[Candidate]], need: dict[str, int], cover_threshold: float) -> Selection:
     """Greedy multi-cover of the statements in `need` (statement id -> techniques wanted)."""
     remaining = dict(need)
     scores: dict[str, dict[str, float]] = {}
@@ -56,11 +57,11 @@ def select(candidates: dict[str, list[Candidate]], need: dict[str, int], cover_t
     steps: list[Step] = []
     while any(v > 0 for v in remaining.values()):
         best: tuple[float, tuple[int, ...], str] | None = None
-        for technique in sorted(scores, key=lambda t: number_key(t.removeprefix("bct:"))):
+        for technique in sorted(scores, key=lambda t: number_key(t)):
             if technique in chosen:
                 continue
             gain = round(sum(s for b, s in scores[technique].items() if remaining.get(b, 0) > 0), 6)
-            key = (gain, tuple(-x for x in number_key(technique.removeprefix("bct:"))))
+            key = (gain, tuple(-x for x in number_key(technique)))
             if gain > 0 and (best is None or key > (best[0], best[1])):
                 best = (gain, key[1], technique)
         if best is None:

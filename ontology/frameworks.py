@@ -12,6 +12,7 @@ import yaml
 from ontology.errors import DataError, UnknownIdError
 from ontology.ids import slugify, suggest
 from ontology.model import Entity, Link
+from ontology.vocabulary import ENABLED_BY, HAS_CONSTRUCT, MAPS_TO, SERVED_BY, USES_TECHNIQUE
 
 __all__ = [
     "COMB_VERSIONS",
@@ -158,14 +159,14 @@ class Frameworks:
                     "number": d.number,
                     "label": d.label,
                     "description": d.description,
-                    "comb": self.targets(d.id, "mapsTo"),
+                    "comb": self.targets(d.id, MAPS_TO),
                     "constructs": [{"id": c.id, "label": c.label, "status": c.status} for c in d.constructs],
                 }
                 for d in self.domains
             ],
-            "comb": [concept(c, abbrev=c.abbrev, functions=self.targets(c.id, "servedBy")) for c in self.comb],
+            "comb": [concept(c, abbrev=c.abbrev, functions=self.targets(c.id, SERVED_BY)) for c in self.comb],
             "functions": [
-                concept(f, policies=self.targets(f.id, "enabledBy"), techniques=self.targets(f.id, "usesTechnique"))
+                concept(f, policies=self.targets(f.id, ENABLED_BY), techniques=self.targets(f.id, USES_TECHNIQUE))
                 for f in self.functions
             ],
             "policies": [concept(p) for p in self.policies],
@@ -254,11 +255,11 @@ def load_frameworks(comb_version: str = "bcw-guide-2014") -> Frameworks:
 
     comb, functions, policies, apease = (concepts(bcw[k]) for k in ("comb", "functions", "policies", "apease"))
     known = {d.id for d in domains} | {c.id for group in (comb, functions, policies) for c in group}
-    links = [Link(d.id, c.id, "hasConstruct", c.sources, c.status) for d in domains for c in d.constructs]
-    links += _links(bcw["tdf_to_comb"], "mapsTo", known)
-    links += _links(bcw["comb_to_functions"][comb_version], "servedBy", known)
-    links += _links(bcw["functions_to_policies"], "enabledBy", known)
-    links += _links(bcw["functions_to_bcts"], "usesTechnique", known)
+    links = [Link(d.id, c.id, HAS_CONSTRUCT, c.sources, c.status) for d in domains for c in d.constructs]
+    links += _links(bcw["tdf_to_comb"], MAPS_TO, known)
+    links += _links(bcw["comb_to_functions"][comb_version], SERVED_BY, known)
+    links += _links(bcw["functions_to_policies"], ENABLED_BY, known)
+    links += _links(bcw["functions_to_bcts"], USES_TECHNIQUE, known)
     steps = tuple(Step(s["stage"], s["stage_label"], s["step"], s["label"]) for s in bcw["steps"])
     technique_labels = {r["to"]: r["label_as_published"] for r in bcw["functions_to_bcts"]}
     sources = {str(k): v for k, v in read_data("ontology", "sources.yaml").items()}

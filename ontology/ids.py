@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import NewType
 
 from ontology.errors import UnknownIdError
+from ontology.vocabulary import PREFIXES, TDF
 
 __all__ = ["EntityId", "PREFIXES", "kind_of", "slugify", "suggest"]
 
-EntityId = NewType("EntityId", str)
-
-# id prefix -> entity kind (the OWL class name is derived from the kind in owl.py)
-PREFIXES: dict[str, str] = {
-    "tdf": "domain",
-    "comb": "comb",
-    "if": "function",
-    "policy": "policy",
-    "apease": "apease",
-    "bct": "technique",
-    "review": "review",
-    "barrier": "barrier",
-    "excerpt": "excerpt",
-    "participant": "participant",
-    "behaviour": "behaviour",
-    "module": "module",
-    "activity": "activity",
-    "message": "message",
-    "support": "support",
-}
+# an id of DESIGN.md's table ("barrier:B1", "bct:1.4"): a plain string, as oaklib's CURIE
+EntityId = str
 
 
 def slugify(text: str) -> str:
@@ -44,7 +26,7 @@ def kind_of(entity_id: str) -> str:
     if not sep or prefix not in PREFIXES or not rest:
         known = ", ".join(f"{p}:" for p in PREFIXES)
         raise UnknownIdError(f"'{entity_id}' is not a barriermap id — ids start with one of {known}")
-    if prefix == "tdf" and "/" in rest:
+    if prefix == TDF and "/" in rest:
         return "construct"
     return PREFIXES[prefix]
 

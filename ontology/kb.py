@@ -13,15 +13,13 @@ import networkx as nx
 from ontology.errors import DataError, UnknownIdError
 from ontology.frameworks import Frameworks, load_frameworks
 from ontology.ids import kind_of
-from ontology.model import LINK_KINDS, Entity, Link
+from ontology.model import Entity, Link
+from ontology.vocabulary import BCW_ROUTE, LINK_KINDS, LINKED_TO
 
 if TYPE_CHECKING:
     import owlready2
 
 __all__ = ["BCW_ROUTE", "KnowledgeBase", "Part", "build"]
-
-# The Behaviour Change Wheel route from a TDF domain to a technique, as link kinds.
-BCW_ROUTE: tuple[str, ...] = ("mapsTo", "servedBy", "usesTechnique")
 
 
 class Part(Protocol):
@@ -110,7 +108,7 @@ class KnowledgeBase:
 
     def domain_candidates(self, domain_id: str) -> set[str]:
         """Techniques a TDF domain reaches by any chosen link set or by the BCW route."""
-        return self.reachable(domain_id) | set(self.successors(domain_id, "linkedTo"))
+        return self.reachable(domain_id) | set(self.successors(domain_id, LINKED_TO))
 
     @functools.cached_property
     def world(self) -> owlready2.World:
@@ -118,6 +116,14 @@ class KnowledgeBase:
         from ontology.owl import to_world
 
         return to_world(self)
+
+    def extended(self, *parts: Part) -> KnowledgeBase:
+        """This knowledge base with further parts added (a design's modules and messages, for export).
+
+        Raises:
+            DataError: as build does.
+        """
+        return _assemble(self.frameworks, [_Extra(tuple(self.entities.values()), self.links), *parts])
 
     def export(self, path: Path, fmt: str = "rdfxml") -> Path:
         """Write the ontology to `path` as RDF/XML or N-Triples, atomically."""
@@ -139,6 +145,10 @@ def build(*parts: Part, frameworks: Frameworks | None = None, extra: Iterable[Li
     all_parts: list[Part] = [frameworks, *parts]
     if extra:
         all_parts.append(_Extra((), tuple(extra)))
+    return _assemble(frameworks, all_parts)
+
+
+def _assemble(frameworks: Frameworks, all_parts: Sequence[Part]) -> KnowledgeBase:
     entities: dict[str, Entity] = {}
     links: list[Link] = []
     for part in all_parts:

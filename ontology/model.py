@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Entity", "Link", "LINK_KINDS"]
+from ontology.vocabulary import LINK_KINDS
 
-# link kind -> (domain kind, range kind, what the link means); one OWL object property each
-LINK_KINDS: dict[str, tuple[str, str, str]] = {
-    "hasConstruct": ("domain", "construct", "a TDF domain groups this construct"),
-    "mapsTo": ("domain", "comb", "a TDF domain sits within this COM-B component"),
-    "servedBy": ("comb", "function", "this intervention function can change the COM-B component"),
-    "enabledBy": ("function", "policy", "this policy category can deliver the intervention function"),
-    "usesTechnique": ("function", "technique", "this technique is among those most used for the function"),
-    "linkedTo": ("domain", "technique", "a published link set ties the domain to this technique"),
-    "supportedBy": ("technique", "review", "a systematic review reports evidence on this technique"),
-    "codedTo": ("barrier", "domain", "the barrier or enabler was coded to this TDF domain"),
-    "addresses": ("module", "barrier", "the module, service support or message targets this barrier or enabler"),
-    "delivers": ("module", "technique", "the module, service support or message carries this technique"),
-}
+__all__ = ["Entity", "Link", "LINK_KINDS"]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ontology.errors import ReasonerError
+from ontology.vocabulary import BCW_CANDIDATE, LINKED_TO
 
 if TYPE_CHECKING:
     from ontology.kb import KnowledgeBase
@@ -94,7 +95,7 @@ def infer_candidates(kb: KnowledgeBase) -> dict[str, set[str]]:
     (HermiT's command line reports the values of the chain and of linkedTo but not of their
     super-property candidateTechnique, so the union is taken here.)
     """
-    found = infer_relations(kb, ("bcwCandidate", "linkedTo"))
+    found = infer_relations(kb, (BCW_CANDIDATE, LINKED_TO))
     out: dict[str, set[str]] = {}
     for values in found.values():
         for subject, objects in values.items():

@@ -46,7 +46,7 @@ def build_context(d: Design) -> dict[str, Any]:
     techniques = sorted(
         {c["technique"] for cands in data["candidates"].values() for c in cands if c["score"] > 0}
         & set(data["selected"]),
-        key=lambda t: number_key(t[4:]),
+        key=lambda t: number_key(t),
     )
     priority = [b for b in data["barriers"] if b["priority"]]
     matrix = []
@@ -57,7 +57,7 @@ def build_context(d: Design) -> dict[str, Any]:
     agree = agreement(p.coded, p.frameworks)
     behaviours = {b.id: b for b in p.settings.target_behaviours}
     evidence_rows = []
-    for te in p.evidence.table(p.evidence_settings):
+    for te in p.evidence.table(d.settings.evidence):
         evidence_rows.append(
             {
                 "technique": te.technique,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import graphviz
 
 from mapper import Design, Message, Module, Support
+from ontology.vocabulary import DELIVERS
 
 __all__ = ["COLLAPSE_ABOVE", "GraphOptions", "dot_available", "graph"]
 
@@ -62,14 +63,14 @@ def _edges(d: Design) -> list[tuple[str, str, str]]:
             if not any(c.technique in m.techniques and b.entity_id in m.barriers for m in _outputs(d)):
                 continue
             for p in c.paths:
-                if p.origin == "bcw":
-                    out.add((p.ids[1], p.ids[2], "comb"))
-                    out.add((p.ids[2], p.ids[-1], "route"))
+                if p.comb is not None:  # the BCW route
+                    out.add((p.domain, p.comb, "comb"))
+                    out.add((p.comb, p.technique, "route"))
                 else:
-                    out.add((p.ids[1], p.ids[-1], "link"))
+                    out.add((p.domain, p.technique, "link"))
     for m in _outputs(d):
         for t in m.techniques:
-            out.add((t, m.id, "delivers"))
+            out.add((t, m.id, DELIVERS))
     return sorted(out)
 
 
@@ -108,7 +109,7 @@ def _label(d: Design, node: str) -> tuple[str, str]:
     label = d.kb.label(node)
     if node.startswith("barrier:"):
         b = d.project.coded.barrier(node)
-        prio = " (priority)" if b and d.salience.barriers[b.id].priority else ""
+        prio = " (priority)" if b and d.salience.barriers[b.entity_id].priority else ""
         return f"{node.removeprefix('barrier:')}{prio}\n{_short(label)}", label
     if node.startswith("bct:"):
         return f"{node.removeprefix('bct:')} {_short(label, 36)}", label

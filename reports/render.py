@@ -23,11 +23,11 @@ from ontology import (
     OutputError,
     atomic_folder,
     atomic_path,
-    build,
     check_output_folder,
     write_text,
 )
 from ontology.textsafety import markdown_text, spreadsheet_cell
+from ontology.vocabulary import ADDRESSES, DELIVERS
 from reports.context import build_context
 from reports.graph import GraphOptions, dot_available, graph
 from techniques import number_key
@@ -35,6 +35,15 @@ from techniques import number_key
 __all__ = ["FORMATS", "RenderResult", "check_formats", "render"]
 
 DOT_HINT = "graphviz's 'dot' is not installed, so no drawing was made — install it with 'apt-get install graphviz'"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What every renderer reads: the design and the plain data built once from it (context["d"] is
+    design.json's object)."""
+
+    design: Design
+    context: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -64,11 +73,13 @@ def _svg(d: Design) -> str:
     return raw[raw.index("<svg") :]
 
 
-def _json(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _json(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d, ctx = r.design, r.context
     return [write_text(out / "design.json", design_json(d, ctx["d"]))]  # ctx["d"] is as_json(d), built once
 
 
-def _html(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _html(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d, ctx = r.design, r.context
     svg, note = ("", DOT_HINT)
     if dot_available():
         svg, note = _svg(d), ""
@@ -80,7 +91,8 @@ def _file_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50].rstrip("-")
 
 
-def _markdown(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _markdown(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    ctx = r.context
     env = _env(False)
     folder = out / "modules"
     folder.mkdir(exist_ok=True)
@@ -101,7 +113,8 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _graph(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _graph(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d = r.design
     g = graph(d, GraphOptions())
     written = [write_text(out / "graph.dot", g.source)]
     if dot_available():
@@ -113,12 +126,13 @@ def _graph(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[
     return written
 
 
-def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _matrix(r: Report, out: Path, notes: list[str]) -> list[Path]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    ctx = r.context
     data = ctx["d"]
     selected = set(data["selected"])
     rows: list[tuple[object, ...]] = [
@@ -143,7 +157,7 @@ def _matrix(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list
     # the spreadsheet is the matrix itself (statements by techniques), far fewer cells than the CSV's long form
     columns = sorted(
         {c["technique"] for cands in data["candidates"].values() for c in cands if c["score"] > 0},
-        key=lambda t: number_key(t[4:]),
+        key=lambda t: number_key(t),
     )
     wide: list[tuple[object, ...]] = [
         ("barrier", "statement", "priority", *[f"{t[4:]}{' (selected)' if t in selected else ''}" for t in columns])
@@ -191,27 +205,26 @@ class _DesignPart:
         return self.design_entities
 
 
-def _owl(d: Design, ctx: dict[str, Any], out: Path, notes: list[str]) -> list[Path]:
+def _owl(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d = r.design
     entities: list[Entity] = []
     links: list[Link] = []
     for m in d.modules:
         entities.append(Entity(m.id, "module", m.title))
-        links += [Link(m.id, b, "addresses") for b in m.barriers]
-        links += [Link(m.id, t, "delivers") for t in m.techniques]
+        links += [Link(m.id, b, ADDRESSES) for b in m.barriers]
+        links += [Link(m.id, t, DELIVERS) for t in m.techniques]
     for s in d.supports:
         entities.append(Entity(s.id, "support", s.label, s.what))
-        links += [Link(s.id, b, "addresses") for b in s.barriers]
-        links += [Link(s.id, t, "delivers") for t in s.techniques]
+        links += [Link(s.id, b, ADDRESSES) for b in s.barriers]
+        links += [Link(s.id, t, DELIVERS) for t in s.techniques]
     for msg in d.messages:
         entities.append(Entity(msg.id, "message", f"{msg.kind} for {msg.audience} ({msg.channel})", msg.text))
-        links += [Link(msg.id, b, "addresses") for b in msg.barriers]
-        links += [Link(msg.id, t, "delivers") for t in msg.techniques]
-    p = d.project
-    kb = build(p.library, p.evidence, p.coded, _DesignPart(tuple(entities), tuple(links)), frameworks=p.frameworks)
-    return [kb.export(out / "ontology.owl", "rdfxml")]
+        links += [Link(msg.id, b, ADDRESSES) for b in msg.barriers]
+        links += [Link(msg.id, t, DELIVERS) for t in msg.techniques]
+    return [d.kb.extended(_DesignPart(tuple(entities), tuple(links))).export(out / "ontology.owl", "rdfxml")]
 
 
-Renderer = Callable[[Design, dict[str, Any], Path, list[str]], list[Path]]
+Renderer = Callable[[Report, Path, list[str]], list[Path]]
 FORMATS: dict[str, Renderer] = {
     "json": _json,
     "html": _html,
@@ -250,7 +263,7 @@ def render(
     chosen = check_formats(formats)
     out_dir = Path(out_dir)
     check_output_folder(out_dir, [d.project.path])  # before any work: never replace what the user wrote
-    ctx = build_context(d)  # bad evaluation files fail here, before anything is written
+    report = Report(d, build_context(d))
     written: list[Path] = []
     notes: list[str] = []
     with atomic_folder(out_dir, [d.project.path]) as staging:
@@ -258,7 +271,7 @@ def render(
             for name in chosen:
                 if on_step:
                     on_step(name)
-                written += FORMATS[name](d, ctx, staging, notes)
+                written += FORMATS[name](report, staging, notes)
         except OutputError as exc:  # name the folder the user asked for, not the hidden staging folder
             raise OutputError(str(exc).replace(str(staging), str(out_dir))) from None
     files = tuple(out_dir / p.relative_to(staging) for p in written)

@@ -36,6 +36,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ontology import Entity, InputError, Link, Problem, UnknownIdError, load_yaml, validate
+from ontology.vocabulary import SUPPORTED_BY
 from techniques.library import Library, number_key
 
 __all__ = ["Evidence", "EvidenceSettings", "Finding", "Review", "TechniqueEvidence", "load_evidence"]
@@ -131,14 +132,14 @@ class Evidence:
     def links(self) -> tuple[Link, ...]:
         """technique -supportedBy-> review, one per finding that tests the technique (mode comparisons are not)."""
         out = []
-        for tid, items in sorted(self.by_technique.items(), key=lambda kv: number_key(kv[0][4:])):
+        for tid, items in sorted(self.by_technique.items(), key=lambda kv: number_key(kv[0])):
             for rid, f in items:
                 if f.applicability == "mode-comparison":
                     continue
                 status = f"{f.direction}; certainty {f.certainty or 'unrated'}; outcome {f.outcome}"
                 if f.applicability:
                     status += f"; {f.applicability}"
-                out.append(Link(tid, f"review:{rid}", "supportedBy", (f"review:{rid}",), status))
+                out.append(Link(tid, f"review:{rid}", SUPPORTED_BY, (f"review:{rid}",), status))
         return tuple(out)
 
     def score(self, technique: str, settings: EvidenceSettings | None = None) -> TechniqueEvidence:
@@ -157,7 +158,7 @@ class Evidence:
 
     def table(self, settings: EvidenceSettings | None = None) -> list[TechniqueEvidence]:
         """The score of every technique that any finding names, in BCT number order."""
-        return [self.score(t, settings) for t in sorted(self.by_technique, key=lambda t: number_key(t[4:]))]
+        return [self.score(t, settings) for t in sorted(self.by_technique, key=lambda t: number_key(t))]
 
 
 def _by_population(finding: Finding, review: Review, population: str) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ontology import DataError, Entity, Frameworks, Link, UnknownIdError, load_frameworks, read_data
+from ontology.vocabulary import USES_TECHNIQUE, local
 from techniques.delivery import CourseTemplate, Delivery, MessageTemplate, parse_delivery
 from techniques.linksets import LinkSet, shipped_link_sets
 
@@ -19,8 +20,8 @@ _NUMBER = re.compile(r"^(?:bct[:\s]*)?(\d{1,2})\.(\d{1,2})$", re.IGNORECASE)
 
 
 def number_key(number: str) -> tuple[int, int]:
-    """Sort key for BCT numbers: '10.10' after '10.9', not after '10.1'."""
-    group, item = number.split(".")
+    """Sort key for BCT numbers or ids: '10.10' (or 'bct:10.10') after '10.9', not after '10.1'."""
+    group, item = local(number).split(".")
     return int(group), int(item)
 
 
@@ -45,13 +46,13 @@ class Technique:
     delivery: Delivery | None
 
     @property
-    def course_template(self) -> CourseTemplate | None:
-        """How a course carries this technique (None when it cannot)."""
+    def course(self) -> CourseTemplate | None:
+        """The course activity that carries this technique, if a self-paced course can."""
         return self.delivery.course if self.delivery else None
 
     @property
-    def message_template(self) -> MessageTemplate | None:
-        """How a message carries this technique (None when it cannot)."""
+    def message(self) -> MessageTemplate | None:
+        """The message form that carries this technique, if a message can."""
         return self.delivery.message if self.delivery else None
 
     def as_json(self) -> dict[str, object]:
@@ -138,7 +139,7 @@ class Library:
         routes = [
             {"function": link.from_id, "rank": link.rank, "sources": list(link.sources), "status": link.status}
             for link in self.frameworks.links
-            if link.kind == "usesTechnique" and link.to_id == technique.id
+            if link.kind == USES_TECHNIQUE and link.to_id == technique.id
         ]
         d = technique.delivery
         delivery: dict[str, object] = {
@@ -180,7 +181,7 @@ def _load(link_sets: tuple[str, ...], comb_version: str) -> Library:
         raise DataError(f"techniques/data/delivery.yaml: '{stray[0]}' is not a BCTTv1 technique id")
     published: dict[str, list[str]] = {}
     for link in frameworks.links:
-        if link.kind == "usesTechnique":
+        if link.kind == USES_TECHNIQUE:
             published.setdefault(link.to_id, []).append(link.from_id)
     techniques = {}
     for t in raw["techniques"]:

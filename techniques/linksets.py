@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ontology import Frameworks, InputError, Link, Problem, UnknownIdError, read_data
+from ontology.vocabulary import LINKED_TO
 from ontology.yamlfile import read_text
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def shipped_link_sets() -> dict[str, LinkSet]:
             Link(
                 r["domain"],
                 r["technique"],
-                "linkedTo",
+                LINKED_TO,
                 tuple(r["sources"]),
                 r["status"],
                 link_set=name,
@@ -136,7 +137,7 @@ def read_link_set_csv(
             continue
         seen.add((domain, technique))
         source = (raw.get(src_col) or "").strip() if src_col else ""
-        links.append(Link(domain, technique, "linkedTo", (source or set_name,), "user", set_name, strength=strength))
+        links.append(Link(domain, technique, LINKED_TO, (source or set_name,), "user", set_name, strength=strength))
     if problems:
         raise InputError.from_problems(problems)
     if not links:

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import cli
+from mapper import Design, design, load_project
 from ontology import Frameworks, KnowledgeBase, build, load_frameworks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,3 +64,11 @@ def invoke() -> Callable[..., Result]:
         return runner.invoke(cli.app, list(args))
 
     return run
+
+
+@pytest.fixture(scope="session", params=["fixture", "best"])
+def made(request: pytest.FixtureRequest) -> Design:
+    """The design of tests/data/project and of examples/best (each test runs on both)."""
+    root = Path(__file__).resolve().parent
+    folder = root / "data" / "project" if request.param == "fixture" else root.parent / "examples" / "best"
+    return design(load_project(folder))

@@ -208,7 +208,7 @@ def test_barriers_json(invoke: Invoke) -> None:
     result = invoke("barriers", str(PROJECT), "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["barriers"]["B1"]["salience"] == 0.85
+    assert data["barriers"]["barrier:B1"]["salience"] == 0.85
     rows = {d["domain"]: d for d in data["domains"]}
     assert rows["tdf:emotion"]["priority"] is True
     assert {"participants", "excerpts", "beliefs", "conflicting", "priority"} <= set(rows["tdf:emotion"])

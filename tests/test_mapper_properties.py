@@ -82,7 +82,7 @@ def test_generated_projects_keep_the_invariants(spec: dict[str, object]) -> None
         reached = {b for m in made.modules for b in m.barriers} | {b for x in made.messages for b in x.barriers}
         uncovered = {u.barrier for u in made.uncovered}
         for b in made.project.coded.barriers:
-            if made.salience.barriers[b.id].priority and b.valence == "barrier":
+            if made.salience.barriers[b.entity_id].priority and b.valence == "barrier":
                 assert b.entity_id in reached or b.entity_id in uncovered
         for cands in made.candidates.values():
             for c in cands:

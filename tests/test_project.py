@@ -53,6 +53,36 @@ def _edit(path: Path, old: str, new: str) -> None:
             "max_modules: 0",
             "project.yaml:15: delivery.max_modules: Input should be greater than or equal to 1 (got 0)",
         ),
+        (  # a misspelt weight is refused, naming the closest setting
+            "population: low back pain",
+            "population: low back pain\nweights: {cover_treshold: 0.9}",
+            "project.yaml:18: unknown setting 'cover_treshold' under weights — did you mean 'cover_threshold'?",
+        ),
+        (  # so is a misspelt salience setting
+            "population: low back pain",
+            "population: low back pain\nsalience: {min_excerpt: 3}",
+            "project.yaml:18: unknown setting 'min_excerpt' under salience — did you mean 'min_excerpts'?",
+        ),
+        (  # a link set the project does not use is no weight
+            "population: low back pain",
+            "population: low back pain\nweights: {tatt-2012: 0.9}",
+            "project.yaml:18: unknown setting 'tatt-2012' under weights — did you mean 'tatt-2021'?",
+        ),
+        (  # shares and thresholds lie in [0, 1]
+            "population: low back pain",
+            "population: low back pain\nweights: {bcw_route: 1.5}",
+            "project.yaml:18: weights.bcw_route: Input should be less than or equal to 1",
+        ),
+        (  # counts are not negative
+            "population: low back pain",
+            "population: low back pain\nsalience: {min_excerpts: -1}",
+            "project.yaml:18: salience.min_excerpts: Input should be greater than or equal to 0",
+        ),
+        (  # NaN is no number a setting may take
+            "population: low back pain",
+            "population: low back pain\nsalience: {floor: .nan}",
+            "project.yaml:18: salience.floor: Input should be a valid number",
+        ),
     ],
 )
 def test_bad_project_yaml(project: Path, old: str, new: str, expected: str) -> None:
@@ -83,3 +113,9 @@ def test_missing_folder(tmp_path: Path) -> None:
     assert [str(p) for p in check_project(tmp_path / "nope")] == [
         f"{tmp_path / 'nope'}: no such project folder — give the folder that holds project.yaml"
     ]
+
+
+def test_weights_set_a_link_set_strength(project: Path) -> None:
+    _edit(project / "project.yaml", "population: low back pain", "population: low back pain\nweights: {tatt-2021: 0.1}")
+    p = load_project(project)
+    assert p.settings.weights.link_sets == {"tatt-2021": 0.1} and p.settings.weights.cover_threshold == 0.95

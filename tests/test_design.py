@@ -1,0 +1,104 @@
+"""mapper/design.py: the whole mapper, its invariants, the design.json contract, uncovered statements."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mapper import Design, design, design_json, load_project
+from mapper.project import CHANNELS
+from ontology import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "data" / "project"
+BEST = ROOT / "examples" / "best"
+
+
+def test_invariants(made: Design) -> None:
+    need = {b.entity_id for b in made.project.coded.barriers if made.salience.barriers[b.entity_id].priority}
+    # every selected technique addresses at least one statement, and is feasible for it
+    for t in made.selection.selected:
+        assert any(c.technique == t and c.feasible for b in need for c in made.candidates[b])
+    # no infeasible technique is delivered
+    feasible = {(c.barrier, c.technique) for cands in made.candidates.values() for c in cands if c.feasible}
+    for m in made.modules:
+        for a in m.activities:
+            assert all((b, a.technique) in feasible for b in a.barriers)
+    # every priority barrier is reached or uncovered with a reason
+    reached = {b for m in made.modules for b in m.barriers} | {b for m in made.messages for b in m.barriers}
+    uncovered = {u.barrier: u for u in made.uncovered}
+    for b in made.project.coded.barriers:
+        if b.entity_id in need and b.valence == "barrier":
+            assert b.entity_id in reached or uncovered[b.entity_id].reason
+    # every module fits its budget, every message its channel
+    assert len(made.modules) <= made.project.settings.delivery.max_modules
+    assert all(m.minutes <= made.project.settings.delivery.module_minutes for m in made.modules)
+    assert all(len(m.text) <= CHANNELS[m.channel] for m in made.messages)
+    # every id resolves in the knowledge base
+    data = json.loads(design_json(made))
+    ids = set(data["selected"]) | {b for m in data["modules"] for b in m["barriers"] + m["techniques"]}
+    ids |= {b for m in data["messages"] for b in m["barriers"] + m["techniques"]}
+    assert all(i in made.kb for i in ids)
+
+
+def test_design_json_contract(made: Design) -> None:
+    data = json.loads(design_json(made))
+    assert {"project", "barriers", "candidates", "selected", "modules", "messages", "uncovered", "settings"} <= set(
+        data
+    )
+    assert set(data["candidates"]) == {b["id"] for b in data["barriers"]}
+    for cands in data["candidates"].values():
+        for c in cands:
+            assert {"technique", "score", "feasible", "reason", "paths", "evidence"} <= set(c)
+            assert all(p[0].startswith("barrier:") and p[-1] == c["technique"] for p in c["paths"])
+    for m in data["modules"]:
+        assert {"id", "title", "objectives", "activities", "barriers", "techniques", "evidence"} <= set(m)
+        assert all({"id", "technique", "description", "minutes"} <= set(a) for a in m["activities"])
+    for m in data["messages"]:
+        assert {"id", "audience", "channel", "text", "barriers", "techniques", "sources"} <= set(m)
+
+
+def test_same_input_same_bytes() -> None:
+    first = design_json(design(load_project(BEST)))
+    second = design_json(design(load_project(BEST)))
+    assert first == second
+
+
+def test_empty_barriers_file(project: Path) -> None:
+    folder = project
+    (folder / "barriers.yaml").write_text("barriers: []\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no barriers or enablers to design for"):
+        design(load_project(folder))
+
+
+def test_everything_excluded(project: Path) -> None:
+    folder = project
+    text = (folder / "project.yaml").read_text(encoding="utf-8")
+    every = "[education, persuasion, incentivisation, coercion, training, restriction, environmental-restructuring, modelling, enablement]"
+    (folder / "project.yaml").write_text(text.replace("[coercion, restriction]", every), encoding="utf-8")
+    with pytest.raises(InputError, match="no candidate technique can be delivered"):
+        design(load_project(folder))
+
+
+def test_barrier_that_reaches_no_technique(project: Path) -> None:
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    (project / "project.yaml").write_text(text + "link_sets: [tatt-2021]\n", encoding="utf-8")
+    barriers = (project / "barriers.yaml").read_text(encoding="utf-8")
+    barriers = barriers.replace("    domains: [skills]\n", "    domains: [optimism]\n    strength: high\n")
+    (project / "barriers.yaml").write_text(barriers, encoding="utf-8")
+    d = design(load_project(project))
+    assert "barrier:B3: its domains reach no technique through the chosen link sets" in d.warnings
+    gap = next(u for u in d.uncovered if u.barrier == "barrier:B3")
+    assert gap.reason == "its TDF domains reach no technique through the chosen link sets or the BCW route"
+    # optimism -> both motivations -> 7 functions once coercion and restriction are excluded; guidelines,
+    # regulation, legislation and service provision each enable 6 of them, fiscal measures 4
+    assert gap.policy_categories == (
+        "policy:guidelines",
+        "policy:regulation",
+        "policy:legislation",
+        "policy:service-provision",
+        "policy:fiscal-measures",
+        "policy:environmental-social-planning",
+    )

@@ -1,0 +1,26 @@
+"""mapper/explain.py: tracing every kind of id back to its evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mapper import Design, explain
+from ontology import UnknownIdError
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "data" / "project"
+BEST = ROOT / "examples" / "best"
+
+
+def test_explain_every_kind(made: Design) -> None:
+    first = made.project.coded.barriers[0]
+    assert explain(made, first.id)["label"].startswith(f"{first.entity_id} ")
+    assert explain(made, made.selection.selected[0])["label"].startswith(made.selection.selected[0])
+    if made.modules:
+        assert explain(made, made.modules[0].id)["label"].startswith("module:1 ")
+    if made.messages:
+        assert explain(made, made.messages[0].id)["label"].startswith("message:1 ")
+    with pytest.raises(UnknownIdError, match="names no barrier, technique, module or message"):
+        explain(made, "module:99")
