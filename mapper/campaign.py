@@ -34,6 +34,8 @@ __all__ = ["MARKETING_POLICY", "STAGES", "Message", "build_campaign"]
 
 MARKETING_POLICY = "policy:communication-marketing"
 STAGES = ("awareness", "registration", "completion", "use")
+PRE_LAUNCH = ("awareness", "registration")
+STAGE_ROOM = 3  # statements one stage's messages answer for one audience before the next stage takes them
 # answer lines a form has room for
 ROOM = {"email": 2, "post": 1, "abstract": 2, "pitch": 3, "brief": 4}
 TESTIMONIAL = "[testimonial: a quote from a named colleague who has done it, collected with consent]"
@@ -136,34 +138,63 @@ def _lines(
         statement: Barrier = statements[barrier]
         aim = behaviour_of[barrier]
         audience = aim.audience or _default_audience(project)
-        allowed = [s for s in stages if roles.get(audience) in _plan()["stages"][s]["audiences"]]
-        for c in candidates[barrier]:
-            if message_fit(kb, project.library, c, statement, project.excluded_functions):
-                continue
-            template = project.library.techniques[c.technique].message
-            assert template is not None  # message_fit passes only techniques with a message template
-            stage = next((s for s in allowed if not template.stages or s in template.stages), None)
-            if stage is None:
-                continue
-            fact = fact_for(project.settings, c.technique, stage, audience) if template.needs_fact else None
-            if template.needs_fact and fact is None:
-                continue
-            names = {
-                "behaviour": aim.what,
-                "label": aim.label or aim.what,
-                "who": aim.who,
-                "name": project.settings.name,
-                "barrier": statement.statement,
-                "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
-                "fact": fact.text if fact else "",
-                "source": fact.source if fact else "",
-            }
-            line = _Line(barrier, c.technique, fill(template.text, **names), c.score, fact.source if fact else "")
-            found.setdefault((audience, stage), []).append(line)
-            break  # a statement's best fitting message only
+        role = roles.get(audience)
+        # before launch a message may answer any statement; after it, only those of the stage's own behaviour
+        allowed = [
+            s
+            for s in stages
+            if role in _plan()["stages"][s]["audiences"] and (s in PRE_LAUNCH or s == (aim.stage or "use"))
+        ]
+        # one line at the statement's own stage, and one before launch (awareness, else registration)
+        wanted: list[str] = [x for x in allowed if x == aim.stage]
+        early = [x for x in allowed if x in PRE_LAUNCH]
+        if early:
+            wanted.append(next((x for x in early if len(found.get((audience, x), [])) < STAGE_ROOM), early[0]))
+        for stage in dict.fromkeys(wanted):
+            line = _best_line(project, kb, candidates[barrier], statement, aim, stage, audience, role)
+            if line is not None:
+                found.setdefault((audience, stage), []).append(line)
     for lines in found.values():
         lines.sort(key=lambda x: (-x.score, number_key(x.technique.removeprefix("bct:")), x.barrier))
     return found
+
+
+def _best_line(
+    project: Project,
+    kb: KnowledgeBase,
+    cands: list[Candidate],
+    statement: Barrier,
+    aim: BehaviourIn,
+    stage: str,
+    audience: str,
+    role: str | None,
+) -> _Line | None:
+    """The statement's best fitting message line for this stage, if any."""
+    for c in cands:
+        if message_fit(kb, project.library, c, statement, project.excluded_functions):
+            continue
+        template = project.library.techniques[c.technique].message
+        if template is None or (template.stages and stage not in template.stages):
+            continue
+        if role == "supporter" and not template.needs_fact:
+            continue  # supporters hear evidence, not the learners' encouragements; the pack does the rest
+        fact = fact_for(project.settings, c.technique, stage, audience, aim.id) if template.needs_fact else None
+        if template.needs_fact and fact is None:
+            continue
+        names = {
+            "behaviour": aim.what,
+            "label": aim.label or aim.what,
+            "who": aim.who,
+            "name": project.settings.name,
+            "barrier": statement.statement,
+            "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
+            "fact": fact.text if fact else "",
+            "source": fact.source if fact else "",
+        }
+        return _Line(
+            statement.entity_id, c.technique, fill(template.text, **names), c.score, fact.source if fact else ""
+        )
+    return None
 
 
 def _hook_fact(project: Project, stage: str, audience: str) -> KeyFactIn | None:
@@ -223,6 +254,9 @@ def build_campaign(
                 "incentives_short": settings.campaign.incentives[0] if settings.campaign.incentives else "",
                 "hours": _hours(course_minutes),
                 "modules": modules,
+                "course_size": f"{modules} modules, {_hours(course_minutes)} of study at your own pace"
+                if modules
+                else "",
                 "label": aim.label or aim.what,
                 "behaviour": aim.what,
             }
@@ -278,6 +312,18 @@ def _message(
     warnings: list[str],
 ) -> Message:
     form = form_spec["form"]
+    # one line per wording (two statements answered by the same words share it); none that repeats the fact
+    merged: dict[str, _Line] = {}
+    extra_barriers: dict[str, list[str]] = {}
+    for x in answer:
+        if fact and fact.text.rstrip(".") in x.text:
+            continue
+        if x.text in merged:
+            extra_barriers[x.text].append(x.barrier)
+            continue
+        merged[x.text] = x
+        extra_barriers[x.text] = []
+    answer = list(merged.values())
     subject = fill(spec["subject"][role], **names)
     hook = fill(spec["hook"][role], **names)
     cta = fill(spec["cta"][role], **names)
@@ -289,7 +335,6 @@ def _message(
             techniques.append(stage_technique)
     for s in pack:
         techniques += [t for t in s.techniques if t not in techniques]
-    sources = list(dict.fromkeys([*(x.source for x in answer if x.source), *([fact.source] if fact else [])]))
     said = [x.text for x in answer]
     if pack:
         said.append(
@@ -315,7 +360,15 @@ def _message(
         kind = f"{stage} post"
     elif form == "abstract":
         background = fact_text or hook
-        offer = f"{names['name']}: {names['modules']} online modules, {names['hours']} of self-paced study."
+        if role == "supporter":
+            offer = f"an online course for your clinicians ({names['course_size']})" if names["course_size"] else ""
+            offer = (
+                f"{names['name']}: "
+                + "; ".join(x for x in [offer, "an implementation pack for the service"] if x)
+                + "."
+            )
+        else:
+            offer = f"{names['name']}: {names['course_size']}." if names["course_size"] else f"{names['name']}."
         text = "\n\n".join(
             [f"Background: {background}", f"What is offered: {offer} " + " ".join(said), f"{cta}: {url}"]
         )
@@ -327,7 +380,8 @@ def _message(
         kind = f"{stage} {'press pitch' if channel == 'trade-press' else 'blog post'}"
     else:  # brief
         why = fact_text or hook
-        sources_list = [reviews.get(s, s) for s in sources]
+        cited_sources = [x.source for x in answer if x.source] + ([fact.source] if fact else [])
+        sources_list = [reviews.get(s, s) for s in dict.fromkeys(cited_sources)]
         text = "\n\n".join(
             [
                 f"Why it matters: {why}",
@@ -337,6 +391,13 @@ def _message(
             ]
         )
         kind = f"{stage} evidence brief"
+    quoted = fact is not None and fact.text.rstrip(".") in text
+    sources = list(dict.fromkeys([*(x.source for x in answer if x.source and x.text in text)]))
+    if quoted and fact is not None:
+        sources.append(fact.source)
+    barriers = [b for x in answer if x.text in text for b in [x.barrier, *extra_barriers[x.text]]]
+    barriers += [b for s in pack for b in s.barriers]
+    techniques = [t for t in techniques if t not in {x.technique for x in answer if x.text not in text}]
     if len(text) > form_spec["limit"]:
         warnings.append(
             f"message:{n} ({channel}) is {len(text)} characters, more than the {form_spec['limit']} its form allows"
@@ -352,7 +413,7 @@ def _message(
         text,
         cta,
         url,
-        tuple(dict.fromkeys([*(x.barrier for x in answer), *(b for s in pack for b in s.barriers)])),
-        tuple(techniques),
-        tuple(sources),
+        tuple(dict.fromkeys(barriers)),
+        tuple(dict.fromkeys(techniques)),
+        tuple(dict.fromkeys(sources)),
     )

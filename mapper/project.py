@@ -21,6 +21,7 @@ from ontology import (
     YamlDocument,
     load_frameworks,
     load_yaml,
+    read_data,
     slugify,
     validate,
 )
@@ -35,14 +36,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CHANNELS", "Project", "ProjectFile", "Weights", "check_project", "load_project"]
 
-# channel -> longest message it carries, in characters
+# channel -> longest message it carries, in characters (its form and stages: mapper/data/campaign.yaml)
 CHANNELS: dict[str, int] = {
-    "social-media": 280,
-    "email": 700,
-    "conference": 300,
-    "trade-press": 1200,
-    "blog": 1500,
-    "evidence-brief": 1500,
+    name: int(spec["limit"]) for name, spec in read_data("mapper", "campaign.yaml")["channels"].items()
 }
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 T = TypeVar("T")
@@ -192,6 +188,7 @@ def fact_for(
         and (not f.behaviours or behaviour in f.behaviours)
         and f.id not in used
     ]
+    true.sort(key=lambda f: behaviour not in f.behaviours)  # a fact meant for this behaviour comes first
     named = [f for f in true if f.techniques and f.suits(technique)]
     general = [f for f in true if not f.techniques]
     found = named or general

@@ -315,7 +315,7 @@ def test_explain_tree(invoke: Invoke) -> None:
     assert "salience 0.85; PRIORITY" in result.stdout
     bad = invoke("explain", str(PROJECT), "module:42")
     assert bad.exit_code == 1
-    assert "names no barrier, technique, module or message" in bad.stderr
+    assert "names no barrier, technique, module, service support or message" in bad.stderr
 
 
 def test_evaluate_json(invoke: Invoke) -> None:

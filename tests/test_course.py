@@ -17,7 +17,7 @@ def test_budget_too_small_warns(project: Path) -> None:
     (folder / "project.yaml").write_text(text.replace("module_minutes: 60", "module_minutes: 1"), encoding="utf-8")
     d = design(load_project(folder))
     assert not d.modules and d.messages
-    assert any("more than the 1 min a module has" in w for w in d.warnings)
+    assert any("more than a 1-minute module holds with its introduction and check" in w for w in d.warnings)
 
 
 def test_thin_modules_are_folded_in() -> None:

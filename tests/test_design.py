@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from mapper import Design, design, design_json, load_project
-from mapper.project import CHANNELS
 from ontology import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,20 +25,23 @@ def test_invariants(made: Design) -> None:
     for m in made.modules:
         for a in m.activities:
             assert all((b, a.technique) in feasible for b in a.barriers)
-    # every priority barrier is reached or uncovered with a reason
+    # every priority barrier is reached, a course requirement, or uncovered with a reason
     reached = {b for m in made.modules for b in m.barriers} | {b for m in made.messages for b in m.barriers}
+    reached |= {b for s in made.supports for b in s.barriers} | {r.barrier for r in made.requirements}
     uncovered = {u.barrier: u for u in made.uncovered}
     for b in made.project.coded.barriers:
         if b.entity_id in need and b.valence == "barrier":
             assert b.entity_id in reached or uncovered[b.entity_id].reason
-    # every module fits its budget, every message its channel
+    # every module fits its budget, every message its form's limit
     assert len(made.modules) <= made.project.settings.delivery.max_modules
     assert all(m.minutes <= made.project.settings.delivery.module_minutes for m in made.modules)
-    assert all(len(m.text) <= CHANNELS[m.channel] for m in made.messages)
+    limits = {"email": 1200, "post": 280, "abstract": 1500, "pitch": 2500, "brief": 4000}
+    assert all(len(m.text) <= limits[m.form] for m in made.messages)
     # every id resolves in the knowledge base
     data = json.loads(design_json(made))
     ids = set(data["selected"]) | {b for m in data["modules"] for b in m["barriers"] + m["techniques"]}
     ids |= {b for m in data["messages"] for b in m["barriers"] + m["techniques"]}
+    ids |= {b for s in data["supports"] for b in s["barriers"] + s["techniques"]}
     assert all(i in made.kb for i in ids)
 
 

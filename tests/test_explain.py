@@ -22,5 +22,7 @@ def test_explain_every_kind(made: Design) -> None:
         assert explain(made, made.modules[0].id)["label"].startswith("module:1 ")
     if made.messages:
         assert explain(made, made.messages[0].id)["label"].startswith("message:1 ")
-    with pytest.raises(UnknownIdError, match="names no barrier, technique, module or message"):
+    if made.supports:
+        assert explain(made, made.supports[0].id)["label"].startswith("support:1 ")
+    with pytest.raises(UnknownIdError, match="names no barrier, technique, module, service support or message"):
         explain(made, "module:99")

@@ -37,7 +37,7 @@ def projects(draw: st.DrawFn) -> dict[str, object]:
             "statement": f"Statement {i}",
             "valence": draw(st.sampled_from(["barrier", "enabler"])),
             "domains": draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=3, unique=True)),
-            "behaviour": draw(st.sampled_from(["train", "deliver"])),
+            "behaviour": draw(st.sampled_from(["train", "deliver", "support"])),
             "strength": draw(st.sampled_from(["high", "medium", "low"])),
         }
         for i in range(n)
@@ -47,6 +47,7 @@ def projects(draw: st.DrawFn) -> dict[str, object]:
         "target_behaviours": [
             {"id": "train", "who": "clinicians", "what": "complete the course", "stage": "completion"},
             {"id": "deliver", "who": "clinicians", "what": "run the groups", "stage": "use"},
+            {"id": "support", "who": "managers", "what": "free staff time", "stage": "use", "level": "service"},
         ],
         "audiences": [{"id": "all", "label": "everyone"}],
         "channels": draw(st.lists(st.sampled_from(sorted(CHANNELS)), min_size=1, max_size=3, unique=True)),
@@ -74,12 +75,25 @@ def test_generated_projects_keep_the_invariants(spec: dict[str, object]) -> None
         feasible = {(c.barrier, c.technique) for cands in made.candidates.values() for c in cands if c.feasible}
         assert all(any((b, t) in feasible for b in made.candidates) for t in made.selection.selected)
         assert len(made.modules) <= settings_.delivery.max_modules
+        aims = {b.entity_id: b.behaviour for b in made.project.coded.barriers}
         for m in made.modules:
             assert m.minutes <= settings_.delivery.module_minutes
             assert all((b, a.technique) in feasible for a in m.activities for b in a.barriers)
+            # one behaviour a module; every outcome answered by its own activities; TIDieR's twelve items
+            assert {aims[b] for b in m.barriers} == {m.behaviour}
+            assert {b for o in m.objectives for b in o.barriers} == {b for a in m.activities for b in a.barriers}
+            assert len(m.tidier) == 12
+        assert len({m.title for m in made.modules}) == len(made.modules)
+        assert not any(
+            aims[b] == "support" for m in made.modules for b in m.barriers
+        )  # the service's, not the course's
+        assert len({x.text for x in made.messages}) == len(made.messages)
+        assert all(x.cta and x.url in x.text for x in made.messages)
+        assert {r.barrier for r in made.routes} == set(aims)
         for msg in made.messages:
             assert len(msg.text) <= CHANNELS[msg.channel] and msg.channel in settings_.channels
         reached = {b for m in made.modules for b in m.barriers} | {b for x in made.messages for b in x.barriers}
+        reached |= {b for x in made.supports for b in x.barriers}
         uncovered = {u.barrier for u in made.uncovered}
         for b in made.project.coded.barriers:
             if made.salience.barriers[b.entity_id].priority and b.valence == "barrier":

@@ -164,7 +164,7 @@ def active(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"statement: '{ACTIVE}'",
     )
     (folder / "barriers.yaml").write_text(text, encoding="utf-8")
-    out = folder / "out"
+    out = folder.parent / "out"
     render(design(load_project(folder)), out)
     return out
 

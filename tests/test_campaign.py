@@ -1,0 +1,72 @@
+"""mapper/campaign.py: messages by stage, audience and channel, each with a call to action; facts only when true."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from mapper import Design, design, load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+BEST = ROOT / "examples" / "best"
+
+
+@functools.cache
+def best() -> Design:
+    return design(load_project(BEST))
+
+
+def _edit(folder: Path, old: str, new: str) -> None:
+    path = folder / "project.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_supporters_are_never_asked_to_take_the_course() -> None:
+    managers = [m for m in best().messages if m.audience == "managers"]
+    assert managers and {m.stage for m in managers} <= {"awareness", "registration", "use"}
+    assert not any("Register now" in m.text for m in managers)
+
+
+def test_supporters_at_the_use_stage_are_pointed_to_the_implementation_pack() -> None:
+    # BeST's B8 (group classes are hard to schedule) is the service's: a service support, and its messages
+    pack = [m for m in best().messages if m.audience == "managers" and m.stage == "use"]
+    assert pack and all("implementation pack" in m.text.lower() for m in pack)
+    assert all("barrier:B8" in m.barriers for m in pack)
+    assert all(set(m.techniques) >= {"bct:12.1"} or "bct:12.2" in m.techniques for m in pack)
+
+
+def test_each_channel_has_its_own_form() -> None:
+    forms = {m.channel: m.form for m in best().messages}
+    assert forms == {
+        "conference": "abstract",
+        "trade-press": "pitch",
+        "social-media": "post",
+        "email": "email",
+        "evidence-brief": "brief",
+    }
+    for m in best().messages:
+        if m.form == "brief":
+            assert "Sources:" in m.text and "What we ask of you:" in m.text
+        if m.form == "pitch":
+            assert "[testimonial:" in m.text  # a slot the designer fills, never an invented quote
+
+
+def test_a_missing_url_is_a_placeholder_and_a_warning(project: Path) -> None:
+    d = design(load_project(project))
+    assert all("[course link]" in m.text for m in d.messages)
+    assert any("campaign.url is not set" in w for w in d.warnings)
+
+
+def test_a_fact_true_after_launch_appears_only_after_launch(project: Path) -> None:
+    _edit(
+        project,
+        "key_facts:\n",
+        "campaign: {url: 'https://example.org/c'}\nkey_facts:\n"
+        "  - {id: later, text: 'Nine in ten learners finished.', source: own-evaluation, available: after-launch}\n",
+    )
+    d = design(load_project(project))
+    quoting = {m.stage for m in d.messages if "Nine in ten" in m.text}
+    assert quoting <= {"completion", "use"}
+    assert all("https://example.org/c" in m.text for m in d.messages)

@@ -1,0 +1,46 @@
+"""mapper/supports.py: statements whose actor is the service get implementation strategies that fit them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mapper import design, load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+BEST = ROOT / "examples" / "best"
+
+
+def test_a_scheduling_barrier_gets_a_change_to_the_service() -> None:
+    made = design(load_project(BEST))
+    b8 = [s for s in made.supports if "barrier:B8" in s.barriers]
+    assert "restructure-service" in {s.strategy for s in b8}
+    assert all(s.audience == "managers" for s in b8)
+    assert not any("barrier:B8" in m.barriers for m in made.modules)  # never course content
+
+
+def test_excluded_functions_remove_the_strategies_that_need_them(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "best"
+    shutil.copytree(BEST, folder)
+    path = folder / "project.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "exclude_functions: [coercion, restriction]",
+            "exclude_functions: [coercion, restriction, environmental-restructuring, enablement]",
+        ),
+        encoding="utf-8",
+    )
+    made = design(load_project(folder))
+    assert "restructure-service" not in {s.strategy for s in made.supports}
+
+
+def test_a_strategy_fits_only_the_domains_it_answers() -> None:
+    made = design(load_project(BEST))
+    statements = {b.entity_id: b for b in made.project.coded.barriers}
+    from mapper.supports import strategies
+
+    for s in made.supports:
+        answers = set(strategies()[s.strategy]["answers"])
+        assert all(answers & set(statements[b].domains) for b in s.barriers), s.id
