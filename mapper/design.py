@@ -12,6 +12,7 @@ from mapper.course import FRAME_MINUTES, Module, build_course
 from mapper.fit import Route, course_fit, message_fit
 from mapper.project import BehaviourIn, Project
 from mapper.selection import Selection, Step
+from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
 from ontology import DataError, InputError, KnowledgeBase, build
 
@@ -295,6 +296,17 @@ def as_json(d: Design) -> dict[str, Any]:
             items.append(item)
         candidates[b] = items
     plan: dict[str, list[str]] = {s: [m.id for m in d.messages if m.stage == s] for s in STAGES}
+    settings = {
+        "score": d.settings.as_json(),
+        "salience": d.salience.rule.model_dump(),
+        "evidence": asdict(d.settings.evidence),
+        "min_techniques_per_barrier": p.settings.min_techniques_per_barrier,
+        "delivery": p.settings.delivery.model_dump(),
+        "campaign": p.settings.campaign.model_dump(),
+        "exclude_functions": list(d.settings.excluded_functions),
+        "link_sets": list(p.settings.link_sets),
+        "comb_version": p.frameworks.comb_version,
+    }
     return {
         "project": p.settings.name,
         "barriers": [
@@ -399,17 +411,9 @@ def as_json(d: Design) -> dict[str, Any]:
         ],
         "principles": list(d.principles),
         "warnings": list(d.warnings),
-        "settings": {
-            "score": d.settings.as_json(),
-            "salience": d.salience.rule.model_dump(),
-            "evidence": asdict(d.settings.evidence),
-            "min_techniques_per_barrier": p.settings.min_techniques_per_barrier,
-            "delivery": p.settings.delivery.model_dump(),
-            "campaign": p.settings.campaign.model_dump(),
-            "exclude_functions": list(d.settings.excluded_functions),
-            "link_sets": list(p.settings.link_sets),
-            "comb_version": p.frameworks.comb_version,
-        },
+        "settings": settings,
+        "data_status": p.settings.data_status.model_dump(),
+        "stamp": stamp_of(p, settings).as_json(),
     }
 
 

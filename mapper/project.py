@@ -110,6 +110,30 @@ class EvaluationIn(_Model):
     benchmark_source: str = ""
 
 
+class StatusIn(_Model):
+    """What kind of data one part of the project is, so that every output can say so where it is used."""
+
+    status: Literal["real", "illustrative", "synthetic"] = Field(
+        default="real",
+        description="real: collected or published; illustrative: written to show the method; synthetic: generated",
+    )
+    note: str = Field(default="", description="one sentence on what is invented or generated, and from what")
+
+
+class DataStatusIn(_Model):
+    """project.yaml `data_status:` — the status of the interviews, the evidence and the evaluation data."""
+
+    interviews: StatusIn = StatusIn()
+    evidence: StatusIn = StatusIn()
+    evaluation: StatusIn = StatusIn()
+
+    def not_real(self, *parts: str) -> list[tuple[str, StatusIn]]:
+        """The parts (all when none are named) whose data is not real, in a fixed order."""
+        names = parts or ("interviews", "evidence", "evaluation")
+        found = [(n, getattr(self, n)) for n in names]
+        return [(n, st) for n, st in found if st.status != "real"]
+
+
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
@@ -151,6 +175,7 @@ class ProjectFile(_Model):
     population: str = ""
     key_facts: list[KeyFactIn] = Field(default_factory=list)
     campaign: CampaignIn = CampaignIn()
+    data_status: DataStatusIn = DataStatusIn()
     weights: Weights = Weights()
     min_techniques_per_barrier: int = Field(default=2, ge=1, le=10)
     evaluation: EvaluationIn = EvaluationIn()

@@ -86,6 +86,12 @@ def build_context(d: Design) -> dict[str, Any]:
     routes = {r["barrier"]: r for r in data["routes"]}
     return {
         "evaluation": evaluation,
+        "status": p.settings.data_status,
+        "not_real": dict(p.settings.data_status.not_real()),
+        # the Markdown outputs use the interviews and the evidence, never the evaluation
+        "text_not_real": dict(p.settings.data_status.not_real("interviews", "evidence")),
+        "part_labels": {"interviews": "Interview", "evidence": "Evidence", "evaluation": "Evaluation"},
+        "stamp": data["stamp"],
         "short": short_of,
         "kb_reviews": lambda t: kb.successors(t, "supportedBy"),
         "destination_labels": DESTINATION_LABELS,

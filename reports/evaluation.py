@@ -14,7 +14,7 @@ approximation, fine at the sizes an implementation study has; the number followe
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,7 @@ class Evaluation:
     patients: int
     outcomes: dict[str, list[Change]]
     benchmarks: dict[str, Any] = field(default_factory=dict)
+    data_status: dict[str, str] = field(default_factory=lambda: {"status": "real", "note": ""})
 
     def as_json(self) -> dict[str, Any]:
         """Plain data with keys funnel and outcomes (plus breakdowns, drop-off and benchmarks)."""
@@ -87,6 +88,7 @@ class Evaluation:
                 **{m: [asdict(c) for c in changes] for m, changes in self.outcomes.items()},
             },
             "benchmarks": self.benchmarks,
+            "data_status": self.data_status,
         }
 
 
@@ -159,4 +161,7 @@ def evaluate(
 
 def evaluate_project(project: Project) -> Evaluation | None:
     """The evaluation of a loaded project, or None when it has no evaluation/ folder."""
-    return evaluate(project.uptake) if project.uptake is not None else None
+    if project.uptake is None:
+        return None
+    result = evaluate(project.uptake)
+    return replace(result, data_status=project.settings.data_status.evaluation.model_dump())
