@@ -178,7 +178,11 @@ def _best_line(
             continue
         if role == "supporter" and not template.needs_fact:
             continue  # supporters hear evidence, not the learners' encouragements; the pack does the rest
-        fact = fact_for(project.settings, c.technique, stage, audience, aim.id) if template.needs_fact else None
+        fact = (
+            fact_for(project.settings, c.technique, stage, audience, aim.id, named_only=template.named_fact)
+            if template.needs_fact
+            else None
+        )
         if template.needs_fact and fact is None:
             continue
         names = {
@@ -188,7 +192,7 @@ def _best_line(
             "name": project.settings.name,
             "barrier": statement.statement,
             "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
-            "fact": fact.text if fact else "",
+            "fact": fact.text.rstrip(".") if fact else "",
             "source": fact.source if fact else "",
         }
         return _Line(

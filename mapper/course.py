@@ -148,7 +148,9 @@ def _items(
     for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(i.technique.removeprefix("bct:")))):
         course = project.library.techniques[item.technique].course
         if course is not None and course.needs_fact:
-            fact = fact_for(project.settings, item.technique, "course", aim.audience, aim.id, frozenset(used))
+            fact = fact_for(
+                project.settings, item.technique, "course", aim.audience, aim.id, frozenset(used), course.named_fact
+            )
             if fact is None:
                 if not item.extra:
                     warnings.append(
@@ -251,7 +253,8 @@ def _tidier(
         ),
         (
             "When and how much",
-            f"About {minutes} minutes ({sum(a.minutes for a in activities)} in {len(activities)} activities and "
+            f"About {minutes} minutes ({sum(a.minutes for a in activities)} in {len(activities)} "
+            f"{'activity' if len(activities) == 1 else 'activities'} and "
             f"{FRAME_MINUTES} of introduction and check), taken {after}; a learner may stop after any activity.",
         ),
         (
@@ -351,7 +354,7 @@ def _module(
             "name": project.settings.name,
             "barrier": statements[first].statement,
             "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
-            "fact": fact.text if fact else "",
+            "fact": fact.text.rstrip(".") if fact else "",
             "source": fact.source if fact else "",
         }
         activities.append(

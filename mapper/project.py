@@ -199,6 +199,7 @@ def fact_for(
     audience: str = "",
     behaviour: str = "",
     used: frozenset[str] = frozenset(),
+    named_only: bool = False,
 ) -> KeyFactIn | None:
     """The key fact a technique's template quotes in `use` (course or a campaign stage).
 
@@ -215,7 +216,7 @@ def fact_for(
     ]
     true.sort(key=lambda f: behaviour not in f.behaviours)  # a fact meant for this behaviour comes first
     named = [f for f in true if f.techniques and f.suits(technique)]
-    general = [f for f in true if not f.techniques]
+    general = [] if named_only else [f for f in true if not f.techniques]
     found = named or general
     return found[0] if found else None
 

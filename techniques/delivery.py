@@ -43,9 +43,9 @@ _COURSE_REQUIRED = (
     "provider",
     "setting",
 )
-_COURSE_KEYS = frozenset(_COURSE_REQUIRED) | {"needs_fact", "check", "tailoring", "live"}
+_COURSE_KEYS = frozenset(_COURSE_REQUIRED) | {"needs_fact", "named_fact", "check", "tailoring", "live"}
 _MESSAGE_REQUIRED = ("kind", "text", "channels", "stages", "answers")
-_MESSAGE_KEYS = frozenset(_MESSAGE_REQUIRED) | {"needs_fact"}
+_MESSAGE_KEYS = frozenset(_MESSAGE_REQUIRED) | {"needs_fact", "named_fact"}
 _ENV = jinja2.Environment()
 
 
@@ -58,6 +58,7 @@ class CourseTemplate:
     instructions: str
     minutes: int
     needs_fact: bool = False
+    named_fact: bool = False  # quote only a key fact that names this technique (a general fact would not fit)
     phase: str = ""  # one of PHASES: where the activity sits in the course
     answers: tuple[str, ...] = ()  # TDF domain ids whose barriers the activity, as worded, answers
     outline: tuple[str, ...] = ()  # content points in the order taught
@@ -77,6 +78,7 @@ class MessageTemplate:
     text: str
     channels: tuple[str, ...]
     needs_fact: bool = False
+    named_fact: bool = False  # quote only a key fact that names this technique (a general fact would not fit)
     stages: tuple[str, ...] = ()  # stages of uptake the message fits; empty: any
     answers: tuple[str, ...] = ()  # TDF domain ids whose barriers the text, as worded, answers
 
@@ -184,6 +186,7 @@ def _course(reader: _Reader) -> CourseTemplate:
         instructions=reader.text("instructions", template=True),
         minutes=reader.minutes(),
         needs_fact=reader.flag("needs_fact"),
+        named_fact=reader.flag("named_fact"),
         phase=reader.choice("phase", PHASES),
         answers=reader.answers(),
         outline=reader.texts("outline"),
@@ -203,6 +206,7 @@ def _message(reader: _Reader) -> MessageTemplate:
         text=reader.text("text", template=True),
         channels=reader.texts("channels"),
         needs_fact=reader.flag("needs_fact"),
+        named_fact=reader.flag("named_fact"),
         stages=reader.choices("stages", STAGES),
         answers=reader.answers(),
     )
