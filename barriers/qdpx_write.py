@@ -237,6 +237,7 @@ def write_qdpx(
         excerpts_by_source.setdefault(spans[e.id][0], []).append(e)
     selections = _Selections(data, keys)
     known = {p.id for p in data.participants}
+    case_user = guid(f"coder:{data.coders[0]}") if data.coders else ""
     if sources:
         src_root = _el(root, "Sources")
         for s in sources:
@@ -251,7 +252,8 @@ def write_qdpx(
                     startPosition="0",
                     endPosition=str(len(s.text)),
                 )
-                coding = _el(sel, "Coding", guid=guid(f"case-coding:{s.id}"))
+                # qualitative-coding's importer needs a creatingUser on every coding: the first coder's
+                coding = _el(sel, "Coding", guid=guid(f"case-coding:{s.id}"), creatingUser=case_user)
                 _el(coding, "CodeRef", targetGUID=guid(f"participant:{s.participant}"))
             for e in excerpts_by_source.get(s.id, []):
                 _, start, end = spans[e.id]

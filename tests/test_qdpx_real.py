@@ -17,7 +17,7 @@ import defusedxml.ElementTree as SafeET
 import pytest
 from typer.testing import Result
 
-from barriers import CodedData, agreement, load_coded, read_qdpx, write_qdpx
+from barriers import CodedData, agreement, load_coded, read_qdc, read_qdpx, write_qdpx
 from ontology import Frameworks, InputError
 
 DATA = Path(__file__).parent / "data"
@@ -205,3 +205,130 @@ def test_qualcoder_imports_our_export(frameworks: Frameworks, tmp_path: Path) ->
     assert len(got["codings"]) == len(codings)  # every coding
     assert sorted({c[4] for c in got["codings"]}) == list(data.coders)  # every coder, no 'default'
     assert sorted({case for case, _ in got["cases"]}) == sorted(p.id for p in data.participants)
+
+
+# --- real files from each tool, counted against their own XML ------------------------------------------------
+
+_Span = tuple[str, int, int]  # source name, start, end
+
+
+def _qde(path: Path) -> Any:
+    members = _members(path)
+    name = "project.qde" if "project.qde" in members else next(n for n in members if n.endswith(".qde"))
+    return SafeET.fromstring(members[name])
+
+
+def _codes_by_guid(root: Any) -> dict[str, str]:
+    """code GUID -> code path, read from the XML (any namespace)."""
+    out: dict[str, str] = {}
+
+    def walk(el: Any, parent: str) -> None:
+        for code in el:
+            if code.tag.rsplit("}", 1)[-1] == "Code":
+                path = f"{parent}/{code.get('name')}" if parent else code.get("name")
+                out[code.get("guid").upper()] = path
+                walk(code, path)
+
+    for codes in root.iter():
+        if codes.tag.rsplit("}", 1)[-1] == "Codes":
+            walk(codes, "")
+            break
+    return out
+
+
+def _xml_codings(root: Any) -> list[tuple[_Span, str, str]]:
+    """Every text coding in the XML, as (span, coder name, code path), case codes left out."""
+    users = {u.get("guid").upper(): u.get("name") or "" for u in root.iter(f"{NS}User")}
+    codes = _codes_by_guid(root)
+    cases = {c.get("guid").upper() for c in root.iter(f"{NS}Case")}
+    out = []
+    for source in root.iter(f"{NS}TextSource"):
+        for sel in source.findall(f"{NS}PlainTextSelection"):
+            name = source.get("name") or source.get("guid").upper()  # qc 1.3.2 names no source
+            span = (name, int(sel.get("startPosition")), int(sel.get("endPosition")))
+            for coding in sel.findall(f"{NS}Coding"):
+                target = coding.find(f"{NS}CodeRef").get("targetGUID").upper()
+                if target in cases:
+                    continue
+                user = (coding.get("creatingUser") or sel.get("creatingUser") or "").upper()
+                out.append((span, users.get(user, ""), codes[target]))
+    return out
+
+
+def _domain_of(frameworks: Frameworks, name: str) -> str | None:
+    try:
+        return frameworks.domain(name).id
+    except Exception:  # not a TDF domain name
+        return None
+
+
+def _check_codebook(frameworks: Frameworks, data: CodedData, paths: list[str]) -> None:
+    """Every code of the file is a TDF domain code, a belief statement or an unmapped code."""
+    domains = [p for p in paths if "/" not in p and _domain_of(frameworks, p)]
+    assert len(domains) + len(data.barriers) + len(data.unmapped_codes) == len(paths)
+
+
+# file, origin the file gives, text sources, codes, text codings (numbers read by hand from each file)
+REAL_PROJECTS = [
+    ("nvivo12-windows-oltas0517.qdpx", "NVivo for Windows 12.6", 2, 152, 303),  # Hungarian, every code unmapped
+    ("nvivo15-mac-qualitative-coding.qdpx", "NVivo for Mac 15.0.0", 2, 262, 0),  # codes and sources, no codings
+    ("qualitative-coding-1.3.2-demo.qdpx", "qc 1.3.2", 2, 262, 205),  # plain relative plainTextPath
+    ("qualitative-coding-1.7.8-hand-hygiene.qdpx", "qc 1.7.8", 2, 5, 9),  # one selection per line
+    ("qualcoder-4-hand-hygiene.qdpx", "QualCoder 4.0 Beta", 2, 6, 10),  # one selection per coding
+]
+
+
+@pytest.mark.parametrize(("name", "origin", "n_sources", "n_codes", "n_codings"), REAL_PROJECTS)
+def test_real_export_keeps_every_text_coding(
+    frameworks: Frameworks, name: str, origin: str, n_sources: int, n_codes: int, n_codings: int
+) -> None:
+    root = _qde(REAL / name)
+    assert root.get("origin") == origin
+    xml_codings = _xml_codings(root)
+    paths = list(_codes_by_guid(root).values())
+    assert (len(list(root.iter(f"{NS}TextSource"))), len(paths), len(xml_codings)) == (n_sources, n_codes, n_codings)
+    data, _ = read_qdpx(REAL / name, frameworks)
+    assert len(data.sources) == n_sources
+    _check_codebook(frameworks, data, paths)
+    titles = {s.id: s.title for s in data.sources}
+    span_of = {e.id: (titles[e.source], e.start, e.end) for e in data.excerpts}
+    assert set(span_of.values()) == {span for span, _, _ in xml_codings}  # one excerpt per coded span
+    # every (span, coder) that coded something is a coder of that excerpt in barriermap
+    kept_pairs = {(span_of[e.id], c.coder) for e in data.excerpts for c in e.codings}
+    kept_pairs |= {(span_of[x], coder) for u in data.unmapped_codes for x, coder in u.codings}
+    assert {(span, coder) for span, coder, _ in xml_codings if coder} <= kept_pairs
+    # each unmapped code keeps each of its codings, with its coder
+    for u in data.unmapped_codes:
+        xml = {(span, coder) for span, coder, path in xml_codings if path == u.path}
+        assert {(span_of[x], coder) for x, coder in u.codings} | {
+            (span_of[x], "") for x in u.excerpts if not any(x == y for y, _ in u.codings)
+        } == xml, u.path
+    # each belief statement keeps every span coded to it, each domain code every (span, coder)
+    for b in data.barriers:
+        xml_spans = {span for span, _, path in xml_codings if path.rsplit("/", 1)[-1].lstrip("+- ") == b.statement}
+        assert {span_of[x] for x in b.excerpts} == xml_spans
+    domain_codings = {
+        (span, coder, _domain_of(frameworks, path)) for span, coder, path in xml_codings if "/" not in path
+    } - {(s, c, None) for s, c, _ in xml_codings}
+    assert domain_codings <= {(span_of[e.id], c.coder, d) for e in data.excerpts for c in e.codings for d in c.domains}
+
+
+# file, origin, codes, belief statements (numbers read by hand from each file)
+REAL_CODEBOOKS = [
+    ("atlasti-23.4-win-requal.qdc", "ATLAS.ti Win 23.4.0", 1, 0),  # one code in a code group (a Set)
+    ("taguette-1.5.2-codebook.qdc", "Taguette 1.5.2", 6, 2),  # dotted names make the hierarchy
+]
+
+
+@pytest.mark.parametrize(("name", "origin", "n_codes", "n_beliefs"), REAL_CODEBOOKS)
+def test_real_codebook_keeps_every_code(
+    frameworks: Frameworks, name: str, origin: str, n_codes: int, n_beliefs: int
+) -> None:
+    root: Any = SafeET.fromstring((REAL / name).read_bytes())
+    assert root.get("origin") == origin
+    names = [c.get("name") for c in root.iter() if c.tag.rsplit("}", 1)[-1] == "Code"]
+    assert len(names) == n_codes
+    data, _ = read_qdc(REAL / name, frameworks)
+    assert len(data.barriers) == n_beliefs
+    roots = [n for n in names if "." not in n or not _domain_of(frameworks, n.rsplit(".", 1)[0])]
+    _check_codebook(frameworks, data, roots + [f"x/{n}" for n in names if n not in roots])
