@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -332,3 +333,40 @@ def test_real_codebook_keeps_every_code(
     assert len(data.barriers) == n_beliefs
     roots = [n for n in names if "." not in n or not _domain_of(frameworks, n.rsplit(".", 1)[0])]
     _check_codebook(frameworks, data, roots + [f"x/{n}" for n in names if n not in roots])
+
+
+QC = os.environ.get("QUALITATIVE_CODING_QC", "")
+
+
+@pytest.mark.skipif(
+    not (QC and Path(QC).is_file()),
+    reason="set QUALITATIVE_CODING_QC to the `qc` command of qualitative-coding 1.7.8 to run its own REFI-QDA "
+    "importer on our export",
+)
+def test_qualitative_coding_imports_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(BEST, frameworks)
+    path = write_qdpx(data, frameworks, tmp_path / "best.qdpx")
+    project = tmp_path / "qc"
+    project.mkdir()
+    # qc 1.7.8 left a breakpoint() in its importer: PYTHONBREAKPOINT=0 turns it off
+    env = {**os.environ, "PYTHONBREAKPOINT": "0"}
+    run = subprocess.run(
+        [QC, "init", "--import", str(path)], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    with sqlite3.connect(project / "qualitative_coding.sqlite3") as db:
+        codes = {r[0] for r in db.execute("select name from code")}
+        coders = sorted(r[0] for r in db.execute("select name from coder"))
+        documents = db.execute("select count(*) from document").fetchone()[0]
+        pairs = {(r[0], r[1]) for r in db.execute("select coder_id, code_id from coded_line")}
+    root = _qde(path)
+    users = {u.get("guid"): u.get("name") for u in root.iter(f"{NS}User")}
+    names = {c.get("guid"): c.get("name") for c in root.iter(f"{NS}Code")}
+    assert codes == set(names.values())  # every code
+    assert coders == list(data.coders)  # every coder
+    assert documents == len(list(root.iter(f"{NS}TextSource")))
+    expected = {
+        (users[c.get("creatingUser")], names[c.find(f"{NS}CodeRef").get("targetGUID")])
+        for c in root.iter(f"{NS}Coding")
+    }
+    assert pairs == expected  # every coder's use of every code (qc keeps lines, not spans)
