@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ontology import Entity, Link
 
-__all__ = ["Barrier", "CodedData", "Coding", "Excerpt", "Participant", "Source", "UnmappedCode"]
+__all__ = ["Barrier", "CodeSet", "CodedData", "Coding", "Excerpt", "Note", "Participant", "Source", "UnmappedCode"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,32 @@ class UnmappedCode:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A memo from a QDA project: a note (REFI-QDA <Note>) or the description of what it is about.
+
+    `about` names what it is attached to: 'project', 'source:ID', 'excerpt:ID' or 'code:KEY', where KEY is a
+    TDF domain or construct id, 'barrier:ID' or 'unmapped:PATH'. A note attached to nothing is the project's.
+    """
+
+    id: str
+    text: str
+    title: str = ""
+    author: str = ""
+    about: tuple[str, ...] = ("project",)
+    kind: str = "note"  # "note" or "description"
+
+
+@dataclass(frozen=True)
+class CodeSet:
+    """A set of codes and sources from a QDA project (a code group); Barriers and Enablers sets are valence."""
+
+    name: str
+    description: str = ""
+    codes: tuple[str, ...] = ()  # code keys, as in Note.about without 'code:'
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CodedData:
     """Everything coded in a project (a KnowledgeBase part: barriers coded to domains)."""
 
@@ -105,6 +131,9 @@ class CodedData:
     barriers: tuple[Barrier, ...] = ()
     unmapped_codes: tuple[UnmappedCode, ...] = ()
     origin: tuple[str, ...] = field(default=(), compare=False)
+    users: tuple[str, ...] = ()  # every user the QDA project names, coders or not
+    notes: tuple[Note, ...] = ()
+    sets: tuple[CodeSet, ...] = ()
 
     def entities(self) -> tuple[Entity, ...]:
         """One entity per belief statement (excerpts and participants stay in this object)."""
@@ -138,4 +167,7 @@ class CodedData:
             self.barriers + other.barriers,
             self.unmapped_codes + other.unmapped_codes,
             self.origin + other.origin,
+            tuple(dict.fromkeys(self.users + other.users)),
+            self.notes + other.notes,
+            self.sets + other.sets,
         )

@@ -16,9 +16,11 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import pytest
+import xmlschema
 from typer.testing import Result
 
-from barriers import CodedData, agreement, load_coded, read_qdc, read_qdpx, write_qdpx
+from barriers import CodedData, agreement, load_coded, read_qdc, read_qdpx, write_qdc, write_qdpx
+from barriers.model import CodeSet
 from ontology import Frameworks, InputError
 
 DATA = Path(__file__).parent / "data"
@@ -370,3 +372,99 @@ def test_qualitative_coding_imports_our_export(frameworks: Frameworks, tmp_path:
         for c in root.iter(f"{NS}Coding")
     }
     assert pairs == expected  # every coder's use of every code (qc keeps lines, not spans)
+
+
+# --- users who coded nothing, notes, memos and sets through a round trip ---------------------------------------
+
+QUALCODER_REAL = REAL / "qualcoder-4-hand-hygiene.qdpx"
+
+
+def _with_set(path: Path, tmp_path: Path) -> Path:
+    """The QualCoder export with a code group as ATLAS.ti and MAXQDA write one: a set of a code and a text."""
+    members = _members(path)
+    qde = members.pop("project.qde").decode("utf-8-sig")
+    root = SafeET.fromstring(qde)
+    code = next(c for c in root.iter(f"{NS}Code") if c.get("name") == "Striking quote").get("guid")
+    source = next(s for s in root.iter(f"{NS}TextSource") if s.get("name", "").startswith("P01")).get("guid")
+    group = (
+        f'<Sets><Set guid="c0000000-0000-4000-8000-000000000001" name="Quotes"><Description>For the report'
+        f'</Description><MemberCode targetGUID="{code}"/><MemberSource targetGUID="{source}"/></Set></Sets>\n'
+        "<Description>"
+    )
+    return _zip(
+        tmp_path / "with-set.qdpx", {"project.qde": qde.replace("<Description>Hand", f"{group}Hand"), **members}
+    )
+
+
+def _xml_memos(root: Any, unmapped: set[str]) -> set[str]:
+    """Every note's text and every description of the project, texts, selections and codes not unmapped."""
+    paths = _codes_by_guid(root)
+    texts = {(n.findtext(f"{NS}PlainTextContent") or "").strip() for n in root.iter(f"{NS}Note")}
+    for el in root.iter():
+        desc = el.find(f"{NS}Description")
+        if desc is None or not (desc.text or "").strip() or el.tag in (f"{NS}Case", f"{NS}Set"):
+            continue
+        if el.tag == f"{NS}Code" and paths[el.get("guid").upper()] in unmapped:
+            continue  # an unmapped code keeps its description on the code
+        texts.add(desc.text.strip())
+    return texts
+
+
+def test_qualcoder_memos_notes_sets_and_idle_users_are_kept(frameworks: Frameworks, tmp_path: Path) -> None:
+    path = _with_set(QUALCODER_REAL, tmp_path)
+    data, _ = read_qdpx(path, frameworks)
+    assert data.users == ("ana", "ben", "carol") and data.coders == ("ana", "ben")  # carol coded nothing
+    notes_file = {n: t for n, t in _members(path).items() if n.endswith(".txt") and b"Gloves are" in t}
+    journal = next(iter(notes_file.values())).decode("utf-8-sig")  # a journal's text is a file of its own
+    xml = _xml_memos(_qde(path), {u.path for u in data.unmapped_codes}) - {""} | {journal}
+    assert {n.text for n in data.notes} == xml
+    about = {n.text: (n.kind, n.about, n.author) for n in data.notes}
+    source = next(s.id for s in data.sources if s.title.startswith("P01"))
+    assert about[journal] == ("note", ("project",), "ana")  # a journal entry: the project's
+    assert about["Role model: ask about the charge nurse in the next interviews."] == (
+        "note",
+        (f"source:{source}",),
+        "ben",
+    )
+    assert about["Recorded on the ward, 20 minutes."] == ("description", (f"source:{source}",), "")
+    assert about["TDF domain: what people know about hand hygiene."] == ("description", ("code:tdf:knowledge",), "")
+    memo = about["Time pressure, not forgetting."]  # a coding's memo: on its excerpt, by its coder
+    assert memo[0] == "description" and memo[1][0].startswith("excerpt:") and memo[2] == "ana"
+    assert data.sets == (CodeSet("Quotes", "For the report", ("unmapped:Analyst codes/Striking quote",), (source,)),)
+
+
+def test_memos_notes_sets_and_users_survive_import_and_export(
+    frameworks: Frameworks, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    # through `code import` (YAML) and `code export`, and read back
+    path = _with_set(QUALCODER_REAL, tmp_path)
+    first, _ = read_qdpx(path, frameworks)
+    project, out = tmp_path / "project", tmp_path / "out.qdpx"
+    assert invoke("code", "import", str(path), "--into", str(project)).exit_code == 0
+    assert invoke("code", "export", str(project), "--format", "qdpx", "--out", str(out)).exit_code == 0
+    back, _ = read_qdpx(out, frameworks)
+    assert (back.users, back.notes, back.sets) == (first.users, first.notes, first.sets)
+    assert sorted((e.id, e.codings) for e in back.excerpts) == sorted((e.id, e.codings) for e in first.excerpts)
+
+
+def test_a_user_who_coded_nothing_survives_a_round_trip(frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdpx(REAL / "nvivo12-windows-oltas0517.qdpx", frameworks)
+    assert data.users == ("Gergo", "floriansipos") and data.coders == ("Gergo",)
+    back, _ = read_qdpx(write_qdpx(data, frameworks, tmp_path / "x.qdpx"), frameworks)
+    assert back.users == data.users
+
+
+def test_a_code_group_survives_a_codebook_round_trip(frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdc(REAL / "atlasti-23.4-win-requal.qdc", frameworks)
+    assert data.sets == (CodeSet("code group 1", "kategorie 1", ("unmapped:code1",)),)
+    back, _ = read_qdc(write_qdc(data, frameworks, tmp_path / "x.qdc"), frameworks)
+    assert back.sets == data.sets
+
+
+def test_export_with_notes_and_sets_is_schema_valid(reference: Path, frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdpx(_with_set(QUALCODER_REAL, tmp_path), frameworks)
+    qde = _members(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))["project.qde"]
+    xmlschema.XMLSchema(str(reference / "refi-qda" / "Project.xsd")).validate(qde.decode("utf-8"))
+    qdc, _ = read_qdc(REAL / "atlasti-23.4-win-requal.qdc", frameworks)
+    written = write_qdc(qdc, frameworks, tmp_path / "x.qdc")
+    xmlschema.XMLSchema(str(reference / "refi-qda" / "Codebook.xsd")).validate(str(written))
