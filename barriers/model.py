@@ -109,6 +109,9 @@ class Note:
     author: str = ""
     about: tuple[str, ...] = ("project",)
     kind: str = "note"  # "note" or "description"
+    created: str = ""  # creationDateTime as the QDA tool wrote it
+    start: int | None = None  # the span of the text it is about, when the tool gave one (an annotation)
+    end: int | None = None
 
 
 @dataclass(frozen=True)

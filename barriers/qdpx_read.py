@@ -502,9 +502,15 @@ class _ProjectReader:
             gid = (note.get("guid") or "").upper()
             content = child(note, "PlainTextContent")
             text = content.text or "" if content is not None else self.text_of(note.get("plainTextPath") or "")
-            user = (note.get("creatingUser") or "").upper()
+            user = (note.get("creatingUser") or note.get("modifyingUser") or "").upper()
             about = tuple(self.note_about.get(gid, ["project"]))
-            out.append(Note(gid, (text or "").strip(), note.get("name") or "", self.users.get(user, ""), about))
+            created = note.get("creationDateTime") or note.get("modifiedDateTime") or ""
+            span = child(note, "PlainTextSelection")  # QualCoder: where in the text an annotation sits
+            start, end = (
+                (_position(span, "startPosition"), _position(span, "endPosition")) if span is not None else (None, None)
+            )
+            title, author = note.get("name") or "", self.users.get(user, "")
+            out.append(Note(gid, (text or "").strip(), title, author, about, "note", created, start, end))
         return out
 
     def read_cases(self) -> None:

@@ -253,7 +253,13 @@ class _Selections:
         return out
 
 
-def _notes(root: StdET.Element, data: CodedData, referrers: dict[str, StdET.Element], codes: StdET.Element) -> None:
+def _notes(
+    root: StdET.Element,
+    data: CodedData,
+    referrers: dict[str, StdET.Element],
+    codes: StdET.Element,
+    files: dict[str, bytes],
+) -> None:
     """<Notes>, and a NoteRef to each note from what it is about (a note on nothing written is the project's)."""
     notes = [n for n in data.notes if n.kind == "note"]
     if not notes:
@@ -263,9 +269,28 @@ def _notes(root: StdET.Element, data: CodedData, referrers: dict[str, StdET.Elem
     for note in notes:
         gid = _note_guid(note)
         el = _el(
-            holder, "Note", guid=gid, name=note.title, creatingUser=guid(f"coder:{note.author}") if note.author else ""
+            holder,
+            "Note",
+            guid=gid,
+            name=note.title,
+            creatingUser=guid(f"coder:{note.author}") if note.author else "",
+            # QualCoder's importer stops on a note without a date: a fixed one stands in for an unknown date
+            creationDateTime=note.created or "2000-01-01T00:00:00Z",
         )
-        _el(el, "PlainTextContent").text = note.text
+        if note.start is not None and note.end is not None:
+            # an annotation as QualCoder writes and reads one: its text and where in the source it sits
+            _el(el, "PlainTextContent").text = note.text
+            _el(
+                el,
+                "PlainTextSelection",
+                guid=guid(f"note-span:{note.id}"),
+                startPosition=str(note.start),
+                endPosition=str(note.end),
+            )
+        else:
+            # a journal entry as QualCoder reads one: its text in a file of its own
+            el.set("plainTextPath", f"internal://{gid}.txt")
+            files[f"sources/{gid}.txt"] = note.text.encode("utf-8")
         for about in note.about:
             if about.startswith("code:"):
                 code = code_els.get(guid(about.removeprefix("code:")))
@@ -334,7 +359,7 @@ def write_qdpx(
                 _, start, end = spans[e.id]
                 written = selections.write(ts, e, start, end, described.get(f"excerpt:{e.id}", []))
                 referrers[f"excerpt:{e.id}"] = written[0]
-    _notes(root, data, referrers, codes)
+    _notes(root, data, referrers, codes, files)
     _sets(root, data, keys, "targetGUID", frozenset(s.id for s in sources))
     _description(root, _described(described, "project"))
     for note in data.notes:

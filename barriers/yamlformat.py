@@ -91,6 +91,9 @@ class NoteIn(_Model):
     author: str = ""
     about: list[str] = Field(default_factory=lambda: ["project"])
     kind: Literal["note", "description"] = "note"
+    created: str = ""
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
 
 
 class SetIn(_Model):
@@ -232,7 +235,9 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
         )
         for u in data.unmapped_codes
     )
-    notes = tuple(Note(n.id, n.text, n.title, n.author, tuple(n.about), n.kind) for n in data.notes)
+    notes = tuple(
+        Note(n.id, n.text, n.title, n.author, tuple(n.about), n.kind, n.created, n.start, n.end) for n in data.notes
+    )
     sets = tuple(CodeSet(s.name, s.description, tuple(s.codes), tuple(s.sources)) for s in data.sets)
     coded = CodedData(
         tuple(participants),
@@ -397,9 +402,12 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
                     ("title", n.title),
                     ("author", n.author),
                     ("about", [] if n.about == ("project",) else list(n.about)),
+                    ("created", n.created),
+                    ("start", n.start),
+                    ("end", n.end),
                     ("text", n.text),
                 )
-                if v
+                if v or v == 0
             }
             for n in data.notes
         ]

@@ -468,3 +468,34 @@ def test_export_with_notes_and_sets_is_schema_valid(reference: Path, frameworks:
     qdc, _ = read_qdc(REAL / "atlasti-23.4-win-requal.qdc", frameworks)
     written = write_qdc(qdc, frameworks, tmp_path / "x.qdc")
     xmlschema.XMLSchema(str(reference / "refi-qda" / "Codebook.xsd")).validate(str(written))
+
+
+@pytest.mark.skipif(
+    not (QUALCODER_SRC and (Path(QUALCODER_SRC) / "qualcoder" / "refi.py").is_file()),
+    reason="set QUALCODER_SRC to QualCoder's src/ folder (and QUALCODER_PYTHON to a Python with PyQt6) to run "
+    "QualCoder's own REFI-QDA importer on our export",
+)
+def test_qualcoder_reads_back_its_memos_and_notes_from_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdpx(QUALCODER_REAL, frameworks)
+    path = write_qdpx(data, frameworks, tmp_path / "back.qdpx")
+    driver = REAL / "make" / "qualcoder_import.py"
+    run = subprocess.run(
+        [QUALCODER_PYTHON, str(driver), QUALCODER_SRC, str(path)], capture_output=True, text=True, check=False
+    )
+    if run.returncode != 0 and "No module named 'PyQt6'" in run.stderr:
+        pytest.skip(f"{QUALCODER_PYTHON} has no PyQt6")
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["project"] == ["Hand hygiene interviews, invented for barriermap's tests."]
+    assert got["journals"] == [["Coding decisions", "Gloves are coded to Knowledge, not to Skills.", "ana"]]
+    text = next(s.text for s in data.sources if s.title.startswith("P01"))
+    start = text.index("She is the one we watch.")
+    assert got["annotations"] == [
+        ["Role model: ask about the charge nurse in the next interviews.", "ben", start, start + 24]
+    ]
+    assert ["Knowledge", "TDF domain: what people know about hand hygiene."] in got["codes"]
+    assert ["Striking quote", "Quotes to use in the report."] in got["codes"]
+    assert got["sources"] == [["P01 ward nurse.txt", "Recorded on the ward, 20 minutes."]]
+    # QualCoder puts a selection's memo on each of its codings
+    assert {tuple(c) for c in got["codings"]} == {("ana", "Time pressure, not forgetting.")}
+    assert got["owners"] == ["ana", "ben"]
