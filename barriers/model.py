@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ontology import Entity, Link
 from ontology.vocabulary import CODED_TO
 
-__all__ = ["Barrier", "CodedData", "Coding", "Excerpt", "Participant", "Source", "UnmappedCode"]
+__all__ = ["Barrier", "CodeSet", "CodedData", "Coding", "Excerpt", "Note", "Participant", "Source", "UnmappedCode"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,35 @@ class UnmappedCode:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A memo from a QDA project: a note (REFI-QDA <Note>) or the description of what it is about.
+
+    `about` names what it is attached to: 'project', 'source:ID', 'excerpt:ID' or 'code:KEY', where KEY is a
+    TDF domain or construct id, 'barrier:ID' or 'unmapped:PATH'. A note attached to nothing is the project's.
+    """
+
+    id: str
+    text: str
+    title: str = ""
+    author: str = ""
+    about: tuple[str, ...] = ("project",)
+    kind: str = "note"  # "note" or "description"
+    created: str = ""  # creationDateTime as the QDA tool wrote it
+    start: int | None = None  # the span of the text it is about, when the tool gave one (an annotation)
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class CodeSet:
+    """A set of codes and sources from a QDA project (a code group); Barriers and Enablers sets are valence."""
+
+    name: str
+    description: str = ""
+    codes: tuple[str, ...] = ()  # code keys, as in Note.about without 'code:'
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CodedData:
     """Everything coded in a project (a KnowledgeBase part: barriers coded to domains)."""
 
@@ -108,6 +137,9 @@ class CodedData:
     barriers: tuple[Barrier, ...] = ()
     unmapped_codes: tuple[UnmappedCode, ...] = ()
     origin: tuple[str, ...] = field(default=(), compare=False)
+    users: tuple[str, ...] = ()  # every user the QDA project names, coders or not
+    notes: tuple[Note, ...] = ()
+    sets: tuple[CodeSet, ...] = ()
 
     def entities(self) -> tuple[Entity, ...]:
         """One entity per belief statement (excerpts and participants stay in this object)."""
@@ -141,4 +173,7 @@ class CodedData:
             self.barriers + other.barriers,
             self.unmapped_codes + other.unmapped_codes,
             self.origin + other.origin,
+            tuple(dict.fromkeys(self.users + other.users)),
+            self.notes + other.notes,
+            self.sets + other.sets,
         )

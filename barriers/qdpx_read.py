@@ -23,7 +23,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from barriers.coding import resolve_code
-from barriers.model import Barrier, CodedData, Coding, Excerpt, Participant, Source, UnmappedCode
+from barriers.model import Barrier, CodedData, CodeSet, Coding, Excerpt, Note, Participant, Source, UnmappedCode
 from barriers.qdpx_schema import (
     ID,
     MAX_CODE_DEPTH,
@@ -44,6 +44,7 @@ __all__ = ["read_qdc", "read_qdpx"]
 _BELIEF = re.compile(r"^\s*([+-])\s*(?:([A-Za-z0-9][A-Za-z0-9_.-]*):\s+)?(.+?)\s*$", re.DOTALL)
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.):\s-]+\s*(.+)$")
 _Given = tuple[list[str], list[str], list[str]]  # one coder's domains, constructs, domains implied by beliefs
+_OWN_BELIEF_TEXT = ("Barrier statement.", "Enabler statement.")  # what barriermap writes on belief codes
 _SCHEME = re.compile(r"^(internal|relative)://", re.IGNORECASE)
 
 
@@ -60,6 +61,32 @@ class _Code:
     construct: str = ""
     barrier: Barrier | None = None
     children: list[_Code] = field(default_factory=list)
+    note_refs: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """How barriermap names this code in notes and sets ('' for a case or an ignored code)."""
+        if self.kind == "domain":
+            return self.domain
+        if self.kind == "construct":
+            return self.construct
+        if self.kind == "belief" and self.barrier is not None:
+            return self.barrier.entity_id
+        return f"unmapped:{self.path}" if self.kind == "unmapped" else ""
+
+
+def _ref(el: Any) -> str:
+    """The GUID a reference element points to (`targetGUID`; codebooks' sets use `guid`)."""
+    return (el.get("targetGUID") or el.get("guid") or "").strip().upper()
+
+
+def _note_refs(el: Any) -> list[str]:
+    return [_ref(r) for r in children(el, "NoteRef")]
+
+
+def _description(el: Any) -> str:
+    desc = child(el, "Description")
+    return (desc.text or "").strip() if desc is not None else ""
 
 
 def _parse_xml(data: bytes, where: str) -> Any:
@@ -102,6 +129,7 @@ class _CodeTree:
         self.notes: list[str] = []
         self.barrier_set: set[str] = set()
         self.enabler_set: set[str] = set()
+        self.other_sets: list[Any] = []
         self._labels = {d.label.lower(): d for d in frameworks.domains}
 
     def read(self, codes_el: Any) -> None:
@@ -122,6 +150,7 @@ class _CodeTree:
         desc_el = child(el, "Description")
         description = (desc_el.text or "") if desc_el is not None else ""
         code = _Code(gid, name, path, parent, description, (el.get("color") or "").strip())
+        code.note_refs = _note_refs(el)
         if gid in self.codes:
             self.problems.append(Problem(f"two codes share the GUID {gid} — the export is damaged", self.where))
         self.codes[gid] = code
@@ -146,11 +175,29 @@ class _CodeTree:
             return
         for s in children(sets_el, "Set"):
             name = (s.get("name") or "").strip().lower()
-            members = {(m.get("targetGUID") or m.get("guid") or "").upper() for m in children(s, "MemberCode")}
+            members = {_ref(m) for m in children(s, "MemberCode")}
             if name in ("barriers", "barrier"):
                 self.barrier_set |= members
             elif name in ("enablers", "enabler", "facilitators"):
                 self.enabler_set |= members
+            else:
+                self.other_sets.append(s)
+
+    def sets(self, source_ids: dict[str, str]) -> tuple[CodeSet, ...]:
+        """The project's sets other than Barriers and Enablers, members named by barriermap keys."""
+        out = []
+        for s in self.other_sets:
+            desc = child(s, "Description")
+            codes = [self.codes.get(_ref(m)) for m in children(s, "MemberCode")]
+            out.append(
+                CodeSet(
+                    (s.get("name") or "").strip(),
+                    (desc.text or "").strip() if desc is not None else "",
+                    tuple(c.key for c in codes if c is not None and c.key),
+                    tuple(source_ids[g] for g in map(_ref, children(s, "MemberSource")) if g in source_ids),
+                )
+            )
+        return tuple(out)
 
     def _domain_of_name(self, name: str) -> str | None:
         for text in (name, (_NUMBERED.match(name) or [None, None, ""])[2]):
@@ -423,6 +470,48 @@ class _ProjectReader:
         self.used_ids: set[str] = set()
         self.used_sources: set[str] = set()
         self.skipped: dict[str, int] = {}
+        self.source_ids: dict[str, str] = {}  # source GUID -> source id
+        self.note_about: dict[str, list[str]] = {}  # note GUID -> what refers to it
+        self.descriptions: list[Note] = []
+        self._note_ids: set[str] = set()
+
+    def attach(self, el: Any, about: str, author: str = "") -> None:
+        """Keep what `el` says about `about`: the notes it refers to and its description."""
+        for ref in _note_refs(el):
+            places = self.note_about.setdefault(ref, [])
+            if about not in places:
+                places.append(about)
+        self.describe(about, _description(el), author)
+
+    def describe(self, about: str, text: str, author: str = "") -> None:
+        """Keep a description of `about` as a note of kind 'description'."""
+        if not text:
+            return
+        nid = base = f"description:{about}"
+        n = 1
+        while nid in self._note_ids:  # one description per coder's selection of the same span
+            n += 1
+            nid = f"{base}/{n}"
+        self._note_ids.add(nid)
+        self.descriptions.append(Note(nid, text, "", author, (about,), "description"))
+
+    def notes(self) -> list[Note]:
+        """The project's <Note>s, each attached where it is referred to (the project's when nowhere)."""
+        out = []
+        for note in children(child(self.root, "Notes") or [], "Note"):
+            gid = (note.get("guid") or "").upper()
+            content = child(note, "PlainTextContent")
+            text = content.text or "" if content is not None else self.text_of(note.get("plainTextPath") or "")
+            user = (note.get("creatingUser") or note.get("modifyingUser") or "").upper()
+            about = tuple(self.note_about.get(gid, ["project"]))
+            created = note.get("creationDateTime") or note.get("modifiedDateTime") or ""
+            span = child(note, "PlainTextSelection")  # QualCoder: where in the text an annotation sits
+            start, end = (
+                (_position(span, "startPosition"), _position(span, "endPosition")) if span is not None else (None, None)
+            )
+            title, author = note.get("name") or "", self.users.get(user, "")
+            out.append(Note(gid, (text or "").strip(), title, author, about, "note", created, start, end))
+        return out
 
     def read_cases(self) -> None:
         for case in children(child(self.root, "Cases") or [], "Case"):
@@ -500,6 +589,8 @@ class _ProjectReader:
         pid = self.source_participant.get(sguid) or _participant_id(sname)
         self.participants.setdefault(pid, Participant(pid))
         sid = self._source_id(sname)
+        self.source_ids[sguid] = sid
+        self.attach(src, f"source:{sid}")
         self.sources.append(Source(sid, pid, sname, text))
         spans: dict[tuple[int, int], tuple[str, dict[str, _Given]]] = {}
         order: list[tuple[int, int]] = []
@@ -511,7 +602,10 @@ class _ProjectReader:
                 spans[(start, end)] = (self._excerpt_id(sel), {})
                 order.append((start, end))
             eid, per_coder = spans[(start, end)]
+            user = (sel.get("creatingUser") or "").upper()
+            self.attach(sel, f"excerpt:{eid}", self.users.get(user, user))
             for coding, code in codings:
+                self.attach(coding, f"excerpt:{eid}")  # a note on a coding is kept on its excerpt
                 if code is not None:
                     self._apply(coding, sel, code, eid, per_coder)
         for start, end in order:
@@ -613,6 +707,16 @@ def _read_project(
     problems = tree.problems + reader.problems
     if problems:
         raise InputError.from_problems(problems)
+    reader.attach(root, "project")
+    for code in tree.codes.values():
+        for ref in code.note_refs if code.key else ():
+            reader.note_about.setdefault(ref, []).append(f"code:{code.key}")
+        if code.kind in ("domain", "construct", "belief"):  # unmapped codes keep theirs on the code
+            text = human_text(code.description)
+            if code.kind == "domain" and text == frameworks.domain(code.domain).description.strip():
+                continue  # the TDF's own description, as barriermap writes it
+            reader.describe(f"code:{code.key}", "" if text in _OWN_BELIEF_TEXT else text)
+    memos = reader.descriptions + reader.notes()
     data = CodedData(
         tuple(reader.participants.values()),
         tuple(reader.sources),
@@ -620,7 +724,12 @@ def _read_project(
         tuple(barriers),
         unmapped,
         (where,),
+        tuple(dict.fromkeys(u for u in reader.users.values() if u)),
+        tuple(memos),
+        tree.sets(reader.source_ids),
     )
+    if memos or data.sets:
+        notes.append(f"kept {len(memos)} note(s) and description(s) and {len(data.sets)} set(s)")
     return data, notes
 
 
@@ -652,4 +761,5 @@ def read_qdc(path: Path, frameworks: Frameworks, mapping_file: Path | None = Non
     notes = list(tree.notes)
     domains = sorted({c.domain for c in tree.codes.values() if c.kind == "domain"})
     notes.append(f"{len(domains)} code(s) recognised as TDF domains; {len(unmapped)} code(s) kept as unmapped")
-    return CodedData(barriers=tuple(tree.barriers()), unmapped_codes=unmapped, origin=(where,)), notes
+    coded = CodedData(barriers=tuple(tree.barriers()), unmapped_codes=unmapped, origin=(where,), sets=tree.sets({}))
+    return coded, notes

@@ -11,16 +11,38 @@ reads them, a code with the case's GUID coding the whole text of each of its sou
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree as StdET
 
-from barriers.model import Barrier, CodedData, Excerpt, Source
+from barriers.model import Barrier, CodedData, Excerpt, Note, Source
 from barriers.qdpx_schema import CODEBOOK_NS, PROJECT_NS, guid
 from ontology import Frameworks, atomic_path
 
 __all__ = ["write_qdc", "write_qdpx"]
+
+
+_GUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
+
+
+def _note_guid(note: Note) -> str:
+    """A note read from a QDA project keeps its GUID; others get one derived from their id."""
+    return note.id.upper() if _GUID.match(note.id) else guid(f"note:{note.id}")
+
+
+def _descriptions(data: CodedData) -> dict[str, list[Note]]:
+    """Descriptions by what they describe ('project', 'source:ID', 'excerpt:ID', 'code:KEY')."""
+    out: dict[str, list[Note]] = {}
+    for n in data.notes:
+        if n.kind == "description" and n.about:
+            out.setdefault(n.about[0], []).append(n)
+    return out
+
+
+def _described(descriptions: dict[str, list[Note]], about: str, default: str = "") -> str:
+    return "\n\n".join(n.text for n in descriptions.get(about, [])) or default
 
 
 def _el(parent: StdET.Element, tag: str, **attrs: str) -> StdET.Element:
@@ -36,7 +58,7 @@ def _belief_name(b: Barrier) -> str:
     return f"{'-' if b.valence == 'barrier' else '+'} {b.id}: {b.statement}"
 
 
-def _belief_description(b: Barrier) -> str:
+def _belief_description(b: Barrier, text: str = "") -> str:
     fields = [f"id={b.id}", "domains=" + ",".join(d.removeprefix("tdf:") for d in b.domains)]
     if b.constructs:
         fields.append("constructs=" + ",".join(b.constructs))
@@ -44,7 +66,7 @@ def _belief_description(b: Barrier) -> str:
         fields.append(f"behaviour={b.behaviour}")
     if b.strength:
         fields.append(f"strength={b.strength}")
-    return f"{b.valence.capitalize()} statement.\nbarriermap: " + "; ".join(fields)
+    return f"{text or b.valence.capitalize() + ' statement.'}\nbarriermap: " + "; ".join(fields)
 
 
 def _unmapped_key(path: str) -> str:
@@ -54,6 +76,7 @@ def _unmapped_key(path: str) -> str:
 def _codebook(parent: StdET.Element, data: CodedData, frameworks: Frameworks) -> dict[str, str]:
     """Write <Codes>; return code key -> GUID (keys: domain ids, construct ids, barrier:ID, unmapped:PATH)."""
     keys: dict[str, str] = {}
+    described = _descriptions(data)
     codes = _el(parent, "Codes")
     beliefs: dict[str, list[Barrier]] = {}
     for b in data.barriers:
@@ -63,15 +86,16 @@ def _codebook(parent: StdET.Element, data: CodedData, frameworks: Frameworks) ->
     for d in frameworks.domains:
         keys[d.id] = guid(d.id)
         dom = _el(codes, "Code", guid=keys[d.id], name=d.label, isCodable="true")
-        _description(dom, d.description)
+        _description(dom, _described(described, f"code:{d.id}", d.description))
         for c in d.constructs:
             keys[c.id] = guid(c.id)
             name = c.label if labels[c.label.lower()] == 1 else f"{d.label}: {c.label}"
-            _el(dom, "Code", guid=keys[c.id], name=name, isCodable="true")
+            construct = _el(dom, "Code", guid=keys[c.id], name=name, isCodable="true")
+            _description(construct, _described(described, f"code:{c.id}"))
         for b in beliefs.get(d.id, []):
             keys[b.entity_id] = guid(b.entity_id)
             code = _el(dom, "Code", guid=keys[b.entity_id], name=_belief_name(b), isCodable="true")
-            _description(code, _belief_description(b))
+            _description(code, _belief_description(b, _described(described, f"code:{b.entity_id}")))
     # unmapped codes keep their hierarchy: a code nests under the unmapped code whose path is its parent's
     placed: dict[str, StdET.Element] = {}
     for u in data.unmapped_codes:
@@ -87,20 +111,35 @@ def _codebook(parent: StdET.Element, data: CodedData, frameworks: Frameworks) ->
     return keys
 
 
-def _sets(parent: StdET.Element, data: CodedData, keys: dict[str, str], member_attr: str) -> None:
+def _sets(
+    parent: StdET.Element,
+    data: CodedData,
+    keys: dict[str, str],
+    member_attr: str,
+    sources: frozenset[str] = frozenset(),
+) -> None:
     groups = [
         (name, [b for b in data.barriers if b.valence == valence])
         for name, valence in (("Barriers", "barrier"), ("Enablers", "enabler"))
     ]
     order = {key: i for i, key in enumerate(keys)}  # codebook order, so that re-exports are identical
     groups = [(n, sorted(bs, key=lambda b: order[b.entity_id])) for n, bs in groups if bs]
-    if not groups:
+    if not groups and not data.sets:
         return  # the schema needs at least one Set inside Sets: write no Sets at all
     sets = _el(parent, "Sets")
     for name, members in groups:
         s = _el(sets, "Set", guid=guid(f"set:{name}"), name=name)
         for b in members:
             _el(s, "MemberCode", **{member_attr: keys[b.entity_id]})
+    for n, code_set in enumerate(data.sets):
+        s = _el(sets, "Set", guid=guid(f"set:{n}:{code_set.name}"), name=code_set.name)
+        _description(s, code_set.description)
+        for key in code_set.codes:
+            if key in keys:
+                _el(s, "MemberCode", **{member_attr: keys[key]})
+        for sid in code_set.sources if member_attr == "targetGUID" else ():
+            if sid in sources:
+                _el(s, "MemberSource", targetGUID=guid(f"source:{sid}"))
 
 
 def _xml_bytes(root: StdET.Element) -> bytes:
@@ -185,8 +224,12 @@ class _Selections:
             out.setdefault(owner, []).append((b.entity_id, owner))
         return out or {"": []}
 
-    def write(self, ts: StdET.Element, e: Excerpt, start: int, end: int) -> None:
-        for n, (coder, codes) in enumerate(self.by_coder(e).items()):
+    def write(self, ts: StdET.Element, e: Excerpt, start: int, end: int, memos: list[Note]) -> list[StdET.Element]:
+        """Write the excerpt's selections, each coder's memo on theirs; return them, the first one first."""
+        out = []
+        by_coder = self.by_coder(e)
+        unplaced = [m for m in memos if m.author not in by_coder]
+        for n, (coder, codes) in enumerate(by_coder.items()):
             sel = _el(
                 ts,
                 "PlainTextSelection",
@@ -196,6 +239,9 @@ class _Selections:
                 endPosition=str(end),
                 creatingUser=guid(f"coder:{coder}") if coder else "",
             )
+            mine = [m for m in memos if m.author == coder] + (unplaced if n == 0 else [])
+            _description(sel, "\n\n".join(m.text for m in mine))
+            out.append(sel)
             for key, by in codes:
                 coding = _el(
                     sel,
@@ -204,6 +250,55 @@ class _Selections:
                     creatingUser=guid(f"coder:{by}") if by else "",
                 )
                 _el(coding, "CodeRef", targetGUID=self.keys[key])
+        return out
+
+
+def _notes(
+    root: StdET.Element,
+    data: CodedData,
+    referrers: dict[str, StdET.Element],
+    codes: StdET.Element,
+    files: dict[str, bytes],
+) -> None:
+    """<Notes>, and a NoteRef to each note from what it is about (a note on nothing written is the project's)."""
+    notes = [n for n in data.notes if n.kind == "note"]
+    if not notes:
+        return
+    code_els = {el.get("guid"): el for el in codes.iter("Code")}
+    holder = _el(root, "Notes")
+    for note in notes:
+        gid = _note_guid(note)
+        el = _el(
+            holder,
+            "Note",
+            guid=gid,
+            name=note.title,
+            creatingUser=guid(f"coder:{note.author}") if note.author else "",
+            # QualCoder's importer stops on a note without a date: a fixed one stands in for an unknown date
+            creationDateTime=note.created or "2000-01-01T00:00:00Z",
+        )
+        if note.start is not None and note.end is not None:
+            # an annotation as QualCoder writes and reads one: its text and where in the source it sits
+            _el(el, "PlainTextContent").text = note.text
+            _el(
+                el,
+                "PlainTextSelection",
+                guid=guid(f"note-span:{note.id}"),
+                startPosition=str(note.start),
+                endPosition=str(note.end),
+            )
+        else:
+            # a journal entry as QualCoder reads one: its text in a file of its own
+            el.set("plainTextPath", f"internal://{gid}.txt")
+            files[f"sources/{gid}.txt"] = note.text.encode("utf-8")
+        for about in note.about:
+            if about.startswith("code:"):
+                code = code_els.get(guid(about.removeprefix("code:")))
+                if code is not None:  # a code's NoteRefs come after its Description, before its child codes
+                    at = 1 if len(code) and code[0].tag == "Description" else 0
+                    code.insert(at, StdET.Element("NoteRef", {"targetGUID": gid}))
+            elif about in referrers:
+                _el(referrers[about], "NoteRef", targetGUID=gid)
 
 
 def write_qdpx(
@@ -212,9 +307,10 @@ def write_qdpx(
     """Write the coded data as a REFI-QDA project archive (.qdpx), atomically, with deterministic GUIDs."""
     StdET.register_namespace("", PROJECT_NS)
     root = StdET.Element("Project", {"name": name, "origin": origin})
-    if data.coders:
+    people = list(dict.fromkeys([*data.users, *data.coders, *(n.author for n in data.notes if n.author)]))
+    if people:
         users = _el(root, "Users")
-        for c in data.coders:
+        for c in people:
             _el(users, "User", guid=guid(f"coder:{c}"), name=c)
     codebook = _el(root, "CodeBook")
     keys = _codebook(codebook, data, frameworks)
@@ -236,12 +332,17 @@ def write_qdpx(
     for e in data.excerpts:
         excerpts_by_source.setdefault(spans[e.id][0], []).append(e)
     selections = _Selections(data, keys)
+    described = _descriptions(data)
+    referrers: dict[str, StdET.Element] = {}  # 'source:ID', 'excerpt:ID' -> the element that refers to notes
     known = {p.id for p in data.participants}
+    case_user = guid(f"coder:{data.coders[0]}") if data.coders else ""
     if sources:
         src_root = _el(root, "Sources")
         for s in sources:
             sguid = guid(f"source:{s.id}")
             ts = _el(src_root, "TextSource", guid=sguid, name=s.title or s.id, plainTextPath=f"internal://{sguid}.txt")
+            _description(ts, _described(described, f"source:{s.id}"))
+            referrers[f"source:{s.id}"] = ts
             files[f"sources/{sguid}.txt"] = s.text.encode("utf-8")
             if s.participant in known:
                 sel = _el(
@@ -251,12 +352,19 @@ def write_qdpx(
                     startPosition="0",
                     endPosition=str(len(s.text)),
                 )
-                coding = _el(sel, "Coding", guid=guid(f"case-coding:{s.id}"))
+                # qualitative-coding's importer needs a creatingUser on every coding: the first coder's
+                coding = _el(sel, "Coding", guid=guid(f"case-coding:{s.id}"), creatingUser=case_user)
                 _el(coding, "CodeRef", targetGUID=guid(f"participant:{s.participant}"))
             for e in excerpts_by_source.get(s.id, []):
                 _, start, end = spans[e.id]
-                selections.write(ts, e, start, end)
-    _sets(root, data, keys, "targetGUID")
+                written = selections.write(ts, e, start, end, described.get(f"excerpt:{e.id}", []))
+                referrers[f"excerpt:{e.id}"] = written[0]
+    _notes(root, data, referrers, codes, files)
+    _sets(root, data, keys, "targetGUID", frozenset(s.id for s in sources))
+    _description(root, _described(described, "project"))
+    for note in data.notes:
+        if note.kind == "note" and "project" in note.about:
+            _el(root, "NoteRef", targetGUID=_note_guid(note))
     _qualify(root, PROJECT_NS)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from barriers.coding import resolve_code, resolve_constructs
-from barriers.model import Barrier, CodedData, Coding, Excerpt, Participant, Source, UnmappedCode
+from barriers.model import Barrier, CodedData, CodeSet, Coding, Excerpt, Note, Participant, Source, UnmappedCode
 from ontology import Frameworks, InputError, Problem, UnknownIdError, YamlDocument, load_yaml, validate
 
 __all__ = ["Located", "dump_coded", "parse_coded", "read_coded"]
@@ -86,12 +86,34 @@ class UnmappedIn(_Model):
     codings: list[UnmappedCodingIn] = Field(default_factory=list)
 
 
+class NoteIn(_Model):
+    id: str = Field(min_length=1)
+    text: str = ""
+    title: str = ""
+    author: str = ""
+    about: list[str] = Field(default_factory=lambda: ["project"])
+    kind: Literal["note", "description"] = "note"
+    created: str = ""
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+
+
+class SetIn(_Model):
+    name: str = Field(min_length=1)
+    description: str = ""
+    codes: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
 class CodedFile(_Model):
+    users: list[str] = Field(default_factory=list)
     participants: list[ParticipantIn] = Field(default_factory=list)
     sources: list[SourceIn] = Field(default_factory=list)
     excerpts: list[ExcerptIn] = Field(default_factory=list)
     barriers: list[BarrierIn] = Field(default_factory=list)
     unmapped_codes: list[UnmappedIn] = Field(default_factory=list)
+    notes: list[NoteIn] = Field(default_factory=list)
+    sets: list[SetIn] = Field(default_factory=list)
 
 
 Resolved = dict[str | int, tuple[str, str | None] | UnknownIdError]
@@ -217,7 +239,21 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
         )
         for u in data.unmapped_codes
     )
-    coded = CodedData(tuple(participants), tuple(sources), tuple(excerpts), tuple(barriers), unmapped, (doc.path,))
+    notes = tuple(
+        Note(n.id, n.text, n.title, n.author, tuple(n.about), n.kind, n.created, n.start, n.end) for n in data.notes
+    )
+    sets = tuple(CodeSet(s.name, s.description, tuple(s.codes), tuple(s.sources)) for s in data.sets)
+    coded = CodedData(
+        tuple(participants),
+        tuple(sources),
+        tuple(excerpts),
+        tuple(barriers),
+        unmapped,
+        (doc.path,),
+        tuple(data.users),
+        notes,
+        sets,
+    )
     return coded, where, problems
 
 
@@ -296,6 +332,8 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
         return [code.removeprefix("tdf:") for code in c.codes]
 
     doc: dict[str, object] = {}
+    if data.users:
+        doc["users"] = list(data.users)
     if data.participants:
         doc["participants"] = [
             {
@@ -363,6 +401,39 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
                 if v
             }
             for u in data.unmapped_codes
+        ]
+    if data.notes:
+        doc["notes"] = [
+            {
+                k: v
+                for k, v in (
+                    ("id", n.id),
+                    ("kind", "" if n.kind == "note" else n.kind),
+                    ("title", n.title),
+                    ("author", n.author),
+                    ("about", [] if n.about == ("project",) else list(n.about)),
+                    ("created", n.created),
+                    ("start", n.start),
+                    ("end", n.end),
+                    ("text", n.text),
+                )
+                if v or v == 0
+            }
+            for n in data.notes
+        ]
+    if data.sets:
+        doc["sets"] = [
+            {
+                k: v
+                for k, v in (
+                    ("name", c.name),
+                    ("description", c.description),
+                    ("codes", list(c.codes)),
+                    ("sources", list(c.sources)),
+                )
+                if v
+            }
+            for c in data.sets
         ]
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 

@@ -15,7 +15,19 @@ from ontology.model import LINK_KINDS
 if TYPE_CHECKING:
     from ontology.kb import KnowledgeBase
 
-__all__ = ["BASE_IRI", "CHAINS", "CLASSES", "FORMATS", "SUPER_PROPERTIES", "export", "iri", "to_world"]
+__all__ = [
+    "BASE_IRI",
+    "CHAINS",
+    "CLASSES",
+    "DEFINITIONS",
+    "FORMATS",
+    "CLASS_IRI",
+    "SUBCLASSED",
+    "SUPER_PROPERTIES",
+    "export",
+    "iri",
+    "to_world",
+]
 
 BASE_IRI = "https://w3id.org/barriermap/kb"
 LICENCE_IRI = "https://creativecommons.org/licenses/by/4.0/"
@@ -24,6 +36,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 OBO_IN_OWL = "http://www.geneontology.org/formats/oboInOwl#"
 RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+OBO = "http://purl.obolibrary.org/obo/"  # IAO_0000115 'definition', as BCIO and OBO tools (pronto) read it
 FORMATS = {"rdfxml": "rdfxml", "ntriples": "ntriples"}
 
 # entity kind -> (OWL class name, label)
@@ -45,6 +58,38 @@ CLASSES: dict[str, tuple[str, str]] = {
     "message": ("MarketingMessage", "marketing message"),
     "support": ("ServiceSupport", "service support (an implementation strategy for the service)"),
 }
+
+# entity kind -> the definition of its OWL class (IAO_0000115)
+DEFINITIONS: dict[str, str] = {
+    "domain": "One of the 14 domains of the Theoretical Domains Framework v2 (Cane et al. 2012), a group of "
+    "theoretical constructs that explain behaviour, to which interview findings are coded.",
+    "construct": "A theoretical construct of the Theoretical Domains Framework v2, grouped under one TDF domain.",
+    "comb": "One of the six components of the COM-B model: physical or psychological capability, physical or "
+    "social opportunity, reflective or automatic motivation.",
+    "function": "One of the nine intervention functions of the Behaviour Change Wheel, a broad way an "
+    "intervention changes behaviour (such as education, training or enablement).",
+    "policy": "One of the seven policy categories of the Behaviour Change Wheel that can deliver "
+    "intervention functions.",
+    "apease": "One of the APEASE criteria (affordability, practicability, effectiveness, acceptability, side "
+    "effects, equity) against which intervention options are judged.",
+    "technique": "A behaviour change technique of the BCT Taxonomy v1 (Michie et al. 2013): an observable, "
+    "replicable component of an intervention designed to change behaviour.",
+    "review": "A systematic review whose evidence supports the use of a behaviour change technique.",
+    "barrier": "A belief statement coded from interviews to one or more TDF domains: a barrier to the target "
+    "behaviour or an enabler of it.",
+    "excerpt": "A passage of interview text coded by one or more coders.",
+    "participant": "A person interviewed for the project.",
+    "behaviour": "The behaviour the intervention sets out to change, specified by who does what, when and where.",
+    "module": "A module of the course designed from the project's barriers and the techniques that address them.",
+    "activity": "An activity within a course module that delivers behaviour change techniques.",
+    "message": "A marketing message designed to address barriers and deliver behaviour change techniques.",
+}
+# kinds whose entities are also classes, so that class-based tools (pronto, Protege's class tree) list each TDF
+# domain and BCT with its definition: a subclass of the kind's class, at CLASS_IRI + the entity id, defined by
+# the entity's description, and the entity is an instance of it. Not punning (one IRI as both individual and
+# class): owlready2 reads a punned IRI back as a class only, and loses its links.
+SUBCLASSED = ("domain", "technique")
+CLASS_IRI = BASE_IRI + "/class#"
 
 # property chains: name -> (label, chain of link kinds). bcwCandidate is the BCW route of DESIGN.md.
 CHAINS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -101,6 +146,8 @@ def to_world(kb: KnowledgeBase) -> owl.World:
         source = _annotation(onto, DCTERMS, "source")
         xref = _annotation(onto, OBO_IN_OWL, "hasDbXref")
         notation = _annotation(onto, SKOS, "notation")
+        definition = _annotation(onto, OBO, "IAO_0000115")
+        definition.label = ["definition"]
         status = _new("status", owl.AnnotationProperty)
         link_set = _new("linkSet", owl.AnnotationProperty)
         rank = _new("rank", owl.AnnotationProperty)
@@ -126,6 +173,7 @@ def to_world(kb: KnowledgeBase) -> owl.World:
         for kind, (name, label) in CLASSES.items():
             cls = _new(name, owl.Thing)
             cls.label = [label]
+            definition[cls] = [DEFINITIONS[kind]]
             classes[kind] = cls
         owl.AllDisjoint(list(classes.values()))
         component = owl.Or([classes["module"], classes["message"], classes["support"]])
@@ -163,6 +211,14 @@ def to_world(kb: KnowledgeBase) -> owl.World:
                     onto._add_obj_triple_spo(
                         ind.storid, world._abbreviate(RDFS_SEE_ALSO), world._abbreviate(BCIO_IRI + x[5:])
                     )
+            if e.kind in SUBCLASSED:
+                with onto.get_namespace(CLASS_IRI):
+                    sub = _new(e.id, classes[e.kind])
+                sub.label = [e.label]
+                definition[sub] = [e.description or e.label]
+                for x in filter(None, e.xrefs):
+                    xref[sub].append(x)
+                ind.is_a.append(sub)
             individuals[e.id] = ind
         pending: dict[tuple[Any, ...], list[Any]] = {}
         for link in kb.links:

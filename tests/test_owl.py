@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from ontology import KnowledgeBase, OutputError, UnknownIdError, build
-from ontology.owl import BASE_IRI, CLASSES, iri
+from ontology.owl import BASE_IRI, CLASS_IRI, CLASSES, DEFINITIONS, SUBCLASSED, iri
 
 KB = rdflib.Namespace(BASE_IRI + "#")
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
@@ -179,3 +180,53 @@ def test_hermit_reports_inconsistency(kb: KnowledgeBase) -> None:
     # a domain used as the target of servedBy (range: InterventionFunction) clashes with the disjoint classes
     broken = build(frameworks=kb.frameworks, extra=[Link("comb:automatic-motivation", "tdf:emotion", "servedBy")])
     assert not check(broken).consistent
+
+
+IAO_DEFINITION = rdflib.URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
+SUBCLASSED_PARENTS = ("TDFDomain", "BehaviourChangeTechnique")
+
+
+def test_classes_carry_definitions(exported: dict[str, rdflib.Graph]) -> None:
+    g = exported["rdfxml"]
+    for kind, (name, _) in CLASSES.items():
+        assert str(g.value(KB[name], IAO_DEFINITION)) == DEFINITIONS[kind], name
+    assert (IAO_DEFINITION, RDF.type, OWL.AnnotationProperty) in g
+
+
+def test_tdf_domains_and_techniques_are_classes_too(tmp_path: Path) -> None:
+    from techniques import load_library
+
+    library = load_library()
+    full = build(library, frameworks=library.frameworks)
+    g = rdflib.Graph().parse(full.export(tmp_path / "full.owl"), format="xml")
+    for kind in SUBCLASSED:
+        parent = KB[CLASSES[kind][0]]
+        entities = [e for e in full.entities.values() if e.kind == kind]
+        subclasses = set(g.subjects(RDFS.subClassOf, parent))
+        assert subclasses == {rdflib.URIRef(CLASS_IRI + e.id) for e in entities}, kind
+        for e in entities:
+            cls, ind = rdflib.URIRef(CLASS_IRI + e.id), rdflib.URIRef(iri(e.id))
+            assert (cls, RDF.type, OWL.Class) in g and (ind, RDF.type, cls) in g and (ind, RDF.type, parent) in g
+            assert str(g.value(cls, RDFS.label)) == e.label
+            assert str(g.value(cls, IAO_DEFINITION)) == (e.description or e.label)
+    assert len([e for e in full.entities.values() if e.kind in SUBCLASSED]) == 14 + 93
+
+
+def test_pronto_lists_domains_and_techniques_with_definitions(tmp_path: Path) -> None:
+    pronto = pytest.importorskip("pronto")
+    from techniques import load_library
+
+    library = load_library()
+    path = build(library, frameworks=library.frameworks).export(tmp_path / "full.owl")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pronto warns about the OWL it does not model (individuals, axioms)
+        ontology = pronto.Ontology(str(path))
+    emotion = ontology[CLASS_IRI + "tdf:emotion"]
+    assert emotion.name == "Emotion" and str(emotion.definition).startswith("Feelings")
+    # pronto keeps the kind classes' IRIs as the file writes them, relative to xml:base
+    domain, technique = (next(t for t in ontology.terms() if t.id.endswith(f"#{n}")) for n in SUBCLASSED_PARENTS)
+    assert str(domain.definition) == DEFINITIONS["domain"]
+    domains = {t.id for t in domain.subclasses(distance=1, with_self=False)}
+    techniques = {t.id for t in technique.subclasses(with_self=False)}
+    assert len(domains) == 14 and len(techniques) == 93
+    assert str(ontology[CLASS_IRI + "bct:1.4"].definition).startswith("Plan in detail")

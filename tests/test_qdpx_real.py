@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -15,9 +16,11 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import pytest
+import xmlschema
 from typer.testing import Result
 
-from barriers import CodedData, agreement, load_coded, read_qdpx, write_qdpx
+from barriers import CodedData, agreement, load_coded, read_qdc, read_qdpx, write_qdc, write_qdpx
+from barriers.model import CodeSet
 from ontology import Frameworks, InputError
 
 DATA = Path(__file__).parent / "data"
@@ -205,3 +208,294 @@ def test_qualcoder_imports_our_export(frameworks: Frameworks, tmp_path: Path) ->
     assert len(got["codings"]) == len(codings)  # every coding
     assert sorted({c[4] for c in got["codings"]}) == list(data.coders)  # every coder, no 'default'
     assert sorted({case for case, _ in got["cases"]}) == sorted(p.id for p in data.participants)
+
+
+# --- real files from each tool, counted against their own XML ------------------------------------------------
+
+_Span = tuple[str, int, int]  # source name, start, end
+
+
+def _qde(path: Path) -> Any:
+    members = _members(path)
+    name = "project.qde" if "project.qde" in members else next(n for n in members if n.endswith(".qde"))
+    return SafeET.fromstring(members[name])
+
+
+def _codes_by_guid(root: Any) -> dict[str, str]:
+    """code GUID -> code path, read from the XML (any namespace)."""
+    out: dict[str, str] = {}
+
+    def walk(el: Any, parent: str) -> None:
+        for code in el:
+            if code.tag.rsplit("}", 1)[-1] == "Code":
+                path = f"{parent}/{code.get('name')}" if parent else code.get("name")
+                out[code.get("guid").upper()] = path
+                walk(code, path)
+
+    for codes in root.iter():
+        if codes.tag.rsplit("}", 1)[-1] == "Codes":
+            walk(codes, "")
+            break
+    return out
+
+
+def _xml_codings(root: Any) -> list[tuple[_Span, str, str]]:
+    """Every text coding in the XML, as (span, coder name, code path), case codes left out."""
+    users = {u.get("guid").upper(): u.get("name") or "" for u in root.iter(f"{NS}User")}
+    codes = _codes_by_guid(root)
+    cases = {c.get("guid").upper() for c in root.iter(f"{NS}Case")}
+    out = []
+    for source in root.iter(f"{NS}TextSource"):
+        for sel in source.findall(f"{NS}PlainTextSelection"):
+            name = source.get("name") or source.get("guid").upper()  # qc 1.3.2 names no source
+            span = (name, int(sel.get("startPosition")), int(sel.get("endPosition")))
+            for coding in sel.findall(f"{NS}Coding"):
+                target = coding.find(f"{NS}CodeRef").get("targetGUID").upper()
+                if target in cases:
+                    continue
+                user = (coding.get("creatingUser") or sel.get("creatingUser") or "").upper()
+                out.append((span, users.get(user, ""), codes[target]))
+    return out
+
+
+def _domain_of(frameworks: Frameworks, name: str) -> str | None:
+    try:
+        return frameworks.domain(name).id
+    except Exception:  # not a TDF domain name
+        return None
+
+
+def _check_codebook(frameworks: Frameworks, data: CodedData, paths: list[str]) -> None:
+    """Every code of the file is a TDF domain code, a belief statement or an unmapped code."""
+    domains = [p for p in paths if "/" not in p and _domain_of(frameworks, p)]
+    assert len(domains) + len(data.barriers) + len(data.unmapped_codes) == len(paths)
+
+
+# file, origin the file gives, text sources, codes, text codings (numbers read by hand from each file)
+REAL_PROJECTS = [
+    ("nvivo12-windows-oltas0517.qdpx", "NVivo for Windows 12.6", 2, 152, 303),  # Hungarian, every code unmapped
+    ("nvivo15-mac-qualitative-coding.qdpx", "NVivo for Mac 15.0.0", 2, 262, 0),  # codes and sources, no codings
+    ("qualitative-coding-1.3.2-demo.qdpx", "qc 1.3.2", 2, 262, 205),  # plain relative plainTextPath
+    ("qualitative-coding-1.7.8-hand-hygiene.qdpx", "qc 1.7.8", 2, 5, 9),  # one selection per line
+    ("qualcoder-4-hand-hygiene.qdpx", "QualCoder 4.0 Beta", 2, 6, 10),  # one selection per coding
+]
+
+
+@pytest.mark.parametrize(("name", "origin", "n_sources", "n_codes", "n_codings"), REAL_PROJECTS)
+def test_real_export_keeps_every_text_coding(
+    frameworks: Frameworks, name: str, origin: str, n_sources: int, n_codes: int, n_codings: int
+) -> None:
+    root = _qde(REAL / name)
+    assert root.get("origin") == origin
+    xml_codings = _xml_codings(root)
+    paths = list(_codes_by_guid(root).values())
+    assert (len(list(root.iter(f"{NS}TextSource"))), len(paths), len(xml_codings)) == (n_sources, n_codes, n_codings)
+    data, _ = read_qdpx(REAL / name, frameworks)
+    assert len(data.sources) == n_sources
+    _check_codebook(frameworks, data, paths)
+    titles = {s.id: s.title for s in data.sources}
+    span_of = {e.id: (titles[e.source], e.start, e.end) for e in data.excerpts}
+    assert set(span_of.values()) == {span for span, _, _ in xml_codings}  # one excerpt per coded span
+    # every (span, coder) that coded something is a coder of that excerpt in barriermap
+    kept_pairs = {(span_of[e.id], c.coder) for e in data.excerpts for c in e.codings}
+    kept_pairs |= {(span_of[x], coder) for u in data.unmapped_codes for x, coder in u.codings}
+    assert {(span, coder) for span, coder, _ in xml_codings if coder} <= kept_pairs
+    # each unmapped code keeps each of its codings, with its coder
+    for u in data.unmapped_codes:
+        xml = {(span, coder) for span, coder, path in xml_codings if path == u.path}
+        assert {(span_of[x], coder) for x, coder in u.codings} | {
+            (span_of[x], "") for x in u.excerpts if not any(x == y for y, _ in u.codings)
+        } == xml, u.path
+    # each belief statement keeps every span coded to it, each domain code every (span, coder)
+    for b in data.barriers:
+        xml_spans = {span for span, _, path in xml_codings if path.rsplit("/", 1)[-1].lstrip("+- ") == b.statement}
+        assert {span_of[x] for x in b.excerpts} == xml_spans
+    domain_codings = {
+        (span, coder, _domain_of(frameworks, path)) for span, coder, path in xml_codings if "/" not in path
+    } - {(s, c, None) for s, c, _ in xml_codings}
+    assert domain_codings <= {(span_of[e.id], c.coder, d) for e in data.excerpts for c in e.codings for d in c.domains}
+
+
+# file, origin, codes, belief statements (numbers read by hand from each file)
+REAL_CODEBOOKS = [
+    ("atlasti-23.4-win-requal.qdc", "ATLAS.ti Win 23.4.0", 1, 0),  # one code in a code group (a Set)
+    ("taguette-1.5.2-codebook.qdc", "Taguette 1.5.2", 6, 2),  # dotted names make the hierarchy
+]
+
+
+@pytest.mark.parametrize(("name", "origin", "n_codes", "n_beliefs"), REAL_CODEBOOKS)
+def test_real_codebook_keeps_every_code(
+    frameworks: Frameworks, name: str, origin: str, n_codes: int, n_beliefs: int
+) -> None:
+    root: Any = SafeET.fromstring((REAL / name).read_bytes())
+    assert root.get("origin") == origin
+    names = [c.get("name") for c in root.iter() if c.tag.rsplit("}", 1)[-1] == "Code"]
+    assert len(names) == n_codes
+    data, _ = read_qdc(REAL / name, frameworks)
+    assert len(data.barriers) == n_beliefs
+    roots = [n for n in names if "." not in n or not _domain_of(frameworks, n.rsplit(".", 1)[0])]
+    _check_codebook(frameworks, data, roots + [f"x/{n}" for n in names if n not in roots])
+
+
+QC = os.environ.get("QUALITATIVE_CODING_QC", "")
+
+
+@pytest.mark.skipif(
+    not (QC and Path(QC).is_file()),
+    reason="set QUALITATIVE_CODING_QC to the `qc` command of qualitative-coding 1.7.8 to run its own REFI-QDA "
+    "importer on our export",
+)
+def test_qualitative_coding_imports_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
+    data = load_coded(BEST, frameworks)
+    path = write_qdpx(data, frameworks, tmp_path / "best.qdpx")
+    project = tmp_path / "qc"
+    project.mkdir()
+    # qc 1.7.8 left a breakpoint() in its importer: PYTHONBREAKPOINT=0 turns it off
+    env = {**os.environ, "PYTHONBREAKPOINT": "0"}
+    run = subprocess.run(
+        [QC, "init", "--import", str(path)], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    with sqlite3.connect(project / "qualitative_coding.sqlite3") as db:
+        codes = {r[0] for r in db.execute("select name from code")}
+        coders = sorted(r[0] for r in db.execute("select name from coder"))
+        documents = db.execute("select count(*) from document").fetchone()[0]
+        pairs = {(r[0], r[1]) for r in db.execute("select coder_id, code_id from coded_line")}
+    root = _qde(path)
+    users = {u.get("guid"): u.get("name") for u in root.iter(f"{NS}User")}
+    names = {c.get("guid"): c.get("name") for c in root.iter(f"{NS}Code")}
+    assert codes == set(names.values())  # every code
+    assert coders == list(data.coders)  # every coder
+    assert documents == len(list(root.iter(f"{NS}TextSource")))
+    expected = {
+        (users[c.get("creatingUser")], names[c.find(f"{NS}CodeRef").get("targetGUID")])
+        for c in root.iter(f"{NS}Coding")
+    }
+    assert pairs == expected  # every coder's use of every code (qc keeps lines, not spans)
+
+
+# --- users who coded nothing, notes, memos and sets through a round trip ---------------------------------------
+
+QUALCODER_REAL = REAL / "qualcoder-4-hand-hygiene.qdpx"
+
+
+def _with_set(path: Path, tmp_path: Path) -> Path:
+    """The QualCoder export with a code group as ATLAS.ti and MAXQDA write one: a set of a code and a text."""
+    members = _members(path)
+    qde = members.pop("project.qde").decode("utf-8-sig")
+    root = SafeET.fromstring(qde)
+    code = next(c for c in root.iter(f"{NS}Code") if c.get("name") == "Striking quote").get("guid")
+    source = next(s for s in root.iter(f"{NS}TextSource") if s.get("name", "").startswith("P01")).get("guid")
+    group = (
+        f'<Sets><Set guid="c0000000-0000-4000-8000-000000000001" name="Quotes"><Description>For the report'
+        f'</Description><MemberCode targetGUID="{code}"/><MemberSource targetGUID="{source}"/></Set></Sets>\n'
+        "<Description>"
+    )
+    return _zip(
+        tmp_path / "with-set.qdpx", {"project.qde": qde.replace("<Description>Hand", f"{group}Hand"), **members}
+    )
+
+
+def _xml_memos(root: Any, unmapped: set[str]) -> set[str]:
+    """Every note's text and every description of the project, texts, selections and codes not unmapped."""
+    paths = _codes_by_guid(root)
+    texts = {(n.findtext(f"{NS}PlainTextContent") or "").strip() for n in root.iter(f"{NS}Note")}
+    for el in root.iter():
+        desc = el.find(f"{NS}Description")
+        if desc is None or not (desc.text or "").strip() or el.tag in (f"{NS}Case", f"{NS}Set"):
+            continue
+        if el.tag == f"{NS}Code" and paths[el.get("guid").upper()] in unmapped:
+            continue  # an unmapped code keeps its description on the code
+        texts.add(desc.text.strip())
+    return texts
+
+
+def test_qualcoder_memos_notes_sets_and_idle_users_are_kept(frameworks: Frameworks, tmp_path: Path) -> None:
+    path = _with_set(QUALCODER_REAL, tmp_path)
+    data, _ = read_qdpx(path, frameworks)
+    assert data.users == ("ana", "ben", "carol") and data.coders == ("ana", "ben")  # carol coded nothing
+    notes_file = {n: t for n, t in _members(path).items() if n.endswith(".txt") and b"Gloves are" in t}
+    journal = next(iter(notes_file.values())).decode("utf-8-sig")  # a journal's text is a file of its own
+    xml = _xml_memos(_qde(path), {u.path for u in data.unmapped_codes}) - {""} | {journal}
+    assert {n.text for n in data.notes} == xml
+    about = {n.text: (n.kind, n.about, n.author) for n in data.notes}
+    source = next(s.id for s in data.sources if s.title.startswith("P01"))
+    assert about[journal] == ("note", ("project",), "ana")  # a journal entry: the project's
+    assert about["Role model: ask about the charge nurse in the next interviews."] == (
+        "note",
+        (f"source:{source}",),
+        "ben",
+    )
+    assert about["Recorded on the ward, 20 minutes."] == ("description", (f"source:{source}",), "")
+    assert about["TDF domain: what people know about hand hygiene."] == ("description", ("code:tdf:knowledge",), "")
+    memo = about["Time pressure, not forgetting."]  # a coding's memo: on its excerpt, by its coder
+    assert memo[0] == "description" and memo[1][0].startswith("excerpt:") and memo[2] == "ana"
+    assert data.sets == (CodeSet("Quotes", "For the report", ("unmapped:Analyst codes/Striking quote",), (source,)),)
+
+
+def test_memos_notes_sets_and_users_survive_import_and_export(
+    frameworks: Frameworks, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
+    # through `code import` (YAML) and `code export`, and read back
+    path = _with_set(QUALCODER_REAL, tmp_path)
+    first, _ = read_qdpx(path, frameworks)
+    project, out = tmp_path / "project", tmp_path / "out.qdpx"
+    assert invoke("code", "import", str(path), "--into", str(project)).exit_code == 0
+    assert invoke("code", "export", str(project), "--format", "qdpx", "--out", str(out)).exit_code == 0
+    back, _ = read_qdpx(out, frameworks)
+    assert (back.users, back.notes, back.sets) == (first.users, first.notes, first.sets)
+    assert sorted((e.id, e.codings) for e in back.excerpts) == sorted((e.id, e.codings) for e in first.excerpts)
+
+
+def test_a_user_who_coded_nothing_survives_a_round_trip(frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdpx(REAL / "nvivo12-windows-oltas0517.qdpx", frameworks)
+    assert data.users == ("Gergo", "floriansipos") and data.coders == ("Gergo",)
+    back, _ = read_qdpx(write_qdpx(data, frameworks, tmp_path / "x.qdpx"), frameworks)
+    assert back.users == data.users
+
+
+def test_a_code_group_survives_a_codebook_round_trip(frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdc(REAL / "atlasti-23.4-win-requal.qdc", frameworks)
+    assert data.sets == (CodeSet("code group 1", "kategorie 1", ("unmapped:code1",)),)
+    back, _ = read_qdc(write_qdc(data, frameworks, tmp_path / "x.qdc"), frameworks)
+    assert back.sets == data.sets
+
+
+def test_export_with_notes_and_sets_is_schema_valid(reference: Path, frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdpx(_with_set(QUALCODER_REAL, tmp_path), frameworks)
+    qde = _members(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))["project.qde"]
+    xmlschema.XMLSchema(str(reference / "refi-qda" / "Project.xsd")).validate(qde.decode("utf-8"))
+    qdc, _ = read_qdc(REAL / "atlasti-23.4-win-requal.qdc", frameworks)
+    written = write_qdc(qdc, frameworks, tmp_path / "x.qdc")
+    xmlschema.XMLSchema(str(reference / "refi-qda" / "Codebook.xsd")).validate(str(written))
+
+
+@pytest.mark.skipif(
+    not (QUALCODER_SRC and (Path(QUALCODER_SRC) / "qualcoder" / "refi.py").is_file()),
+    reason="set QUALCODER_SRC to QualCoder's src/ folder (and QUALCODER_PYTHON to a Python with PyQt6) to run "
+    "QualCoder's own REFI-QDA importer on our export",
+)
+def test_qualcoder_reads_back_its_memos_and_notes_from_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
+    data, _ = read_qdpx(QUALCODER_REAL, frameworks)
+    path = write_qdpx(data, frameworks, tmp_path / "back.qdpx")
+    driver = REAL / "make" / "qualcoder_import.py"
+    run = subprocess.run(
+        [QUALCODER_PYTHON, str(driver), QUALCODER_SRC, str(path)], capture_output=True, text=True, check=False
+    )
+    if run.returncode != 0 and "No module named 'PyQt6'" in run.stderr:
+        pytest.skip(f"{QUALCODER_PYTHON} has no PyQt6")
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["project"] == ["Hand hygiene interviews, invented for barriermap's tests."]
+    assert got["journals"] == [["Coding decisions", "Gloves are coded to Knowledge, not to Skills.", "ana"]]
+    text = next(s.text for s in data.sources if s.title.startswith("P01"))
+    start = text.index("She is the one we watch.")
+    assert got["annotations"] == [
+        ["Role model: ask about the charge nurse in the next interviews.", "ben", start, start + 24]
+    ]
+    assert ["Knowledge", "TDF domain: what people know about hand hygiene."] in got["codes"]
+    assert ["Striking quote", "Quotes to use in the report."] in got["codes"]
+    assert got["sources"] == [["P01 ward nurse.txt", "Recorded on the ward, 20 minutes."]]
+    # QualCoder puts a selection's memo on each of its codings
+    assert {tuple(c) for c in got["codings"]} == {("ana", "Time pressure, not forgetting.")}
+    assert got["owners"] == ["ana", "ben"]
