@@ -39,6 +39,8 @@ STAGE_ROOM = 3  # statements one stage's messages answer for one audience before
 # answer lines a form has room for
 ROOM = {"email": 2, "post": 1, "abstract": 2, "pitch": 3, "brief": 4}
 TESTIMONIAL = "[testimonial: a quote from a named colleague who has done it, collected with consent]"
+# before launch nobody has done the course yet: the quote comes from the trial or a pilot
+PILOT_QUOTE = "[quote: a named clinician from the trial or a pilot, on what it was like, collected with consent]"
 NO_URL = "[course link]"
 
 
@@ -129,6 +131,7 @@ def _lines(
     targets: list[str],
     behaviour_of: dict[str, BehaviourIn],
     stages: tuple[str, ...],
+    in_course: frozenset[str],
 ) -> dict[tuple[str, str], list[_Line]]:
     """(audience, stage) -> the statements a message there can answer, best first."""
     statements = {b.entity_id: b for b in project.coded.barriers}
@@ -151,7 +154,7 @@ def _lines(
         if early:
             wanted.append(next((x for x in early if len(found.get((audience, x), [])) < STAGE_ROOM), early[0]))
         for stage in dict.fromkeys(wanted):
-            line = _best_line(project, kb, candidates[barrier], statement, aim, stage, audience, role)
+            line = _best_line(project, kb, candidates[barrier], statement, aim, stage, audience, role, in_course)
             if line is not None:
                 found.setdefault((audience, stage), []).append(line)
     for lines in found.values():
@@ -168,6 +171,7 @@ def _best_line(
     stage: str,
     audience: str,
     role: str | None,
+    in_course: frozenset[str],
 ) -> _Line | None:
     """The statement's best fitting message line for this stage, if any."""
     for c in cands:
@@ -176,6 +180,8 @@ def _best_line(
         template = project.library.techniques[c.technique].message
         if template is None or (template.stages and stage not in template.stages):
             continue
+        if template.course_feature and c.technique not in in_course:
+            continue  # it would promise a course activity the course does not have
         if role == "supporter" and not template.needs_fact:
             continue  # supporters hear evidence, not the learners' encouragements; the pack does the rest
         fact = (
@@ -217,17 +223,20 @@ def build_campaign(
     targets: list[str],
     behaviour_of: dict[str, BehaviourIn],
     supports: list[Support],
-    course_minutes: int,
-    modules: int,
+    course: tuple[int, int, frozenset[str]],
     warnings: list[str],
 ) -> list[Message]:
-    """Every stage's messages, in stage, audience and channel order."""
+    """Every stage's messages, in stage, audience and channel order.
+
+    `course` is (number of modules, total minutes, techniques the course delivers): a message may describe
+    a course activity only when the course has it.
+    """
+    modules, course_minutes, in_course = course
     settings = project.settings
     plan = _plan()
     stages = tuple(s for s in STAGES if s in settings.campaign.stages)
     roles = _roles(project)
-    lines = _lines(project, kb, candidates, targets, behaviour_of, stages)
-    url = settings.campaign.url or NO_URL
+    lines = _lines(project, kb, candidates, targets, behaviour_of, stages, in_course)
     if not settings.campaign.url:
         warnings.append("campaign.url is not set in project.yaml: calls to action show '[course link]'")
     reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
@@ -236,6 +245,7 @@ def build_campaign(
         a: [b for b in settings.target_behaviours if (b.audience or _default_audience(project)) == a] for a in audiences
     }
     incentives = ", ".join(settings.campaign.incentives)
+    part = settings.delivery.part_minutes
     messages: list[Message] = []
     for stage in stages:
         spec = plan["stages"][stage]
@@ -246,7 +256,14 @@ def build_campaign(
             audience = _audience(project, audience_id)
             aims = behaviours_of_audience[audience_id]
             aim = aims[-1] if stage == "use" else aims[0]
-            course_aim = next((b for b in settings.target_behaviours if roles.get(b.audience) == "learner"), aim)
+            course_aim = next(
+                (
+                    b
+                    for b in settings.target_behaviours
+                    if b.id in settings.delivery.course_for and b.audience == audience_id
+                ),
+                aim,
+            )
             value = audience.value or (
                 f"an online course on how to {course_aim.what}" if role == "learner" else f"what it takes to {aim.what}"
             )
@@ -261,35 +278,30 @@ def build_campaign(
                 "course_size": f"{modules} modules, {_hours(course_minutes)} of study at your own pace"
                 if modules
                 else "",
+                "part": f"{part} minutes" if part else "one sitting",
                 "label": aim.label or aim.what,
                 "behaviour": aim.what,
+                "who": aim.who,
+                "course_who": (course_aim if role == "learner" else aim).who,
+                "course_behaviour": (course_aim if role == "learner" else aim).what,
             }
-            fact = _hook_fact(project, stage, audience_id)
-            answer = lines.get((audience_id, stage), [])
-            pack = [s for s in supports if s.audience == audience_id] if role == "supporter" and stage == "use" else []
+            url = (settings.campaign.service_url if role == "supporter" else "") or settings.campaign.url or NO_URL
+            parts = _Parts(
+                stage,
+                audience_id,
+                role,
+                spec,
+                names,
+                url,
+                _hook_fact(project, stage, audience_id),
+                lines.get((audience_id, stage), []),
+                [s for s in supports if s.audience == audience_id] if role == "supporter" else [],
+            )
             for channel in settings.channels:
                 form_spec = plan["channels"].get(channel)
                 if form_spec is None or stage not in form_spec["stages"]:
                     continue
-                messages.append(
-                    _message(
-                        len(messages) + 1,
-                        stage,
-                        audience_id,
-                        channel,
-                        form_spec,
-                        spec,
-                        role,
-                        names,
-                        url,
-                        fact,
-                        answer[: ROOM[form_spec["form"]]],
-                        pack,
-                        reviews,
-                        project,
-                        warnings,
-                    )
-                )
+                messages.append(_message(len(messages) + 1, channel, form_spec, parts, reviews, project, warnings))
     texts: dict[str, str] = {}
     for m in messages:
         if m.text in texts:
@@ -298,62 +310,65 @@ def build_campaign(
     return messages
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """What every channel's message at one stage for one audience is made of."""
+
+    stage: str
+    audience: str
+    role: str
+    spec: dict[str, Any]
+    names: dict[str, Any]
+    url: str
+    fact: KeyFactIn | None
+    answer: list[_Line]
+    pack: list[Support]
+
+
+def _cite(source: str, reviews: dict[str, str]) -> str:
+    """A short citation: 'Lamb et al. 2010' for a review of evidence.yaml, the source as written otherwise."""
+    return _short_citation(reviews[source]) if source in reviews else source
+
+
 def _message(
     n: int,
-    stage: str,
-    audience: str,
     channel: str,
     form_spec: dict[str, Any],
-    spec: dict[str, Any],
-    role: str,
-    names: dict[str, Any],
-    url: str,
-    fact: KeyFactIn | None,
-    answer: list[_Line],
-    pack: list[Support],
+    p: _Parts,
     reviews: dict[str, str],
     project: Project,
     warnings: list[str],
 ) -> Message:
     form = form_spec["form"]
+    fact = p.fact
     # one line per wording (two statements answered by the same words share it); none that repeats the fact
     merged: dict[str, _Line] = {}
-    extra_barriers: dict[str, list[str]] = {}
-    for x in answer:
+    also: dict[str, list[str]] = {}
+    for x in p.answer[: ROOM[form]]:
         if fact and fact.text.rstrip(".") in x.text:
             continue
         if x.text in merged:
-            extra_barriers[x.text].append(x.barrier)
+            also[x.text].append(x.barrier)
             continue
         merged[x.text] = x
-        extra_barriers[x.text] = []
+        also[x.text] = []
     answer = list(merged.values())
-    subject = fill(spec["subject"][role], **names)
-    hook = fill(spec["hook"][role], **names)
-    cta = fill(spec["cta"][role], **names)
-    techniques = [x.technique for x in answer]
-    stage_technique = spec.get("technique")
-    if stage_technique and stage_technique not in techniques:
-        functions = project.library.techniques[stage_technique].functions
-        if any(f not in project.excluded_functions for f in functions):
-            techniques.append(stage_technique)
-    for s in pack:
-        techniques += [t for t in s.techniques if t not in techniques]
+    subject = fill(p.spec["subject"][p.role], **p.names)
+    hook = fill(p.spec["hook"][p.role], **p.names)
+    cta = fill(p.spec["cta"][p.role], **p.names)
     said = [x.text for x in answer]
-    if pack:
-        said.append(
-            "The implementation pack covers: "
-            + "; ".join(f"{s.label.lower()} ({', '.join(s.provides[:1])})" for s in pack)
-            + "."
-        )
-    fact_text = f"{fact.text.rstrip('.')} ({_short_citation(reviews.get(fact.source, fact.source))})." if fact else ""
+    if p.pack:
+        opener = "The implementation pack covers" if p.stage == "use" else "What the service would put in place"
+        said.append(f"{opener}: " + "; ".join(s.label[:1].lower() + s.label[1:] for s in p.pack) + ".")
+    fact_text = f"{fact.text.rstrip('.')} ({_cite(fact.source, reviews)})." if fact else ""
+    quote = TESTIMONIAL if p.stage not in PRE_LAUNCH else PILOT_QUOTE
+    call = f"{cta}: {p.url}"
     if form == "email":
         subject = _clip(subject, form_spec["subject_limit"])
-        body = [hook, *([fact_text] if fact_text and stage in ("awareness", "registration") else []), *said]
-        text = "\n\n".join([*body, f"{cta}: {url}"])
-        kind = f"{stage} email"
+        text = "\n\n".join([hook, *([fact_text] if fact_text and p.stage in PRE_LAUNCH else []), *said, call])
+        kind = f"{p.stage} email"
     elif form == "post":
-        tail = f" {cta}: {url}"
+        tail = f" {call}"
         text = hook
         for extra in said:
             if len(text + " " + extra + tail) <= form_spec["limit"]:
@@ -361,62 +376,73 @@ def _message(
                 break
         text = _clip(text, form_spec["limit"] - len(tail)) + tail
         subject = ""
-        kind = f"{stage} post"
+        kind = f"{p.stage} social media post"
     elif form == "abstract":
-        background = fact_text or hook
-        if role == "supporter":
-            offer = f"an online course for your clinicians ({names['course_size']})" if names["course_size"] else ""
-            offer = (
-                f"{names['name']}: "
-                + "; ".join(x for x in [offer, "an implementation pack for the service"] if x)
-                + "."
-            )
-        else:
-            offer = f"{names['name']}: {names['course_size']}." if names["course_size"] else f"{names['name']}."
+        offer = f"{p.names['name']}: {p.names['course_size']}." if p.names["course_size"] else f"{p.names['name']}."
+        if p.role == "supporter":
+            offer = f"For services: what {p.names['name']} asks of a service, and the support that comes with it."
+        aim = f"To help {p.names['course_who']} {p.names['course_behaviour']}."
         text = "\n\n".join(
-            [f"Background: {background}", f"What is offered: {offer} " + " ".join(said), f"{cta}: {url}"]
+            [
+                f"Background: {fact_text or hook}",
+                f"Aim: {aim}",
+                f"What is offered: {' '.join([offer, *said])}",
+                call,
+            ]
         )
         kind = "conference abstract"
     elif form == "pitch":
-        opener = "For the editor: " if channel == "trade-press" else ""
+        opener = "Pitch to the editor: " if channel == "trade-press" else ""
         points = [*said, *([fact_text] if fact_text else [])]
-        text = "\n\n".join([f"{opener}{hook}", *(f"- {p}" for p in points), TESTIMONIAL, f"{cta}: {url}"])
-        kind = f"{stage} {'press pitch' if channel == 'trade-press' else 'blog post'}"
+        text = "\n\n".join([f"{opener}{hook}", *(f"- {x}" for x in points), quote, call])
+        kind = "press pitch" if channel == "trade-press" else f"{p.stage} blog post"
     else:  # brief
-        why = fact_text or hook
-        cited_sources = [x.source for x in answer if x.source] + ([fact.source] if fact else [])
-        sources_list = [reviews.get(s, s) for s in dict.fromkeys(cited_sources)]
+        cited = list(dict.fromkeys([x.source for x in answer if x.source] + ([fact.source] if fact else [])))
+        evidence = [fact_text] if fact_text else []
+        evidence += [x.text for x in answer if x.source]
+        offer = p.names["course_size"] and f"{p.names['name']}: {p.names['course_size']}."
         text = "\n\n".join(
             [
-                f"Why it matters: {why}",
-                "What it offers: " + " ".join([hook if fact_text else "", *said]).strip(),
-                f"What we ask of you: {cta}: {url}",
-                "Sources: " + ("; ".join(sources_list) if sources_list else "none quoted"),
+                f"Why it matters: {hook}",
+                "What the evidence says: " + (" ".join(evidence) if evidence else "see the sources below."),
+                "What it offers: "
+                + " ".join(x for x in [offer or "", *[x.text for x in answer if not x.source]] if x)
+                + (" " + said[-1] if p.pack else ""),
+                f"What we ask of you: {call}",
+                "Sources: "
+                + ("; ".join(reviews.get(s, s).rstrip(".") for s in cited) + "." if cited else "none quoted."),
             ]
         )
-        kind = f"{stage} evidence brief"
+        kind = f"{p.stage} evidence brief"
     quoted = fact is not None and fact.text.rstrip(".") in text
-    sources = list(dict.fromkeys([*(x.source for x in answer if x.source and x.text in text)]))
+    sources = [x.source for x in answer if x.source and x.text in text]
     if quoted and fact is not None:
         sources.append(fact.source)
-    barriers = [b for x in answer if x.text in text for b in [x.barrier, *extra_barriers[x.text]]]
-    barriers += [b for s in pack for b in s.barriers]
-    techniques = [t for t in techniques if t not in {x.technique for x in answer if x.text not in text}]
+    barriers = [b for x in answer if x.text in text for b in [x.barrier, *also[x.text]]]
+    pack_said = bool(p.pack) and said[-1] in text
+    barriers += [b for s in p.pack for b in s.barriers] if pack_said else []
+    techniques = [x.technique for x in answer if x.text in text]
+    stage_technique = p.spec.get("technique")
+    if stage_technique:
+        functions = project.library.techniques[stage_technique].functions
+        if any(f not in project.excluded_functions for f in functions):
+            techniques.append(stage_technique)
+    techniques += [t for s in p.pack for t in s.techniques] if pack_said else []
     if len(text) > form_spec["limit"]:
         warnings.append(
             f"message:{n} ({channel}) is {len(text)} characters, more than the {form_spec['limit']} its form allows"
         )
     return Message(
         f"message:{n}",
-        audience,
+        p.audience,
         channel,
-        stage,
+        p.stage,
         form,
         kind,
         subject,
         text,
         cta,
-        url,
+        p.url,
         tuple(dict.fromkeys(barriers)),
         tuple(dict.fromkeys(techniques)),
         tuple(dict.fromkeys(sources)),

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from barriers import Barrier
 from mapper.candidates import Candidate
-from mapper.fit import comb_of_statement, course_fit
+from mapper.fit import course_fit
 from mapper.project import BehaviourIn, Project, fact_for
 from mapper.selection import Selection, select
-from mapper.text import fill, module_title, objective
+from mapper.text import fill, module_title
 from ontology import KnowledgeBase
 from techniques import number_key
 
@@ -52,6 +52,8 @@ class Activity:
     check: str = ""
     tailoring: str = ""
     live: bool = False
+    outcome: str = ""  # the learning outcome it teaches
+    parts: int = 1  # how many sittings it is split into (delivery.part_minutes)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Module:
     prerequisites: tuple[str, ...]
     checks: tuple[str, ...]
     tidier: tuple[tuple[str, str], ...]
+    intro: str = "introduction and learning outcomes"
 
     @property
     def minutes(self) -> int:
@@ -186,6 +189,10 @@ def _pack(items: list[_Item], budget: int) -> list[list[_Item]]:
     return modules
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _tidier(
     project: Project,
     kb: KnowledgeBase,
@@ -197,65 +204,85 @@ def _tidier(
     statements: list[Barrier],
     combs: tuple[str, ...],
     prerequisites: tuple[str, ...],
+    intro: str,
 ) -> tuple[tuple[str, str], ...]:
-    domains = list(dict.fromkeys(d for s in statements for d in s.domains))
-    techniques = list(dict.fromkeys(a.technique for a in activities))
+    """TIDieR's twelve items, each written for this module."""
+    aim_label = title
     ids = ", ".join(s.id for s in statements)
-    providers = []
-    if any(a.provider == "course team" for a in activities):
-        providers.append("the course team, who write and maintain the content")
+    answers = "; ".join(
+        f"{a.technique.removeprefix('bct:')} {kb.label(a.technique)} answers "
+        + ", ".join(b.removeprefix("barrier:") for b in a.barriers)
+        for a in activities
+    )
+    titles = "; ".join(a.title for a in activities)
+    providers = [
+        f"the course team (clinicians experienced in the behaviour, with an e-learning designer) writes: {titles}"
+    ]
     tutored = [a.title for a in activities if a.provider == "tutor"]
     if tutored:
-        providers.append(f"a tutor, who gives feedback in: {'; '.join(tutored)}")
+        providers.append(f"a tutor trained in the approach gives feedback in: {'; '.join(tutored)}")
     peered = [a.title for a in activities if a.provider == "peers"]
     if peered:
-        providers.append(f"fellow learners, in: {'; '.join(peered)}")
+        providers.append(f"fellow learners, moderated by the course team, take part in: {'; '.join(peered)}")
     live = [a.title for a in activities if a.live]
     practice = [a.title for a in activities if a.setting == "in practice"]
     tailoring = [f"{a.title}: {a.tailoring}" for a in activities if a.tailoring]
     materials = list(dict.fromkeys(m for a in activities for m in a.materials))
-    steps = "; ".join(f"{a.id.removeprefix('activity:')} {a.title} ({a.format}, {a.minutes} min)" for a in activities)
+    formats = list(dict.fromkeys(a.format for a in activities))
+    split = [a for a in activities if a.parts > 1]
+    steps = "; ".join(
+        f"{a.id.removeprefix('activity:')} {a.title} ({a.format}, {a.minutes} min"
+        + (f" in {a.parts} parts" if a.parts > 1 else "")
+        + ")"
+        for a in activities
+    )
     fidelity = [
-        "the platform records each learner's completion of every activity and the score in the check of "
-        f"learning (pass mark {PASS_MARK}%, with explanations for every answer)"
+        "the platform records each learner's completion of each of the module's "
+        f"{_plural(len(activities), 'activity', 'activities')} and the score in its check of learning "
+        f"(pass mark {PASS_MARK}%, with an explanation for every answer)"
     ]
     if tutored:
-        fidelity.append("tutors give feedback against a written checklist for each rehearsal")
-    fidelity.append("before launch, the course team checks every activity against this specification")
-    after = f"after {', '.join(p.replace('module:', 'module ') for p in prerequisites)}" if prerequisites else "first"
+        fidelity.append("tutors give feedback against a written checklist shared with learners")
+    fidelity.append(f"before launch, the course team checks {titles} against this specification")
+    spacing = project.settings.delivery.spacing
+    if prerequisites:
+        after = ", ".join(p.replace("module:", "module ") for p in prerequisites)
+        when = f"taken after {after}" + (f", {spacing} later" if spacing else "")
+    else:
+        when = "taken first"
     return (
-        ("Brief name", f"{title} (module {n} of {total} of {project.settings.name})"),
+        ("Brief name", f"{aim_label} (module {n} of {total} of {project.settings.name})."),
         (
             "Why",
-            f"The interviews found {len(statements)} statement(s) this module answers ({ids}), coded to "
-            f"{', '.join(kb.label(d) for d in domains)}; they point to "
-            f"{', '.join(kb.label(c).lower() for c in combs)}, "
-            f"which its techniques ({', '.join(t.removeprefix('bct:') + ' ' + kb.label(t) for t in techniques)}) "
-            "work on.",
+            f"The interviews found {_plural(len(statements), 'statement', 'statements')} this module answers "
+            f"({ids}), which point to {', '.join(kb.label(c).lower() for c in combs) or 'no COM-B component'}: "
+            f"{answers}.",
         ),
         ("What: materials", "; ".join(["a page of learning outcomes", *materials, "a check of learning (quiz)"]) + "."),
         (
             "What: procedures",
-            f"Introduction to the outcomes ({INTRO_MINUTES} min); {steps}; check of learning ({CHECK_MINUTES} min).",
+            f"{intro.capitalize()} ({INTRO_MINUTES} min); {steps}; check of learning ({CHECK_MINUTES} min).",
         ),
-        ("Who provides", "; ".join(providers) + "."),
+        ("Who provides", "; ".join(providers).capitalize() + "."),
         (
             "How",
-            "Online and self-paced, each learner on their own"
+            f"Online and self-paced, each learner on their own, through {', '.join(formats)}"
             + (f"; with an optional live part in: {'; '.join(live)}" if live else "")
             + ".",
         ),
         (
             "Where",
             "Online, on a work or home computer or tablet"
-            + (f"; done at work between modules: {'; '.join(practice)}" if practice else "")
+            + (f"; at work after the module: {'; '.join(practice)}" if practice else "")
             + ".",
         ),
         (
             "When and how much",
-            f"About {minutes} minutes ({sum(a.minutes for a in activities)} in {len(activities)} "
-            f"{'activity' if len(activities) == 1 else 'activities'} and "
-            f"{FRAME_MINUTES} of introduction and check), taken {after}; a learner may stop after any activity.",
+            f"About {minutes} minutes ({sum(a.minutes for a in activities)} in "
+            f"{_plural(len(activities), 'activity', 'activities')} and {FRAME_MINUTES} of introduction and check), "
+            f"{when}"
+            + (f"; {'; '.join(f'{a.title} in {a.parts} parts' for a in split)}, each saved on its own" if split else "")
+            + "; a learner may stop after any activity.",
         ),
         (
             "Tailoring",
@@ -263,13 +290,14 @@ def _tidier(
         ),
         (
             "Modifications",
-            "None yet: this is the module as planned. Record here any change made once it runs, with when and why.",
+            f"None yet: module {n} is as planned. Record here any change to its "
+            f"{_plural(len(activities), 'activity', 'activities')} once it runs, with when and why.",
         ),
         ("How well: planned", "; ".join(fidelity).capitalize() + "."),
         (
             "How well: actual",
-            "Not yet known: record completion of this module and its quiz scores from the platform once it runs "
-            "(barriermap evaluate reads them).",
+            f"Not yet known: once module {n} runs, record how many learners completed it and how they scored in "
+            "its check of learning.",
         ),
     )
 
@@ -354,9 +382,17 @@ def _module(
             "name": project.settings.name,
             "barrier": statements[first].statement,
             "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
+            "steps": "; ".join(aim.steps),
             "fact": fact.text.rstrip(".") if fact else "",
             "source": fact.source if fact else "",
         }
+        outline: list[str] = []
+        for x in course.outline:
+            if x.strip() == "{{ steps }}":  # the behaviour's own steps, or a neutral item
+                outline += aim.steps or ["the steps, in the order they are done"]
+            else:
+                outline.append(fill(x, **names))
+        part = project.settings.delivery.part_minutes
         activities.append(
             Activity(
                 f"activity:{n}.{m}",
@@ -367,30 +403,35 @@ def _module(
                 course.minutes,
                 tuple(sorted(item.barriers, key=lambda b: position[b])),
                 course.phase,
-                tuple(fill(x, **names) for x in course.outline),
+                tuple(outline),
                 course.materials,
                 course.provider,
                 course.setting,
                 course.check,
                 fill(course.tailoring, **names) if course.tailoring else "",
                 course.live,
+                fill(course.outcome, **names),
+                -(-course.minutes // part) if part and course.minutes > part else 1,
             )
         )
     barrier_ids = sorted({b for a in activities for b in a.barriers}, key=lambda b: position[b])
-    wording: dict[str, list[str]] = {}  # one outcome per wording, naming every statement behind it
-    for b in barrier_ids:
-        answered = {
-            d
-            for a in activities
-            if b in a.barriers
-            for d in project.library.techniques[a.technique].course.answers  # type: ignore[union-attr]
-        }
-        domain = next((d for d in statements[b].domains if d in answered), statements[b].domains[0])
-        wording.setdefault(objective(domain, aim.what), []).append(b)
+    wording: dict[str, list[str]] = {}  # one outcome per activity wording, naming the statements it answers
+    for a in activities:
+        wording.setdefault(a.outcome, [])
+        wording[a.outcome] += [b for b in a.barriers if b not in wording[a.outcome]]
+    # the COM-B components the module works on: those of the domains its activities answer, and only where
+    # the activity's technique serves them
     combs: dict[str, int] = {}
-    for b in barrier_ids:
-        for comb in comb_of_statement(kb, statements[b]):
-            combs[comb] = combs.get(comb, 0) + 1
+    for a in activities:
+        technique = project.library.techniques[a.technique]
+        answers = technique.course.answers if technique.course else ()
+        for b in a.barriers:
+            for domain in statements[b].domains:
+                if domain not in answers:
+                    continue
+                for comb in kb.successors(domain, "mapsTo"):
+                    if set(technique.functions) & set(kb.successors(comb, "servedBy")):
+                        combs[comb] = combs.get(comb, 0) + 1
     comb_order = tuple(sorted(combs, key=lambda c: (-combs[c], c)))
     phases = tuple(p for p in PHASES if any(a.phase == p for a in activities))
     label = aim.label or aim.what
@@ -404,17 +445,12 @@ def _module(
     prerequisites = (before[-1].id,) if before else ()
     checks = tuple(dict.fromkeys([*(f"{a.title}: {a.check}" for a in activities if a.check), "End-of-module quiz"]))
     minutes = FRAME_MINUTES + sum(a.minutes for a in activities)
+    intro = "introduction and learning outcomes"
+    if before:
+        intro = f"introduction, learning outcomes and a look back at practice since module {len(before)}"
+    statements_here = [statements[b] for b in barrier_ids]
     tidier = _tidier(
-        project,
-        kb,
-        n,
-        total,
-        title,
-        activities,
-        minutes,
-        [statements[b] for b in barrier_ids],
-        comb_order,
-        prerequisites,
+        project, kb, n, total, title, activities, minutes, statements_here, comb_order, prerequisites, intro
     )
     return Module(
         f"module:{n}",
@@ -422,7 +458,7 @@ def _module(
         aim.id,
         comb_order,
         phases,
-        tuple(Objective(text, tuple(ids)) for text, ids in wording.items()),
+        tuple(Objective(text, tuple(sorted(ids, key=lambda b: position[b]))) for text, ids in wording.items()),
         tuple(activities),
         tuple(barrier_ids),
         techniques,
@@ -430,4 +466,5 @@ def _module(
         prerequisites,
         checks,
         tidier,
+        intro,
     )

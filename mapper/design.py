@@ -160,10 +160,21 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
                 f"{short_id}: covered by {len(selection.covers[short_id])} technique(s), {missing} short of "
                 "min_techniques_per_barrier"
             )
-    supports = build_supports(project, kb, candidates, {b: need[b] for b in need if b in service}, aims)
+    supports = build_supports(
+        project, kb, candidates, {b: need[b] for b in need if b in service}, aims, settings.cover_threshold
+    )
     course_minutes = sum(m.minutes for m in modules)
     targets = [b for b in need if b not in about_course]
-    messages = build_campaign(project, kb, candidates, targets, aims, supports, course_minutes, len(modules), warnings)
+    messages = build_campaign(
+        project,
+        kb,
+        candidates,
+        targets,
+        aims,
+        supports,
+        (len(modules), course_minutes, frozenset(t for m in modules for t in m.techniques)),
+        warnings,
+    )
     routes, uncovered, requirements, principles = _routes(
         project, kb, candidates, priority, about_course, service, course_for, modules, supports, messages, aims
     )
@@ -355,7 +366,9 @@ def as_json(d: Design) -> dict[str, Any]:
                         "check": a.check,
                         "tailoring": a.tailoring,
                         "live": a.live,
+                        "outcome": a.outcome,
                         "minutes": a.minutes,
+                        "parts": a.parts,
                         "barriers": list(a.barriers),
                     }
                     for a in m.activities
@@ -363,6 +376,7 @@ def as_json(d: Design) -> dict[str, Any]:
                 "barriers": list(m.barriers),
                 "techniques": list(m.techniques),
                 "evidence": list(m.evidence),
+                "intro": m.intro,
                 "prerequisites": list(m.prerequisites),
                 "checks": list(m.checks),
                 "tidier": [{"item": k, "text": v} for k, v in m.tidier],
@@ -379,7 +393,6 @@ def as_json(d: Design) -> dict[str, Any]:
                 "behaviour": s.behaviour,
                 "what": s.what,
                 "provides": list(s.provides),
-                "minutes": s.minutes,
                 "barriers": list(s.barriers),
                 "techniques": list(s.techniques),
                 "evidence": list(s.evidence),

@@ -58,6 +58,7 @@ class BehaviourIn(_Model):
     # individual: the people in `who` change it themselves; service: the service (its managers) must
     level: Literal["individual", "service"] = "individual"
     situations: list[str] = Field(default_factory=list)  # typical moments the course rehearses, own words
+    steps: list[str] = Field(default_factory=list)  # what the course must teach of the behaviour, in order
 
 
 class AudienceIn(_Model):
@@ -73,6 +74,8 @@ STAGE_NAMES: tuple[Stage, ...] = ("awareness", "registration", "completion", "us
 
 class CampaignIn(_Model):
     url: str = Field(default="", pattern=r"^(https?://\S+)?$")  # where every call to action points
+    # where the calls to action for supporters (managers) point: a page for services; empty: `url`
+    service_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
     incentives: list[str] = Field(default_factory=list)  # what learners get: "free", "a CPD certificate"
     stages: list[Stage] = Field(default_factory=lambda: list(STAGE_NAMES))
 
@@ -85,6 +88,9 @@ class DeliveryIn(_Model):
     # how many fitting techniques the course gives each priority statement when the brief has room (at least
     # min_techniques_per_barrier are chosen by the cover; the rest deepen the course, weakest left out first)
     depth: int = Field(default=3, ge=1, le=10)
+    # the longest stretch a learner should sit through: longer activities are split into parts of this size
+    part_minutes: int | None = Field(default=None, ge=5, le=90)
+    spacing: str = ""  # how far apart modules are meant to be taken ("a week or two"); empty: no advice
 
 
 class KeyFactIn(_Model):

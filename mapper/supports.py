@@ -38,7 +38,6 @@ class Support:
     behaviour: str
     what: str
     provides: tuple[str, ...]
-    minutes: int
     barriers: tuple[str, ...]
     techniques: tuple[str, ...]
     evidence: tuple[str, ...]
@@ -74,6 +73,7 @@ def build_supports(
     candidates: dict[str, list[Candidate]],
     need: dict[str, int],
     behaviours: dict[str, BehaviourIn],
+    cover_threshold: float,
 ) -> list[Support]:
     """The implementation pack: strategies for the statements in `need`, in the order of the statements."""
     statements = {b.entity_id: b for b in project.coded.barriers}
@@ -86,7 +86,9 @@ def build_supports(
             if score > 0:
                 scored.append((score, key, techniques))
         scored.sort(key=lambda x: (-x[0], list(strategies()).index(x[1])))
-        for _, key, techniques in scored[:n]:
+        # a second strategy only when it fits nearly as well as the best (the cover rule of the course)
+        strong = [x for x in scored if x[0] >= cover_threshold * scored[0][0]] if scored else []
+        for _, key, techniques in strong[:n]:
             entry = chosen.setdefault(key, {"barriers": [], "techniques": [], "behaviour": behaviours[barrier]})
             entry["barriers"].append(barrier)
             entry["techniques"] += [t for t in techniques if t not in entry["techniques"]]
@@ -97,6 +99,7 @@ def build_supports(
         strategy = strategies()[key]
         aim: BehaviourIn = entry["behaviour"]
         names = {
+            "label": aim.label or aim.what,
             "behaviour": aim.what,
             "who": aim.who,
             "supported": supported.what,
@@ -115,7 +118,6 @@ def build_supports(
                 aim.id,
                 fill(strategy["what"], **names),
                 tuple(strategy["provides"]),
-                int(strategy["minutes"]),
                 tuple(entry["barriers"]),
                 techniques,
                 tuple(evidence),

@@ -83,6 +83,7 @@ DEFINITIONS: dict[str, str] = {
     "module": "A module of the course designed from the project's barriers and the techniques that address them.",
     "activity": "An activity within a course module that delivers behaviour change techniques.",
     "message": "A marketing message designed to address barriers and deliver behaviour change techniques.",
+    "support": "An implementation strategy aimed at the people who run a service, for barriers it must change.",
 }
 # kinds whose entities are also classes, so that class-based tools (pronto, Protege's class tree) list each TDF
 # domain and BCT with its definition: a subclass of the kind's class, at CLASS_IRI + the entity id, defined by

@@ -71,8 +71,11 @@ def build_context(d: Design) -> dict[str, Any]:
                         "direction": f.direction,
                         "certainty": f.certainty or "unrated",
                         "effect": f.effect,
+                        "applicability": applicability,
                     }
-                    for rid, f in te.findings
+                    for (rid, f), applicability in zip(
+                        te.findings, te.applicability or ("",) * len(te.findings), strict=True
+                    )
                 ],
             }
         )
@@ -93,6 +96,7 @@ def build_context(d: Design) -> dict[str, Any]:
         "part_labels": {"interviews": "Interview", "evidence": "Evidence", "evaluation": "Evaluation"},
         "stamp": data["stamp"],
         "short": short_of,
+        "cite_text": lambda s: (reviews[s].citation if s in reviews else s).rstrip("."),
         "kb_reviews": lambda t: kb.successors(t, "supportedBy"),
         "destination_labels": DESTINATION_LABELS,
         "routes": routes,

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 # the names a template may use; the mapper supplies them
-TEMPLATE_NAMES = frozenset({"behaviour", "label", "who", "name", "barrier", "situation", "fact", "source"})
+TEMPLATE_NAMES = frozenset({"behaviour", "label", "who", "name", "barrier", "situation", "steps", "fact", "source"})
 # the order a course is taught in: reasons, what the behaviour is, how, practice, planning, keeping it up
 PHASES = ("why", "what", "how", "practise", "plan", "keep")
 PROVIDERS = ("course team", "tutor", "peers")
@@ -34,6 +34,7 @@ STAGES = ("awareness", "registration", "completion", "use")
 _COURSE_REQUIRED = (
     "format",
     "title",
+    "outcome",
     "instructions",
     "minutes",
     "phase",
@@ -45,7 +46,7 @@ _COURSE_REQUIRED = (
 )
 _COURSE_KEYS = frozenset(_COURSE_REQUIRED) | {"needs_fact", "named_fact", "check", "tailoring", "live"}
 _MESSAGE_REQUIRED = ("kind", "text", "channels", "stages", "answers")
-_MESSAGE_KEYS = frozenset(_MESSAGE_REQUIRED) | {"needs_fact", "named_fact"}
+_MESSAGE_KEYS = frozenset(_MESSAGE_REQUIRED) | {"needs_fact", "named_fact", "course_feature"}
 _ENV = jinja2.Environment()
 
 
@@ -59,6 +60,7 @@ class CourseTemplate:
     minutes: int
     needs_fact: bool = False
     named_fact: bool = False  # quote only a key fact that names this technique (a general fact would not fit)
+    outcome: str = ""  # the learning outcome it teaches, an observable verb first
     phase: str = ""  # one of PHASES: where the activity sits in the course
     answers: tuple[str, ...] = ()  # TDF domain ids whose barriers the activity, as worded, answers
     outline: tuple[str, ...] = ()  # content points in the order taught
@@ -79,6 +81,7 @@ class MessageTemplate:
     channels: tuple[str, ...]
     needs_fact: bool = False
     named_fact: bool = False  # quote only a key fact that names this technique (a general fact would not fit)
+    course_feature: bool = False  # the text describes the course's activity for this technique: only if it has one
     stages: tuple[str, ...] = ()  # stages of uptake the message fits; empty: any
     answers: tuple[str, ...] = ()  # TDF domain ids whose barriers the text, as worded, answers
 
@@ -187,6 +190,7 @@ def _course(reader: _Reader) -> CourseTemplate:
         minutes=reader.minutes(),
         needs_fact=reader.flag("needs_fact"),
         named_fact=reader.flag("named_fact"),
+        outcome=reader.text("outcome", template=True),
         phase=reader.choice("phase", PHASES),
         answers=reader.answers(),
         outline=reader.texts("outline"),
@@ -207,6 +211,7 @@ def _message(reader: _Reader) -> MessageTemplate:
         channels=reader.texts("channels"),
         needs_fact=reader.flag("needs_fact"),
         named_fact=reader.flag("named_fact"),
+        course_feature=reader.flag("course_feature"),
         stages=reader.choices("stages", STAGES),
         answers=reader.answers(),
     )

@@ -29,6 +29,17 @@ def test_supporters_are_never_asked_to_take_the_course() -> None:
     assert not any("Register now" in m.text for m in managers)
 
 
+def test_no_message_promises_a_course_activity_the_course_lacks() -> None:
+    d = best()
+    in_course = {t for m in d.modules for t in m.techniques}
+    library = d.project.library.techniques
+    for m in d.messages:
+        for t in m.techniques:
+            template = library[t].message
+            if template is not None and template.course_feature:
+                assert t in in_course, (m.id, t)
+
+
 def test_supporters_at_the_use_stage_are_pointed_to_the_implementation_pack() -> None:
     # BeST's B8 (group classes are hard to schedule) is the service's: a service support, and its messages
     pack = [m for m in best().messages if m.audience == "managers" and m.stage == "use"]
@@ -50,7 +61,13 @@ def test_each_channel_has_its_own_form() -> None:
         if m.form == "brief":
             assert "Sources:" in m.text and "What we ask of you:" in m.text
         if m.form == "pitch":
-            assert "[testimonial:" in m.text  # a slot the designer fills, never an invented quote
+            # a slot the designer fills, never an invented quote; before launch nobody has done the course yet
+            slot = (
+                "[quote: a named clinician from the trial or a pilot"
+                if m.stage in ("awareness", "registration")
+                else "[testimonial:"
+            )
+            assert slot in m.text, m.id
 
 
 def test_a_missing_url_is_a_placeholder_and_a_warning(project: Path) -> None:
