@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -102,6 +103,12 @@ def _why_not(project: Project, kb: KnowledgeBase, statement: Barrier, cands: lis
     return f"no candidate technique fits it ({shown})" if shown else "its techniques did not fit the modules' time"
 
 
+def _readable(kb: KnowledgeBase, warning: str) -> str:
+    """A warning as a reader wants it: '5.3 Information about ...' and 'B10', not 'bct:5.3' and 'barrier:B10'."""
+    warning = re.sub(r"\bbct:(\d+\.\d+)", lambda m: f"{m.group(1)} {kb.label('bct:' + m.group(1))}", warning)
+    return re.sub(r"\bbarrier:([A-Za-z0-9_.-]+)", r"\1", warning)
+
+
 def _merge(selections: dict[str, Selection]) -> Selection:
     selected: list[str] = []
     steps: list[Step] = []
@@ -198,7 +205,7 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         tuple(uncovered),
         tuple(principles),
         settings,
-        tuple(warnings),
+        tuple(_readable(kb, w) for w in warnings),
     )
 
 

@@ -91,7 +91,7 @@ def test_barrier_that_reaches_no_technique(project: Path) -> None:
     barriers = barriers.replace("    domains: [skills]\n", "    domains: [optimism]\n    strength: high\n")
     (project / "barriers.yaml").write_text(barriers, encoding="utf-8")
     d = design(load_project(project))
-    assert "barrier:B3: its domains reach no technique through the chosen link sets" in d.warnings
+    assert "B3: its domains reach no technique through the chosen link sets" in d.warnings
     gap = next(u for u in d.uncovered if u.barrier == "barrier:B3")
     assert gap.reason == "its TDF domains reach no technique through the chosen link sets or the BCW route"
     # optimism -> both motivations -> 7 functions once coercion and restriction are excluded; guidelines,

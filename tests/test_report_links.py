@@ -1,0 +1,32 @@
+"""report.html is a navigable document: every in-page link, in the text and in the map, has its target."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mapper import design, load_project
+from reports import dot_available, render
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("name", ["best", "antibiotics"])
+def test_every_in_page_link_resolves(name: str, tmp_path: Path) -> None:
+    render(design(load_project(EXAMPLES / name)), tmp_path / "out", ["html"])
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    links = set(re.findall(r'href="#([^"]+)"', html))
+    if dot_available():  # the map's nodes link into the report as report.html#anchor
+        links |= set(re.findall(r'href="report\.html#([^"]+)"', html))
+    assert links, "the report links nothing"
+    assert sorted(links - ids) == []
+
+
+def test_statements_techniques_and_outputs_link_to_each_other(tmp_path: Path) -> None:
+    render(design(load_project(EXAMPLES / "best")), tmp_path / "out", ["html"])
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    for target in ("barrier-B1", "module-1", "support-1", "message-1", "bct-8.1"):
+        assert f'href="#{target}"' in html, target
