@@ -289,7 +289,7 @@ def read_coded(path: Path, frameworks: Frameworks) -> tuple[CodedData, Located]:
     return coded, where
 
 
-def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = False) -> str:
+def dump_coded(data: CodedData) -> str:
     """The coded data as barriermap YAML text (deterministic: same data, same bytes)."""
 
     def codes(c: Coding) -> list[str]:
@@ -298,11 +298,7 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
     doc: dict[str, object] = {}
     if data.participants:
         doc["participants"] = [
-            {
-                k: v
-                for k, v in (("id", p.id), ("role", p.role), ("site", p.site), ("name", "" if pseudonymise else p.name))
-                if v
-            }
+            {k: v for k, v in (("id", p.id), ("role", p.role), ("site", p.site), ("name", p.name)) if v}
             for p in data.participants
         ]
     if data.sources:
