@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.tree import Tree
 
     from mapper import Design
+    from mapper.scaffold import Answers
     from reports import RenderResult
     from reports.output import Listing
 
@@ -176,6 +177,85 @@ CsvOption = Annotated[bool, typer.Option("--csv", help="Print the main table as 
 ProjectArg = Annotated[Path, typer.Argument(help="Project folder (holds barriers.yaml or coded/*.yaml).")]
 
 
+def _on_terminal() -> bool:
+    """Whether a person is at the keyboard (init asks questions only then)."""
+    return sys.stdin.isatty()
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
+def _ask(name: str) -> Answers:
+    """The answers to init's questions, asked on the terminal."""
+    from mapper import CHANNELS
+    from mapper.scaffold import Answers, BehaviourAnswer
+
+    name = typer.prompt("Project name", default=name)
+    behaviours: list[BehaviourAnswer] = []
+    while not behaviours or typer.confirm("Another target behaviour?", default=False):
+        n = len(behaviours) + 1
+        who = typer.prompt(f"Target behaviour {n}: who does it", default="the staff the course is for")
+        what = typer.prompt(f"Target behaviour {n}: what should they do", default="complete the online course")
+        service = typer.confirm(
+            "Must the service (its managers) change it, rather than the people themselves?", default=False
+        )
+        behaviours.append(BehaviourAnswer(who, what, "service" if service else "individual"))
+    listed = "; ".join(f"{i + 1} {b.what}" for i, b in enumerate(behaviours))
+    course = typer.prompt(f"Which behaviour does the course serve ({listed})", default=1, type=int) - 1
+    audiences = _split(typer.prompt("Audiences, separated by commas", default="learners, service leads"))
+    channels = _split(typer.prompt(f"Channels ({', '.join(CHANNELS)})", default="email"))
+    return Answers(name, tuple(behaviours), course, audiences or ("learners",), channels)
+
+
+@app.command("init")
+@_errors_to_exit
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new project (created if missing).")] = Path("."),
+    name: Annotated[str | None, typer.Option("--name", help="The project's name (default: the folder's).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ask nothing: take the defaults.")] = False,
+) -> None:
+    """Start a project: a commented project.yaml and an empty barriers.yaml; never overwrites project.yaml.
+
+    On a terminal it asks for the name, target behaviours, the one the course serves, audiences and
+    channels; otherwise (or with --yes) it writes defaults to edit.
+
+    Example: barriermap init my-project --name "Online course uptake" --yes
+    """
+    from mapper.scaffold import default_answers, init_project
+
+    named = name or folder.resolve().name
+    answers = default_answers(named) if yes or not _on_terminal() else _ask(named)
+    for path in init_project(folder, answers):
+        out.print(f"Wrote {path}", markup=False)
+    out.print(f"Next: barriermap code import FILE --into {folder}, then barriermap validate {folder}", markup=False)
+
+
+@app.command("schema")
+@_errors_to_exit
+def schema_command(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the *.schema.json files.")] = Path("."),
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="Write the field reference (Markdown) to this file instead.")
+    ] = None,
+) -> None:
+    """Write JSON Schema for project.yaml, barriers.yaml and evidence.yaml, for editors' YAML language server.
+
+    Put '# yaml-language-server: $schema=project.schema.json' at the top of project.yaml to use it.
+
+    Example: barriermap schema --out my-project
+    """
+    from mapper.schema import reference, write_schemas
+    from ontology import OutputError, write_text
+
+    if docs is not None:
+        return out.print(f"Wrote {write_text(docs, reference())}", markup=False)
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: no such folder — create it first or choose another --out")
+    for path in write_schemas(out_dir):
+        out.print(f"Wrote {path}", markup=False)
+
+
 @app.command()
 @_errors_to_exit
 def frameworks(
@@ -252,6 +332,18 @@ def evidence_command(
     _output(data, [evidence_listing(rows, len(found.evidence.reviews), labels)], json_out, csv_out)
 
 
+def _init_after_import(folder: Path, init: bool) -> list[str]:
+    """Notes on the project around an import: started by --init, or how to start it."""
+    from mapper.scaffold import default_answers, init_project
+
+    if (folder / "project.yaml").exists():
+        return []
+    if not init:
+        return [f"{folder} has no project.yaml — start one with: barriermap init {folder}"]
+    written = init_project(folder, default_answers(folder.resolve().name))
+    return [f"started the project: wrote {', '.join(str(p) for p in written)} — edit project.yaml next"]
+
+
 @code_app.command("import")
 @_errors_to_exit
 def code_import(
@@ -260,9 +352,14 @@ def code_import(
     mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML mapping of code names to domains.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace an earlier import of the same source.")] = False,
     name: Annotated[str | None, typer.Option("--name", help="Name of the imported file under coded/.")] = None,
+    init: Annotated[
+        bool, typer.Option("--init", help="Start the project (init --yes) if it has no project.yaml.")
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Import coded interview data into a project as coded/NAME.yaml; never overwrites without --replace.
+
+    Into a folder without project.yaml, it says how to start one; --init writes it with init's defaults.
 
     Example: barriermap code import interviews.qdpx --into my-project --mapping codes.yaml
     """
@@ -272,7 +369,8 @@ def code_import(
 
     with err.status(f"Reading {src.name} ..."):
         report = import_into(src, into, load_frameworks(), mapping, replace, name)
-    for note in report.notes:
+    notes = [*report.notes, *_init_after_import(into, init)]
+    for note in notes:
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     data = {**report.__dict__, "target": str(report.target), "notes": list(report.notes)}
     _output(data, [import_listing(report, src.name)], json_out)
