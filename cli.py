@@ -578,6 +578,8 @@ def _tree(node: dict[str, Any]) -> Tree:
     from rich.tree import Tree
 
     tree = Tree(node["label"], highlight=False)
+    if node["kind"] in ("path", "domains"):  # the label names them already; their ids are for --json
+        return tree
     for child in node["children"]:
         tree.children.append(_tree(child))
     return tree
