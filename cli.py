@@ -9,11 +9,19 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from mapper import Design
+    from mapper.scaffold import Answers
+    from reports import RenderResult
+    from reports.output import Listing
 
 app = typer.Typer(
     name="barriermap",
@@ -132,6 +140,30 @@ def _table(title: str, *columns: str) -> Table:
     return table
 
 
+def _output(data: Any, listings: list[Listing], json_out: bool = False, csv_out: bool = False) -> None:
+    """Print a result the one way every command does: JSON for scripts, the first listing as CSV, or tables."""
+    from rich.markup import escape
+
+    from reports.output import csv_text
+
+    if json_out:
+        return _print_json(data)
+    if csv_out:
+        return typer.echo(csv_text(listings[0]), nl=False)
+    for listing in listings:
+        for line in listing.lead:
+            out.print(line, markup=False, soft_wrap=True)
+        if listing.columns:
+            table = _table(listing.title, *listing.columns)
+            for row in listing.rows:
+                table.add_row(*(escape(c) for c in row))
+            out.print(table)
+        elif listing.title:
+            out.print(listing.title, markup=False, soft_wrap=True)
+        for note in listing.notes:
+            out.print(note, markup=False, soft_wrap=True)
+
+
 class CombVersion(StrEnum):
     guide = "bcw-guide-2014"
     paper = "michie-2011"
@@ -141,43 +173,103 @@ CombOption = Annotated[
     CombVersion, typer.Option("--comb-version", help="Which published COM-B -> intervention function links to use.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print the main table as CSV instead.")]
+ProjectArg = Annotated[Path, typer.Argument(help="Project folder (holds barriers.yaml or coded/*.yaml).")]
+
+
+def _on_terminal() -> bool:
+    """Whether a person is at the keyboard (init asks questions only then)."""
+    return sys.stdin.isatty()
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
+def _ask(name: str) -> Answers:
+    """The answers to init's questions, asked on the terminal."""
+    from mapper import CHANNELS
+    from mapper.scaffold import Answers, BehaviourAnswer
+
+    name = typer.prompt("Project name", default=name)
+    behaviours: list[BehaviourAnswer] = []
+    while not behaviours or typer.confirm("Another target behaviour?", default=False):
+        n = len(behaviours) + 1
+        who = typer.prompt(f"Target behaviour {n}: who does it", default="the staff the course is for")
+        what = typer.prompt(f"Target behaviour {n}: what should they do", default="complete the online course")
+        service = typer.confirm(
+            "Must the service (its managers) change it, rather than the people themselves?", default=False
+        )
+        behaviours.append(BehaviourAnswer(who, what, "service" if service else "individual"))
+    listed = "; ".join(f"{i + 1} {b.what}" for i, b in enumerate(behaviours))
+    course = typer.prompt(f"Which behaviour does the course serve ({listed})", default=1, type=int) - 1
+    audiences = _split(typer.prompt("Audiences, separated by commas", default="learners, service leads"))
+    channels = _split(typer.prompt(f"Channels ({', '.join(CHANNELS)})", default="email"))
+    return Answers(name, tuple(behaviours), course, audiences or ("learners",), channels)
+
+
+@app.command("init")
+@_errors_to_exit
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new project (created if missing).")] = Path("."),
+    name: Annotated[str | None, typer.Option("--name", help="The project's name (default: the folder's).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ask nothing: take the defaults.")] = False,
+) -> None:
+    """Start a project: a commented project.yaml and an empty barriers.yaml; never overwrites project.yaml.
+
+    On a terminal it asks for the name, target behaviours, the one the course serves, audiences and
+    channels; otherwise (or with --yes) it writes defaults to edit.
+
+    Example: barriermap init my-project --name "Online course uptake" --yes
+    """
+    from mapper.scaffold import default_answers, init_project
+
+    named = name or folder.resolve().name
+    answers = default_answers(named) if yes or not _on_terminal() else _ask(named)
+    for path in init_project(folder, answers):
+        out.print(f"Wrote {path}", markup=False)
+    out.print(f"Next: barriermap code import FILE --into {folder}, then barriermap validate {folder}", markup=False)
+
+
+@app.command("schema")
+@_errors_to_exit
+def schema_command(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the *.schema.json files.")] = Path("."),
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="Write the field reference (Markdown) to this file instead.")
+    ] = None,
+) -> None:
+    """Write JSON Schema for project.yaml, barriers.yaml and evidence.yaml, for editors' YAML language server.
+
+    Put '# yaml-language-server: $schema=project.schema.json' at the top of project.yaml to use it.
+
+    Example: barriermap schema --out my-project
+    """
+    from mapper.schema import reference, write_schemas
+    from ontology import OutputError, write_text
+
+    if docs is not None:
+        return out.print(f"Wrote {write_text(docs, reference())}", markup=False)
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: no such folder — create it first or choose another --out")
+    for path in write_schemas(out_dir):
+        out.print(f"Wrote {path}", markup=False)
 
 
 @app.command()
 @_errors_to_exit
-def frameworks(json_out: JsonOption = False, comb_version: CombOption = CombVersion.guide) -> None:
+def frameworks(
+    json_out: JsonOption = False, csv_out: CsvOption = False, comb_version: CombOption = CombVersion.guide
+) -> None:
     """List the TDF domains, COM-B components, intervention functions and policy categories.
 
     Example: barriermap frameworks --json | jq '.tdf[0]'
     """
     from ontology import load_frameworks
+    from reports.output import frameworks_listings
 
     data = load_frameworks(comb_version.value).as_json()
-    if json_out:
-        _print_json(data)
-        return
-    labels = {item["id"]: item["label"] for key in ("comb", "functions", "policies") for item in data[key]}
-    tdf = _table("Theoretical Domains Framework v2", "No.", "Domain", "COM-B", "Constructs")
-    for d in data["tdf"]:
-        comb = ", ".join(labels[c] for c in d["comb"])
-        tdf.add_row(str(d["number"]), f"{d['label']}\n{d['id']}", comb, "; ".join(c["label"] for c in d["constructs"]))
-    comb_table = _table(f"COM-B -> intervention functions ({data['comb_version']})", "Component", "Functions")
-    for c in data["comb"]:
-        comb_table.add_row(f"{c['label']} ({c['abbrev']})", ", ".join(labels[f] for f in c["functions"]))
-    fn = _table("Intervention functions", "Function", "Policy categories", "Most used BCTs")
-    for f in data["functions"]:
-        fn.add_row(f["label"], ", ".join(labels[p] for p in f["policies"]), ", ".join(f["techniques"]))
-    pol = _table("Policy categories", "Id", "Category", "What it is")
-    for p in data["policies"]:
-        pol.add_row(p["id"], p["label"], p["description"])
-    for t in (tdf, comb_table, fn, pol):
-        out.print(t)
-
-
-def _library(comb_version: str = "bcw-guide-2014") -> Any:
-    from techniques import load_library
-
-    return load_library(comb_version=comb_version)
+    _output(data, frameworks_listings(data), json_out, csv_out)
 
 
 @app.command("techniques")
@@ -189,134 +281,67 @@ def techniques_command(
         Path | None, typer.Option("--project", "-p", help="With show: add this project's evidence.")
     ] = None,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
     """List or search the 93 BCT Taxonomy v1 techniques; 'show NUMBER' gives one in full.
 
     Example: barriermap techniques feedback --group 2
     Example: barriermap techniques show 1.4
     """
-    library = _library()
+    from mapper.folder import load_evidence_folder
+    from reports.output import evidence_json, technique_listing, techniques_listing
+    from techniques import load_library
+
+    library = load_library()
     words = list(query or [])
-    if words[:1] == ["show"]:
-        if len(words) != 2:
-            raise typer.BadParameter("give one technique after show, for example: barriermap techniques show 1.4")
-        details = library.details(library.technique(words[1]))
-        if project is not None:
-            from techniques import load_evidence
-
-            evidence = load_evidence(_evidence_path(project), library)
-            details["evidence"] = _evidence_json(evidence.score(str(details["id"])))
-        return _print_json(details) if json_out else _show_technique(details)
-    found = library.search(" ".join(words), group)
-    if json_out:
-        return _print_json([t.as_json() for t in found])
-    table = _table(
-        f"Behaviour change techniques ({len(found)} of {len(library.techniques)})",
-        "No.",
-        "Technique",
-        "Group",
-        "Functions",
-        "BCIO",
-    )
-    for t in found:
-        functions = ", ".join(library.frameworks_label(f) for f in t.functions)
-        table.add_row(t.number, t.label, t.group_label, functions, " ".join(t.bcio))
-    out.print(table)
-
-
-def _show_technique(d: dict[str, Any]) -> None:
-    out.print(f"[bold]{d['number']} {d['label']}[/bold]  ({d['id']}, group {d['group']}: {d['group_label']})")
-    out.print(d["description"], markup=False)
-    out.print(f"BCIO: {', '.join(d['bcio'])}")
-    published = set(d["functions_published"])
-    library = _library()
-    fns = [
-        library.frameworks_label(f) + ("" if f in published else " (barriermap's judgement)") for f in d["functions"]
-    ]
-    out.print(f"Intervention functions: {', '.join(fns) or 'none listed'}")
-    delivery = d["delivery"]
-    course, message = delivery["course"], delivery["message"]
-    if course:
-        out.print(f"Course activity: {course['format']}, '{course['title']}', {course['minutes']} min", markup=False)
-        out.print(f"  {course['instructions']}", markup=False)
-    else:
-        out.print(f"Course: cannot carry it — {delivery['course_unsuitable']}", markup=False)
-    if message:
-        out.print(f"Message ({message['kind']}; {', '.join(message['channels'])}): {message['text']}", markup=False)
-    else:
-        out.print(f"Message: cannot carry it — {delivery['message_unsuitable']}", markup=False)
-    table = _table("Links from TDF domains", "Via", "Domain", "Status", "Sources")
-    for r in d["bcw_functions"]:
-        table.add_row(
-            f"BCW route, {r['function']} (rank {r['rank']})", "via COM-B", r["status"], ", ".join(r["sources"])
-        )
-    for r in d["link_sets"]:
-        table.add_row(r["link_set"], r["domain_label"], r["status"], ", ".join(r["sources"]))
-    out.print(table)
-    for item in d.get("evidence", {}).get("findings", []):
-        out.print(f"Evidence: {item['review']}: {item['direction']} on {item['outcome']} ({item['certainty']})")
-
-
-def _evidence_path(project: Path) -> Path:
-    return project / "evidence.yaml" if project.is_dir() else project
-
-
-def _evidence_json(te: Any) -> dict[str, Any]:
-    return {
-        "technique": te.technique,
-        "score": te.score,
-        "findings": [
-            {
-                "review": rid,
-                "outcome": f.outcome,
-                "direction": f.direction,
-                "effect": f.effect,
-                "estimate": f.estimate,
-                "certainty": f.certainty or "unrated",
-                "contribution": round(c, 4),
-            }
-            for (rid, f), c in zip(te.findings, te.contributions, strict=True)
-        ],
-    }
+    if words[:1] != ["show"]:
+        found = library.search(" ".join(words), group)
+        listing = techniques_listing(found, len(library.techniques), library.frameworks_label)
+        return _output([t.as_json() for t in found], [listing], json_out, csv_out)
+    if len(words) != 2:
+        raise typer.BadParameter("give one technique after show, for example: barriermap techniques show 1.4")
+    details = library.details(library.technique(words[1]))
+    if project is not None:
+        found_evidence = load_evidence_folder(project)
+        details["evidence"] = evidence_json(found_evidence.evidence.score(str(details["id"]), found_evidence.settings))
+    _output(details, [technique_listing(details, library.frameworks_label)], json_out, csv_out)
 
 
 @app.command("evidence")
 @_errors_to_exit
 def evidence_command(
     project: Annotated[Path, typer.Argument(help="Project folder (or an evidence.yaml file).")],
-    population: Annotated[str, typer.Option("--population", help="Findings in this population count in full.")] = "",
+    population: Annotated[
+        str | None,
+        typer.Option("--population", help="Findings in this population count in full (default: the project's)."),
+    ] = None,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
-    """Score the techniques that the project's systematic reviews report on.
+    """Score the techniques that the project's systematic reviews report on, as the design scores them.
 
-    Example: barriermap evidence examples/best --population "low back pain"
+    Example: barriermap evidence examples/best
     """
-    from techniques import EvidenceSettings, load_evidence
+    from mapper.folder import load_evidence_folder
+    from reports.output import evidence_json, evidence_listing
 
-    library = _library()
-    evidence = load_evidence(_evidence_path(project), library)
-    settings = EvidenceSettings(population=population)
-    rows = [_evidence_json(te) for te in evidence.table(settings)]
-    if json_out:
-        return _print_json({"techniques": rows, "settings": settings.__dict__, "reviews": len(evidence.reviews)})
-    table = _table(f"Evidence from {len(evidence.reviews)} reviews", "BCT", "Technique", "Score", "Findings")
-    for r in rows:
-        findings = "; ".join(f"{f['review']}: {f['direction']} ({f['certainty']})" for f in r["findings"])
-        table.add_row(r["technique"], library.techniques[r["technique"]].label, f"{r['score']:.2f}", findings)
-    out.print(table)
+    found = load_evidence_folder(project, population)
+    rows = [evidence_json(te) for te in found.evidence.table(found.settings)]
+    data = {"techniques": rows, "settings": found.settings.__dict__, "reviews": len(found.evidence.reviews)}
+    labels = {tid: t.label for tid, t in found.library.techniques.items()}
+    _output(data, [evidence_listing(rows, len(found.evidence.reviews), labels)], json_out, csv_out)
 
 
-ProjectArg = Annotated[Path, typer.Argument(help="Project folder (holds barriers.yaml or coded/*.yaml).")]
+def _init_after_import(folder: Path, init: bool) -> list[str]:
+    """Notes on the project around an import: started by --init, or how to start it."""
+    from mapper.scaffold import default_answers, init_project
 
-
-def _coded(project: Path) -> tuple[Any, Any]:
-    from barriers import load_coded
-    from ontology import InputError, load_frameworks
-
-    if not project.is_dir():
-        raise InputError("no such project folder — give the folder that holds barriers.yaml or coded/", str(project))
-    frameworks = load_frameworks()
-    return load_coded(project, frameworks), frameworks
+    if (folder / "project.yaml").exists():
+        return []
+    if not init:
+        return [f"{folder} has no project.yaml — start one with: barriermap init {folder}"]
+    written = init_project(folder, default_answers(folder.resolve().name))
+    return [f"started the project: wrote {', '.join(str(p) for p in written)} — edit project.yaml next"]
 
 
 @code_app.command("import")
@@ -327,31 +352,28 @@ def code_import(
     mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML mapping of code names to domains.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace an earlier import of the same source.")] = False,
     name: Annotated[str | None, typer.Option("--name", help="Name of the imported file under coded/.")] = None,
+    init: Annotated[
+        bool, typer.Option("--init", help="Start the project (init --yes) if it has no project.yaml.")
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Import coded interview data into a project as coded/NAME.yaml; never overwrites without --replace.
+
+    Into a folder without project.yaml, it says how to start one; --init writes it with init's defaults.
 
     Example: barriermap code import interviews.qdpx --into my-project --mapping codes.yaml
     """
     from barriers import import_into
     from ontology import load_frameworks
+    from reports.output import import_listing
 
     with err.status(f"Reading {src.name} ..."):
         report = import_into(src, into, load_frameworks(), mapping, replace, name)
-    if json_out:
-        return _print_json({**report.__dict__, "target": str(report.target), "notes": list(report.notes)})
-    table = _table(f"Imported {src.name} into {report.target}", "What", "Count")
-    for label, n in (
-        ("participants", report.participants),
-        ("excerpts", report.excerpts),
-        ("barriers", report.barriers),
-        ("enablers", report.enablers),
-        ("unmapped codes (kept)", report.unmapped_codes),
-    ):
-        table.add_row(label, str(n))
-    out.print(table)
-    for note in report.notes:
-        out.print(f"note: {note}", markup=False)
+    notes = [*report.notes, *_init_after_import(into, init)]
+    for note in notes:
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
+    data = {**report.__dict__, "target": str(report.target), "notes": list(report.notes)}
+    _output(data, [import_listing(report, src.name)], json_out)
 
 
 class CodeFormat(StrEnum):
@@ -375,181 +397,94 @@ def code_export(
 
     Example: barriermap code export my-project --format qdpx --out coded.qdpx
     """
-    from barriers import dump_coded, write_csv, write_qdc, write_qdpx
+    from barriers import export_coded
     from barriers import pseudonymise as pseudo
-    from ontology import check_output_file, write_text
+    from mapper.folder import load_coded_folder
+    from ontology import check_output_file
 
     check_output_file(out_file, [project])
-    data, frameworks = _coded(project)
-    if pseudonymise:
-        data = pseudo(data)
-    if fmt is CodeFormat.qdpx:
-        write_qdpx(data, frameworks, out_file, name=project.resolve().name)
-    elif fmt is CodeFormat.qdc:
-        write_qdc(data, frameworks, out_file)
-    elif fmt is CodeFormat.csv:
-        write_csv(data, out_file)
-    else:
-        write_text(out_file, dump_coded(data, frameworks))
-    out.print(f"Wrote {out_file} ({len(data.excerpts)} excerpts, {len(data.barriers)} belief statements)")
-
-
-def _num(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+    folder = load_coded_folder(project, whole=False)
+    data = pseudo(folder.coded) if pseudonymise else folder.coded
+    export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name)
+    out.print(f"Wrote {out_file} ({len(data.excerpts)} excerpts, {len(data.barriers)} belief statements)", markup=False)
 
 
 @code_app.command("agreement")
 @_errors_to_exit
-def code_agreement(project: ProjectArg, json_out: JsonOption = False) -> None:
+def code_agreement(project: ProjectArg, json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     """Intercoder agreement on double-coded excerpts: percent, Cohen's kappa, Krippendorff's alpha.
 
     Example: barriermap code agreement my-project --json
     """
     from barriers import agreement
+    from mapper.folder import load_coded_folder
+    from reports.output import agreement_listings
 
-    data, frameworks = _coded(project)
-    result = agreement(data, frameworks)
-    if json_out:
-        return _print_json(result.as_json())
-    if not result.units:
-        out.print("No excerpt is coded by two or more coders: nothing to compare.")
-        return
-    table = _table(
-        f"Agreement of {', '.join(result.coders)} on {result.units} double-coded excerpts",
-        "Domain",
-        "n",
-        "Agree",
-        "Kappa",
-        "Alpha",
-        "Prevalence",
-    )
-    labels = {d.id: d.label for d in frameworks.domains}
-    for domain_id, st in [*result.domains.items(), ("overall", result.overall)]:
-        flag = " (low: kappa unstable)" if st.low_prevalence else ""
-        table.add_row(
-            labels.get(domain_id, "All domains pooled"),
-            str(st.n),
-            _num(st.percent),
-            _num(st.kappa),
-            _num(st.alpha),
-            _num(st.prevalence) + flag,
-        )
-    out.print(table)
-    if result.disagreements:
-        dis = _table("For the consensus meeting", "Excerpt", "Text", *result.coders)
-        for d in result.disagreements:
-            dis.add_row(
-                d.excerpt,
-                d.text,
-                *(", ".join(x.removeprefix("tdf:") for x in d.codes.get(c, ())) for c in result.coders),
-            )
-        out.print(dis)
+    folder = load_coded_folder(project, whole=False)
+    result = agreement(folder.coded, folder.frameworks)
+    labels = {d.id: d.label for d in folder.frameworks.domains}
+    _output(result.as_json(), agreement_listings(result, labels), json_out, csv_out)
 
 
 @code_app.command("privacy")
 @_errors_to_exit
-def code_privacy(project: ProjectArg, json_out: JsonOption = False) -> None:
+def code_privacy(project: ProjectArg, json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     """Flag likely personal identifiers in excerpts: names, emails, phone and NHS-number-shaped digits.
 
     Example: barriermap code privacy my-project
     """
     from barriers import find_identifiers
+    from mapper.folder import load_coded_folder
+    from reports.output import privacy_listing
 
-    data, _ = _coded(project)
-    found = find_identifiers(data)
-    if json_out:
-        return _print_json([f.__dict__ for f in found])
-    if not found:
-        out.print(f"No likely identifiers in {len(data.excerpts)} excerpts.")
-        return
-    table = _table(
-        f"{len(found)} likely identifier(s): consider 'code export --pseudonymise'", "Excerpt", "What", "Text"
-    )
-    for f in found:
-        table.add_row(f.excerpt, f.kind, f.text)
-    out.print(table)
+    folder = load_coded_folder(project, whole=False)
+    found = find_identifiers(folder.coded)
+    _output([f.__dict__ for f in found], [privacy_listing(found, len(folder.coded.excerpts))], json_out, csv_out)
 
 
 @app.command("barriers")
 @_errors_to_exit
-def barriers_command(project: ProjectArg, json_out: JsonOption = False) -> None:
+def barriers_command(project: ProjectArg, json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     """Show which TDF domains and belief statements matter (salience) and why they are priorities.
 
     Example: barriermap barriers examples/best
     """
     from barriers import salience
+    from mapper.folder import load_coded_folder
+    from reports.output import salience_listings
 
-    rule = None
-    if (project / "project.yaml").is_file():  # the project's own salience rule, as design uses it
-        from mapper import load_project
-
-        loaded = load_project(project)
-        data, frameworks, rule = loaded.coded, loaded.frameworks, loaded.salience_rule
-    else:
-        data, frameworks = _coded(project)
-    result = salience(data, frameworks, rule)
-    if json_out:
-        return _print_json(result.as_json())
-    table = _table(
-        f"Salience of TDF domains ({result.total_participants} participants)",
-        "Domain",
-        "Participants",
-        "Excerpts",
-        "Beliefs",
-        "Conflicting",
-        "Priority",
-    )
-    for d in result.domains:
-        if d.beliefs or d.excerpts:
-            table.add_row(
-                d.label,
-                f"{d.participants} ({round(100 * d.participant_share)}%)",
-                str(d.excerpts),
-                str(d.beliefs),
-                "yes" if d.conflicting else "",
-                "PRIORITY" if d.priority else "",
-            )
-    out.print(table)
-    for d in result.domains:
-        if d.priority:
-            out.print(f"{d.label} is a priority: {'; '.join(d.reasons)}", markup=False, soft_wrap=True)
-    rows = _table("Belief statements", "Id", "Valence", "Statement", "Domains", "Salience", "Priority")
-    for b in data.barriers:
-        s = result.barriers[b.entity_id]
-        rows.add_row(
-            b.id,
-            b.valence,
-            b.statement,
-            ", ".join(x.removeprefix("tdf:") for x in b.domains),
-            f"{s.salience:.2f}",
-            "PRIORITY" if s.priority else "",
-        )
-    out.print(rows)
+    folder = load_coded_folder(project)  # with project.yaml, its own salience rule, as design uses it
+    result = salience(folder.coded, folder.frameworks, folder.salience_rule)
+    _output(result.as_json(), salience_listings(result, folder.coded.barriers), json_out, csv_out)
 
 
 @app.command("validate")
 @_errors_to_exit
-def validate_command(project: ProjectArg) -> None:
+def validate_command(project: ProjectArg, json_out: JsonOption = False) -> None:
     """Check every file of a project and list every problem as path:line: message (exit 1 if any).
 
     Example: barriermap validate examples/best
     """
     from mapper import check_project
+    from ontology import InputError
+    from reports.output import problems_json
 
     problems = check_project(project)  # every user file, evaluation CSVs included
-    for p in problems:
-        err.print(str(p), markup=False, soft_wrap=True)
+    if json_out:
+        _print_json({"project": str(project), "ok": not problems, "problems": problems_json(problems)})
+    for p in [] if json_out else problems:
+        out.print(str(p), markup=False, soft_wrap=True)
     if problems:
-        err.print(f"Error: {len(problems)} problem(s) in {project}", markup=False)
-        raise typer.Exit(1)
-    out.print(f"{project}: no problems found")
+        raise InputError(f"{len(problems)} problem(s) in {project} — correct them and run validate again")
+    if not json_out:
+        out.print(f"{project}: no problems found", markup=False)
 
 
-def _design(project: Path) -> Any:
-    from mapper import design, load_project
+def _design(project: Path) -> Design:
+    from mapper.folder import design_folder
 
     with err.status(f"Designing from {project} ..."):
-        return design(load_project(project))
+        return design_folder(project)
 
 
 @app.command("design")
@@ -573,40 +508,29 @@ def design_command(
 
     from mapper import as_json
     from reports import check_formats, render
+    from reports.output import design_listing
 
     chosen = check_formats(formats)
     d = _design(project)
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("Writing reports", total=len(chosen))
         result = render(d, out_dir, chosen, on_step=lambda name: progress.update(task, advance=1, description=name))
-    if json_out:
-        return _print_json(as_json(d))
-    priority = [b for b in d.project.coded.barriers if d.salience.barriers[b.entity_id].priority]
-    table = _table(f"Design for {d.project.settings.name}", "What", "Count")
-    for label, n in (
-        ("belief statements", len(d.project.coded.barriers)),
-        ("priority statements", len(priority)),
-        ("techniques selected", len(d.selection.selected)),
-        ("course modules", len(d.modules)),
-        ("messages", len(d.messages)),
-        ("uncovered barriers", len(d.uncovered)),
-    ):
-        table.add_row(label, str(n))
-    out.print(table)
     for w in d.warnings:
         err.print(f"warning: {w}", markup=False, soft_wrap=True)
-    _print_written(result, out_dir)
-    out.print(f"({len(result.files)} files in {out_dir})", markup=False)
+    _output(as_json(d) if json_out else None, [design_listing(d)], json_out)
+    _print_written(result, out_dir, quiet=json_out)
 
 
-def _print_written(result: Any, folder: Path) -> None:
-    """Say where the main outputs went, and pass on the renderer's notes."""
+def _print_written(result: RenderResult, folder: Path, quiet: bool = False) -> None:
+    """Pass on the renderer's notes (stderr) and say where the main outputs went (stdout, unless quiet)."""
     for note in result.notes:
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     names = {p.name for p in result.files}
-    for name in ("report.html", "graph.svg", "design.json"):
+    for name in [] if quiet else ("report.html", "graph.svg", "design.json"):
         if name in names:
             out.print(f"Wrote {folder / name}", markup=False)
+    if not quiet:
+        out.print(f"({len(result.files)} files in {folder})", markup=False)
 
 
 class GraphFormat(StrEnum):
@@ -620,66 +544,66 @@ class GraphFormat(StrEnum):
 @_errors_to_exit
 def graph_command(
     project: Annotated[Path, typer.Argument(help="Project folder.")],
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write (.svg, .png, .pdf or .dot).")],
     focus: Annotated[
-        str | None, typer.Option("--focus", help="Draw only around this id (barrier:B1, bct:1.4).")
+        str | None, typer.Option("--focus", help="Draw only what follows from this id (B1, 1.4, module:2, emotion).")
     ] = None,
-    depth: Annotated[int, typer.Option("--depth", help="With --focus: how many links out.")] = 2,
+    depth: Annotated[
+        int | None, typer.Option("--depth", help="With --focus: at most this many links out (default: all).")
+    ] = None,
+    upstream: Annotated[bool, typer.Option("--upstream", help="With --focus: add what leads to it too.")] = False,
     collapse: Annotated[str | None, typer.Option("--collapse", help="'domain': fold statements into domains.")] = None,
-    fmt: Annotated[GraphFormat, typer.Option("--format", "-f", help="svg, png, pdf or dot.")] = GraphFormat.svg,
+    fmt: Annotated[
+        GraphFormat | None, typer.Option("--format", "-f", help="svg, png, pdf or dot (default: from --out).")
+    ] = None,
 ) -> None:
-    """Draw the design, or the neighbourhood of one node, with graphviz.
+    """Draw the design, or what follows from one node, with graphviz.
 
-    Example: barriermap graph examples/best --focus barrier:B1 --depth 3 --out b1.svg
+    Example: barriermap graph examples/best --focus B1 --out b1.svg
     """
-    from ontology import OutputError, atomic_path, check_output_file, write_text
-    from reports import GraphOptions, dot_available, graph
+    from ontology import check_output_file
+    from reports import GraphOptions, graph, write_graph
 
     if collapse not in (None, "domain"):
         raise typer.BadParameter("--collapse takes 'domain'")
     check_output_file(out_file, [project])
     d = _design(project)
-    if focus and focus not in d.kb and not focus.startswith(("module:", "message:")):
-        raise OutputError(f"--focus '{focus}' is not an id of this design — try barrier:B1 or bct:1.4")
-    g = graph(d, GraphOptions(focus, depth, collapse))
-    if fmt is GraphFormat.dot:
-        write_text(out_file, g.source)
-    elif not dot_available():
-        raise OutputError(
-            "graphviz's 'dot' is not installed — install it with 'apt-get install graphviz', or use --format dot"
-        )
-    else:
-        with atomic_path(out_file) as tmp:
-            tmp.write_bytes(g.pipe(format=fmt.value))
+    drawing = graph(d, GraphOptions(focus, depth, collapse, upstream))
+    write_graph(drawing, out_file, fmt.value if fmt else None)
     out.print(f"Wrote {out_file}", markup=False)
+
+
+def _tree(node: dict[str, Any]) -> Tree:
+    """An explanation (mapper.explain) as a rich tree of its labels."""
+    from rich.tree import Tree
+
+    tree = Tree(node["label"], highlight=False)
+    if node["kind"] in ("path", "domains"):  # the label names them already; their ids are for --json
+        return tree
+    for child in node["children"]:
+        tree.children.append(_tree(child))
+    return tree
 
 
 @app.command("explain")
 @_errors_to_exit
 def explain_command(
     project: Annotated[Path, typer.Argument(help="Project folder.")],
-    entity: Annotated[str, typer.Argument(help="A barrier (B1), technique (1.4), module:N or message:N.")],
+    entity: Annotated[str, typer.Argument(help="A barrier (B1), technique (1.4), module:N, support:N or message:N.")],
     json_out: JsonOption = False,
 ) -> None:
-    """Trace one barrier, technique, module or message back to its evidence, as a tree.
+    """Trace one barrier, technique, module, service support or message back to its evidence, as a tree.
+
+    With --json, each node of the trace has its id, kind, label and children.
 
     Example: barriermap explain examples/best B1
     """
-    from rich.tree import Tree
-
     from mapper import explain
 
     node = explain(_design(project), entity)
     if json_out:
         return _print_json(node)
-
-    def grow(tree: Tree, n: dict[str, Any]) -> None:
-        for child in n["children"]:
-            grow(tree.add(child["label"], highlight=False), child)
-
-    root = Tree(node["label"], highlight=False)
-    grow(root, node)
-    out.print(root, markup=False)
+    out.print(_tree(node), markup=False)
 
 
 @app.command("evaluate")
@@ -687,6 +611,7 @@ def explain_command(
 def evaluate_command(
     project: Annotated[Path, typer.Argument(help="Project folder with evaluation/clinicians.csv and patients.csv.")],
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
     """Measure uptake: registered, completed, intend, used (with 95% intervals) and patient outcomes.
 
@@ -695,33 +620,12 @@ def evaluate_command(
     from mapper import load_project
     from ontology import InputError
     from reports.evaluation import evaluate_project
+    from reports.output import evaluation_listings
 
     result = evaluate_project(load_project(project))
     if result is None:
         raise InputError("no evaluation/ folder — add evaluation/clinicians.csv and patients.csv", str(project))
-    if json_out:
-        return _print_json(result.as_json())
-    table = _table(
-        "Uptake funnel (denominator: those asked at each step)", "Step", "k", "n", "Share", "95% interval", "Benchmark"
-    )
-    for key, p in result.funnel.items():
-        bench = result.benchmarks.get(key)
-        table.add_row(
-            key,
-            f"{p.k:,}",
-            f"{p.n:,}",
-            f"{p.share:.1%}",
-            f"{p.low:.1%} to {p.high:.1%}",
-            f"{bench:.1%}" if isinstance(bench, float) else "",
-        )
-    out.print(table)
-    outcomes = _table(
-        f"Patient outcomes ({result.patients:,} patients)", "Measure", "Time", "n", "Mean change", "95% interval"
-    )
-    for measure, changes in result.outcomes.items():
-        for c in changes:
-            outcomes.add_row(measure, c.timepoint, str(c.n), f"{c.mean:+.2f}", f"{c.low:.2f} to {c.high:.2f}")
-    out.print(outcomes)
+    _output(result.as_json(), evaluation_listings(result), json_out, csv_out)
 
 
 @app.command("demo")
@@ -735,15 +639,10 @@ def demo_command(
 
     Example: barriermap demo --out /tmp/best
     """
-    from mapper import design, load_project
-    from ontology import check_output_folder
-    from reports import render
-    from reports.demo import copy_example
+    from reports.demo import run_demo
 
-    check_output_folder(out_dir / "report", [out_dir / "best"])  # refuse before copying anything
-    project = copy_example(out_dir / "best")
     with err.status("Designing the BeST example ..."):
-        result = render(design(load_project(project)), out_dir / "report")
+        project, result = run_demo(out_dir)
     out.print(f"Copied the BeST example to {project}", markup=False)
     _print_written(result, out_dir / "report")
 
@@ -751,17 +650,6 @@ def demo_command(
 class OwlFormat(StrEnum):
     rdfxml = "rdfxml"
     ntriples = "ntriples"
-
-
-def _project_kb(project: Path | None, comb_version: str) -> Any:
-    from ontology import build
-
-    if project is None:
-        library = _library(comb_version)
-        return build(library, frameworks=library.frameworks)
-    from mapper import load_project, project_kb
-
-    return project_kb(load_project(project))
 
 
 @ontology_app.command("export")
@@ -776,12 +664,13 @@ def ontology_export(
 
     Example: barriermap ontology export --out barriermap.owl
     """
+    from mapper.folder import folder_kb
     from ontology import check_output_file
 
     check_output_file(out_file, [project] if project else [])
-    kb = _project_kb(project, comb_version.value)
+    kb = folder_kb(project, comb_version.value)
     kb.export(out_file, fmt.value)
-    out.print(f"Wrote {out_file} ({len(kb.entities)} entities, {len(kb.links)} links, {fmt.value})")
+    out.print(f"Wrote {out_file} ({len(kb.entities)} entities, {len(kb.links)} links, {fmt.value})", markup=False)
 
 
 @ontology_app.command("check")
@@ -794,10 +683,11 @@ def ontology_check(
 
     Example: barriermap ontology check
     """
+    from mapper.folder import folder_kb
     from ontology.errors import ReasonerError
     from ontology.reasoner import check
 
-    kb = _project_kb(project, comb_version.value)
+    kb = folder_kb(project, comb_version.value)
     verdict = check(kb)
     if not verdict.consistent:
         names = ", ".join(verdict.unsatisfiable) or verdict.detail or "no detail from HermiT"

@@ -2,7 +2,7 @@
 
 from barriers.agreement import Agreement, AgreementStats, agreement, cohen_kappa, krippendorff_alpha
 from barriers.csvformat import read_csv, write_csv
-from barriers.folder import CODED_DIR, ImportReport, coded_files, import_into, load_coded, read_any
+from barriers.folder import CODED_DIR, ImportReport, coded_files, export_coded, import_into, load_coded, read_any
 from barriers.model import Barrier, CodedData, Coding, Excerpt, Participant, Source, UnmappedCode
 from barriers.privacy import IdentifierFinding, find_identifiers, pseudonymise
 from barriers.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx
@@ -30,6 +30,7 @@ __all__ = [
     "coded_files",
     "cohen_kappa",
     "dump_coded",
+    "export_coded",
     "find_identifiers",
     "import_into",
     "krippendorff_alpha",

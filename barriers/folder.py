@@ -10,14 +10,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from barriers.csvformat import read_csv
+from barriers.csvformat import read_csv, write_csv
 from barriers.model import CodedData
-from barriers.qdpx import read_qdc, read_qdpx
-from barriers.yamlformat import Located, check_references, dump_coded, parse_coded
+from barriers.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx
+from barriers.yamlformat import Located, check_references, dump_coded, parse_coded, read_coded
 from ontology import Frameworks, InputError, OutputError, Problem, load_yaml, slugify, write_text
 from ontology.yamlfile import check_input_file, parse_yaml
 
-__all__ = ["CODED_DIR", "ImportReport", "coded_files", "import_into", "load_coded", "read_any"]
+__all__ = ["CODED_DIR", "ImportReport", "coded_files", "export_coded", "import_into", "load_coded", "read_any"]
 
 CODED_DIR = "coded"
 FORMATS = (".yaml", ".yml", ".csv", ".qdpx", ".qdc")
@@ -123,11 +123,7 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
     suffix = Path(src).suffix.lower()
     check_input_file(src)  # before any reader opens it: a FIFO would hang the zip reader too
     if suffix in (".yaml", ".yml"):
-        coded, where, problems = parse_coded(load_yaml(src), frameworks)
-        problems += check_references(coded, where)
-        if problems:
-            raise InputError.from_problems(problems)
-        return coded, []
+        return read_coded(src, frameworks)[0], []
     if suffix == ".csv":
         return read_csv(src, frameworks), []
     if suffix == ".qdpx":
@@ -135,6 +131,24 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
     if suffix == ".qdc":
         return read_qdc(src, frameworks, mapping)
     raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
+
+
+def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> None:
+    """Write coded data as `fmt` (qdpx, qdc, csv or yaml) to `path`; `name` titles a .qdpx project.
+
+    Raises:
+        OutputError: for an unknown format or a file that cannot be written.
+    """
+    if fmt == "qdpx":
+        write_qdpx(data, frameworks, path, name=name or path.stem)
+    elif fmt == "qdc":
+        write_qdc(data, frameworks, path)
+    elif fmt == "csv":
+        write_csv(data, path)
+    elif fmt == "yaml":
+        write_text(path, dump_coded(data))
+    else:
+        raise OutputError(f"unknown export format '{fmt}' — use qdpx, qdc, csv or yaml")
 
 
 def _check_as_written(text: str, target: Path, src: Path, frameworks: Frameworks) -> None:
@@ -185,7 +199,7 @@ def import_into(
             f"'{Path(src).name}' was imported before into {target} — add --replace to import it again", str(src)
         )
     data, notes = read_any(src, frameworks, mapping)
-    text = dump_coded(data, frameworks)
+    text = dump_coded(data)
     _check_as_written(text, target, src, frameworks)
     existing, located = _load_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
     _, _, clashes = _combine([(existing, located), (data, _located(data, str(src)))])

@@ -41,15 +41,22 @@ class SalienceRule(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    min_participant_share: Share = 0.25
-    min_excerpts: Count = 2
-    min_barrier_participants: Count = 1
-    weight_participants: Share = 0.7
-    weight_excerpts: Share = 0.3
-    strength_bonus: dict[str, Annotated[float, Field(ge=-1.0, le=1.0)]] = Field(
-        default_factory=lambda: {"high": 0.2, "medium": 0.0, "low": -0.1, "": 0.0}
+    min_participant_share: Share = Field(
+        default=0.25, description="A domain is a priority when at least this share of participants mention it..."
     )
-    floor: Share = 0.05
+    min_excerpts: Count = Field(default=2, description="...and at least this many excerpts are coded to it.")
+    min_barrier_participants: Count = Field(
+        default=1, description="A statement is a priority when at least this many participants voice it."
+    )
+    weight_participants: Share = Field(
+        default=0.7, description="Weight of the participant share in a statement's salience."
+    )
+    weight_excerpts: Share = Field(default=0.3, description="Weight of the excerpt count in a statement's salience.")
+    strength_bonus: dict[str, Annotated[float, Field(ge=-1.0, le=1.0)]] = Field(
+        default_factory=lambda: {"high": 0.2, "medium": 0.0, "low": -0.1, "": 0.0},
+        description="Added to a statement's salience by its strength (high, medium, low, or none).",
+    )
+    floor: Share = Field(default=0.05, description="The lowest salience a statement has.")
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ class _Model(BaseModel):
 
 
 class ParticipantIn(_Model):
-    id: str = Field(pattern=ID)
-    role: str = ""
-    site: str = ""
-    name: str = ""
+    id: str = Field(pattern=ID, description="Short id of the participant (P01).")
+    role: str = Field(default="", description="Their role, e.g. physiotherapist.")
+    site: str = Field(default="", description="Where they work.")
+    name: str = Field(default="", description="Their name; `code export --pseudonymise` leaves it out.")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -36,84 +36,112 @@ class ParticipantIn(_Model):
 
 
 class SourceIn(_Model):
-    id: str = Field(pattern=ID)
-    participant: str = ""
-    title: str = ""
-    text: str = ""
+    id: str = Field(pattern=ID, description="Short id of the source (a transcript).")
+    participant: str = Field(default="", description="The participant id it is from.")
+    title: str = Field(default="", description="Its title.")
+    text: str = Field(default="", description="The full text; excerpts point into it with start and end.")
 
 
 class CodingIn(_Model):
-    coder: str = Field(min_length=1)
-    codes: list[str | int] = Field(default_factory=list)
+    coder: str = Field(min_length=1, description="Who coded.")
+    codes: list[str | int] = Field(
+        default_factory=list, description="TDF domains (id, number or label) or domain/construct."
+    )
 
 
 class ExcerptIn(_Model):
-    id: str = Field(pattern=ID)
-    participant: str = Field(min_length=1)
-    text: str = Field(min_length=1)
-    source: str = ""
-    start: int | None = Field(default=None, ge=0)
-    end: int | None = Field(default=None, ge=0)
-    codes: list[str | int] = Field(default_factory=list)
-    coder: str = ""
-    codings: list[CodingIn] = Field(default_factory=list)
+    id: str = Field(pattern=ID, description="Short id of the excerpt (E001).")
+    participant: str = Field(min_length=1, description="The participant id who said it.")
+    text: str = Field(min_length=1, description="What was said.")
+    source: str = Field(default="", description="The source id it comes from.")
+    start: int | None = Field(default=None, ge=0, description="Its first character in the source.")
+    end: int | None = Field(default=None, ge=0, description="The character after its last in the source.")
+    codes: list[str | int] = Field(
+        default_factory=list, description="TDF domains (id, number or label) or domain/construct it is coded to."
+    )
+    coder: str = Field(default="", description="Who coded it (with codes).")
+    codings: list[CodingIn] = Field(default_factory=list, description="Codings by several coders, for agreement.")
 
 
 class BarrierIn(_Model):
-    id: str = Field(pattern=ID)
-    statement: str = Field(min_length=1)
-    valence: Literal["barrier", "enabler"]
-    domains: list[str | int] = Field(min_length=1)
-    constructs: list[str] = Field(default_factory=list)
-    behaviour: str = ""
-    excerpts: list[str] = Field(default_factory=list)
-    strength: Literal["high", "medium", "low"] | None = None
-    about: Literal["behaviour", "course"] = "behaviour"  # "course": the statement is about the course itself
-    requirement: str = ""  # with about: course, what the course must do about it
+    id: str = Field(pattern=ID, description="Short id of the statement (B1); explain and graph take it.")
+    statement: str = Field(min_length=1, description="The belief statement, in a sentence.")
+    valence: Literal["barrier", "enabler"] = Field(
+        description="barrier (to change) or enabler (to keep and strengthen)."
+    )
+    domains: list[str | int] = Field(
+        min_length=1, description="TDF domains it is coded to: id, number (1-14) or label."
+    )
+    constructs: list[str] = Field(default_factory=list, description="TDF constructs within those domains.")
+    behaviour: str = Field(
+        default="", description="The target behaviour id it belongs to; empty: the first target behaviour."
+    )
+    excerpts: list[str] = Field(default_factory=list, description="Excerpt ids that support it.")
+    strength: Literal["high", "medium", "low"] | None = Field(
+        default=None, description="How strongly the data support it, when the coders judged it."
+    )
+    about: Literal["behaviour", "course"] = Field(
+        default="behaviour",
+        description="behaviour: about the target behaviour; course: about the course itself (a design requirement).",
+    )  # "course": the statement is about the course itself
+    requirement: str = Field(
+        default="", description="With about: course, what the course must do about it."
+    )  # with about: course, what the course must do about it
 
 
 class UnmappedCodingIn(_Model):
-    excerpt: str = Field(min_length=1)
-    coder: str = Field(min_length=1)
+    excerpt: str = Field(min_length=1, description="The excerpt id.")
+    coder: str = Field(min_length=1, description="Who coded it.")
 
 
 class UnmappedIn(_Model):
-    name: str
-    path: str = ""
-    excerpts: list[str] = Field(default_factory=list)
-    description: str = ""
-    color: str = ""
-    codings: list[UnmappedCodingIn] = Field(default_factory=list)
+    name: str = Field(description="The code's name in the QDA tool.")
+    path: str = Field(default="", description="Its place in the tool's code tree.")
+    excerpts: list[str] = Field(default_factory=list, description="Excerpt ids coded to it.")
+    description: str = Field(default="", description="The tool's description of it.")
+    color: str = Field(default="", description="The tool's colour for it.")
+    codings: list[UnmappedCodingIn] = Field(default_factory=list, description="Who coded which excerpt to it.")
 
 
 class NoteIn(_Model):
-    id: str = Field(min_length=1)
-    text: str = ""
-    title: str = ""
-    author: str = ""
-    about: list[str] = Field(default_factory=lambda: ["project"])
-    kind: Literal["note", "description"] = "note"
-    created: str = ""
-    start: int | None = Field(default=None, ge=0)
-    end: int | None = Field(default=None, ge=0)
+    id: str = Field(min_length=1, description="The note's id.")
+    text: str = Field(default="", description="What the note says.")
+    title: str = Field(default="", description="Its title in the QDA tool.")
+    author: str = Field(default="", description="Who wrote it.")
+    about: list[str] = Field(
+        default_factory=lambda: ["project"],
+        description="What it is about: the project, a source, a code or an excerpt.",
+    )
+    kind: Literal["note", "description"] = Field(default="note", description="A note (memo) or a description.")
+    created: str = Field(default="", description="When it was written, as the tool recorded it.")
+    start: int | None = Field(default=None, ge=0, description="For a note on a passage: where it starts.")
+    end: int | None = Field(default=None, ge=0, description="For a note on a passage: where it ends.")
 
 
 class SetIn(_Model):
-    name: str = Field(min_length=1)
-    description: str = ""
-    codes: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, description="The set's name.")
+    description: str = Field(default="", description="Its description in the QDA tool.")
+    codes: list[str] = Field(default_factory=list, description="The codes in the set.")
+    sources: list[str] = Field(default_factory=list, description="The sources in the set.")
 
 
 class CodedFile(_Model):
-    users: list[str] = Field(default_factory=list)
-    participants: list[ParticipantIn] = Field(default_factory=list)
-    sources: list[SourceIn] = Field(default_factory=list)
-    excerpts: list[ExcerptIn] = Field(default_factory=list)
-    barriers: list[BarrierIn] = Field(default_factory=list)
-    unmapped_codes: list[UnmappedIn] = Field(default_factory=list)
-    notes: list[NoteIn] = Field(default_factory=list)
-    sets: list[SetIn] = Field(default_factory=list)
+    users: list[str] = Field(
+        default_factory=list, description="Everyone who coded in the QDA project, even those who coded nothing."
+    )
+    participants: list[ParticipantIn] = Field(default_factory=list, description="The people interviewed.")
+    sources: list[SourceIn] = Field(default_factory=list, description="Transcripts and other documents.")
+    excerpts: list[ExcerptIn] = Field(default_factory=list, description="Coded excerpts.")
+    barriers: list[BarrierIn] = Field(default_factory=list, description="Belief statements: barriers and enablers.")
+    unmapped_codes: list[UnmappedIn] = Field(
+        default_factory=list, description="Codes of a QDA project that name no TDF domain, kept for the round trip."
+    )
+    notes: list[NoteIn] = Field(
+        default_factory=list, description="Notes and memos from the QDA project, kept for the round trip."
+    )
+    sets: list[SetIn] = Field(
+        default_factory=list, description="Code and source sets from the QDA project, kept for the round trip."
+    )
 
 
 Resolved = dict[str | int, tuple[str, str | None] | UnknownIdError]
@@ -325,7 +353,7 @@ def read_coded(path: Path, frameworks: Frameworks) -> tuple[CodedData, Located]:
     return coded, where
 
 
-def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = False) -> str:
+def dump_coded(data: CodedData) -> str:
     """The coded data as barriermap YAML text (deterministic: same data, same bytes)."""
 
     def codes(c: Coding) -> list[str]:
@@ -336,11 +364,7 @@ def dump_coded(data: CodedData, frameworks: Frameworks, pseudonymise: bool = Fal
         doc["users"] = list(data.users)
     if data.participants:
         doc["participants"] = [
-            {
-                k: v
-                for k, v in (("id", p.id), ("role", p.role), ("site", p.site), ("name", "" if pseudonymise else p.name))
-                if v
-            }
+            {k: v for k, v in (("id", p.id), ("role", p.role), ("site", p.site), ("name", p.name)) if v}
             for p in data.participants
         ]
     if data.sources:

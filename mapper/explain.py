@@ -1,10 +1,16 @@
-"""Step 7: the full trace of one barrier, technique, module or message, as a tree of labelled nodes."""
+"""Step 7: the full trace of one barrier, technique, module or message, as a tree of labelled nodes.
+
+Each node is {"id", "kind", "label", "children"}: `id` is the entity a node is about (None for a note such
+as the salience line), `kind` what it is (barrier, enabler, technique, domain, path, module, support,
+message, note, ...), and `label` the text the tree prints.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from ontology import UnknownIdError
+from ontology.ids import closest
 from ontology.vocabulary import SUPPORTED_BY
 
 if TYPE_CHECKING:
@@ -15,8 +21,14 @@ __all__ = ["explain"]
 Node = dict[str, Any]
 
 
-def _node(label: str, *children: Node) -> Node:
-    return {"label": label, "children": [c for c in children if c]}
+def _node(label: str, *children: Node, id: str | None = None, kind: str = "note") -> Node:
+    return {"id": id, "kind": kind, "label": label, "children": [c for c in children if c]}
+
+
+def _entity(d: Design, entity_id: str, label: str | None = None) -> Node:
+    """A node about one entity of the knowledge base, with its kind."""
+    kind = d.kb.entities[entity_id].kind if entity_id in d.kb.entities else entity_id.split(":", 1)[0]
+    return _node(label or _label(d, entity_id), id=entity_id, kind=kind)
 
 
 def _label(d: Design, entity_id: str) -> str:
@@ -25,7 +37,11 @@ def _label(d: Design, entity_id: str) -> str:
 
 def _path(d: Design, ids: tuple[str, ...], origin: str) -> Node:
     via = "BCW route" if origin == "bcw" else f"link set {origin}"
-    return _node(f"{via}: " + " -> ".join(_label(d, i) if i.startswith("bct:") else i for i in ids[1:]))
+    return _node(
+        f"{via}: " + " -> ".join(_label(d, i) if i.startswith("bct:") else i for i in ids[1:]),
+        *(_entity(d, i) for i in ids[1:]),
+        kind="path",
+    )
 
 
 def _barrier(d: Design, barrier_id: str) -> Node:
@@ -42,9 +58,12 @@ def _barrier(d: Design, barrier_id: str) -> Node:
                 f"{_label(d, c.technique)}: score {c.score} = salience {c.salience} x paths {c.path_strength} x "
                 f"evidence {c.evidence}" + (" [selected]" if c.technique in d.selection.selected else ""),
                 *(_path(d, p.ids, p.origin) for p in c.paths[:4]),
+                id=c.technique,
+                kind="technique",
             )
             for c in top
         ),
+        kind="candidates",
     )
     used = [m for m in d.modules if statement.entity_id in m.barriers]
     served = [x for x in d.supports if statement.entity_id in x.barriers]
@@ -53,18 +72,28 @@ def _barrier(d: Design, barrier_id: str) -> Node:
     route = next(r for r in d.routes if r.barrier == statement.entity_id)
     return _node(
         f"{statement.entity_id} ({statement.valence}): {statement.statement}",
-        _node(f"goes to: {route.destination} — {route.reason}"),
-        _node("domains: " + ", ".join(_label(d, x) for x in statement.domains)),
+        _node(f"goes to: {route.destination} — {route.reason}", kind="route"),
+        _node(
+            "domains: " + ", ".join(_label(d, x) for x in statement.domains),
+            *(_entity(d, x) for x in statement.domains),
+            kind="domains",
+        ),
         _node(f"salience {s.salience}; {'PRIORITY' if s.priority else 'not a priority'}: {why}"),
         _node(f"excerpts: {', '.join(statement.excerpts) or 'none'}"),
         candidates,
-        *(_node(f"addressed by {m.id} '{m.title}'") for m in used),
-        *(_node(f"addressed by {x.id} '{x.label}' (for the service)") for x in served),
-        *(_node(f"addressed by {m.id} ({m.kind}, {m.audience}, {m.channel})") for m in said),
+        *(_node(f"addressed by {m.id} '{m.title}'", id=m.id, kind="module") for m in used),
+        *(_node(f"addressed by {x.id} '{x.label}' (for the service)", id=x.id, kind="support") for x in served),
+        *(_node(f"addressed by {m.id} ({m.kind}, {m.audience}, {m.channel})", id=m.id, kind="message") for m in said),
         *(
-            _node(f"UNCOVERED: {u.reason}", _node("could be reached by: " + ", ".join(u.policy_categories)))
+            _node(
+                f"UNCOVERED: {u.reason}",
+                _node("could be reached by: " + ", ".join(u.policy_categories), kind="policies"),
+                kind="uncovered",
+            )
             for u in gap
         ),
+        id=statement.entity_id,
+        kind=statement.valence,
     )
 
 
@@ -79,10 +108,23 @@ def _technique(d: Design, technique: str) -> Node:
         _node(t.description),
         _node("evidence: " + (", ".join(d.kb.successors(t.id, SUPPORTED_BY)) or "no review in evidence.yaml")),
         *(
-            _node(f"candidate for {b}: score {c.score} ({c.reason})", *(_path(d, p.ids, p.origin) for p in c.paths[:4]))
+            _node(
+                f"candidate for {b}: score {c.score} ({c.reason})",
+                *(_path(d, p.ids, p.origin) for p in c.paths[:4]),
+                id=b,
+                kind="barrier",
+            )
             for b, c in rows
         ),
-        _node("delivered in " + ", ".join(modules + messages)) if modules or messages else _node("not delivered"),
+        _node(
+            "delivered in " + ", ".join(modules + messages),
+            *(_node(x, id=x, kind=x.split(":")[0]) for x in modules + messages),
+            kind="outputs",
+        )
+        if modules or messages
+        else _node("not delivered"),
+        id=t.id,
+        kind="technique",
     )
 
 
@@ -100,11 +142,15 @@ def _module(d: Design, module_id: str) -> Node:
         *(
             _node(
                 f"{a.id} {a.title} — {_label(d, a.technique)}, {a.minutes} min",
-                *(_node(f"addresses {_label(d, b)}") for b in a.barriers),
+                *(_entity(d, b, f"addresses {_label(d, b)}") for b in a.barriers),
+                id=a.id,
+                kind="activity",
             )
             for a in m.activities
         ),
-        _node("evidence: " + (", ".join(m.evidence) or "none")),
+        _node("evidence: " + (", ".join(m.evidence) or "none"), kind="evidence"),
+        id=m.id,
+        kind="module",
     )
 
 
@@ -112,9 +158,11 @@ def _support(d: Design, support_id: str) -> Node:
     x = next(s for s in d.supports if s.id == support_id)
     return _node(
         f"{x.id} {x.label} (for {x.audience}): {x.what}",
-        *(_node(f"technique {_label(d, t)}") for t in x.techniques),
-        *(_node(f"addresses {_label(d, b)}") for b in x.barriers),
-        _node("evidence: " + (", ".join(x.evidence) or "none")),
+        *(_entity(d, t, f"technique {_label(d, t)}") for t in x.techniques),
+        *(_entity(d, b, f"addresses {_label(d, b)}") for b in x.barriers),
+        _node("evidence: " + (", ".join(x.evidence) or "none"), kind="evidence"),
+        id=x.id,
+        kind="support",
     )
 
 
@@ -122,9 +170,11 @@ def _message(d: Design, message_id: str) -> Node:
     m = next(x for x in d.messages if x.id == message_id)
     return _node(
         f"{m.id} {m.kind} to {m.audience} on {m.channel}: " + (f"{m.subject} — " if m.subject else "") + m.text,
-        *(_node(f"technique {_label(d, t)}") for t in m.techniques),
-        *(_node(f"addresses {_label(d, b)}") for b in m.barriers),
-        _node("sources: " + (", ".join(m.sources) or "states no fact")),
+        *(_entity(d, t, f"technique {_label(d, t)}") for t in m.techniques),
+        *(_entity(d, b, f"addresses {_label(d, b)}") for b in m.barriers),
+        _node("sources: " + (", ".join(m.sources) or "states no fact"), kind="sources"),
+        id=m.id,
+        kind="message",
     )
 
 
@@ -147,7 +197,11 @@ def explain(d: Design, entity_id: str) -> Node:
         return _technique(d, text)
     except UnknownIdError:
         pass
+    ids = [b.entity_id for b in d.project.coded.barriers] + [m.id for m in d.modules]
+    ids += [x.id for x in d.supports] + [m.id for m in d.messages]
+    near = closest(text, ids + list(d.project.library.techniques))
+    hint = f"did you mean {', '.join(near)}?" if near else ""
     raise UnknownIdError(
         f"'{entity_id}' names no barrier, technique, module, service support or message of this design — "
-        "give a barrier id (B1), a technique number (1.4), module:N, support:N or message:N"
+        + (hint or "give a barrier id (B1), a technique number (1.4), module:N, support:N or message:N")
     )

@@ -49,23 +49,43 @@ class _Model(BaseModel):
 
 
 class BehaviourIn(_Model):
-    id: str = Field(pattern=ID)
-    who: str = Field(min_length=1)
-    what: str = Field(min_length=1)
-    stage: Literal["awareness", "registration", "completion", "use"] | None = None
-    audience: str = ""
-    label: str = ""  # a short name for titles ("running BeST groups"); defaults to `what`
+    id: str = Field(pattern=ID, description="Short id of the behaviour; statements name it in `behaviour:`.")
+    who: str = Field(
+        min_length=1, description="Whose behaviour it is (the actor), e.g. 'NHS musculoskeletal clinicians'."
+    )
+    what: str = Field(min_length=1, description="What they should do, as a verb phrase.")
+    stage: Literal["awareness", "registration", "completion", "use"] | None = Field(
+        default=None, description="The campaign stage this behaviour belongs to; empty: judged from the statement."
+    )
+    audience: str = Field(default="", description="The audience id (from `audiences`) whose members do it.")
+    label: str = Field(
+        default="", description="A short name for titles; defaults to `what`."
+    )  # a short name for titles ("running BeST groups"); defaults to `what`
     # individual: the people in `who` change it themselves; service: the service (its managers) must
-    level: Literal["individual", "service"] = "individual"
-    situations: list[str] = Field(default_factory=list)  # typical moments the course rehearses, own words
-    steps: list[str] = Field(default_factory=list)  # what the course must teach of the behaviour, in order
+    level: Literal["individual", "service"] = Field(
+        default="individual",
+        description="individual: the people in `who` change it themselves; service: the service or its managers must.",
+    )
+    situations: list[str] = Field(
+        default_factory=list, description="Typical moments the course rehearses, in the project's own words."
+    )
+    steps: list[str] = Field(
+        default_factory=list,
+        description="What the course must teach of the behaviour, in order, in the project's words.",
+    )
 
 
 class AudienceIn(_Model):
-    id: str = Field(pattern=ID)
-    label: str = Field(min_length=1)
-    value: str = ""  # the value proposition for this audience: what is in it for them, as a clause
-    value_short: str = ""  # the same in a few words, for an email subject
+    id: str = Field(
+        pattern=ID, description="Short id of the audience, used by target behaviours, key facts and messages."
+    )
+    label: str = Field(min_length=1, description="The audience as messages and reports name it.")
+    value: str = Field(
+        default="", description="The value proposition for this audience: what is in it for them, as a clause."
+    )  # the value proposition for this audience: what is in it for them, as a clause
+    value_short: str = Field(
+        default="", description="The same in a few words, for an email subject."
+    )  # the same in a few words, for an email subject
 
 
 Stage = Literal["awareness", "registration", "completion", "use"]
@@ -73,36 +93,69 @@ STAGE_NAMES: tuple[Stage, ...] = ("awareness", "registration", "completion", "us
 
 
 class CampaignIn(_Model):
-    url: str = Field(default="", pattern=r"^(https?://\S+)?$")  # where every call to action points
-    # where the calls to action for supporters (managers) point: a page for services; empty: `url`
-    service_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
-    incentives: list[str] = Field(default_factory=list)  # what learners get: "free", "a CPD certificate"
-    stages: list[Stage] = Field(default_factory=lambda: list(STAGE_NAMES))
+    url: str = Field(
+        default="", pattern=r"^(https?://\S+)?$", description="Where every call to action points (http or https)."
+    )
+    service_url: str = Field(
+        default="",
+        pattern=r"^(https?://\S+)?$",
+        description="Where the calls to action for managers and services point; empty: `url`.",
+    )
+    incentives: list[str] = Field(
+        default_factory=list, description="What learners get, such as 'free' or 'a CPD certificate'."
+    )
+    stages: list[Stage] = Field(
+        default_factory=lambda: list(STAGE_NAMES), description="The uptake stages the campaign has messages for."
+    )
 
 
 class DeliveryIn(_Model):
-    mode: Literal["online-self-paced"] = "online-self-paced"
-    max_modules: int = Field(default=6, ge=1, le=50)
-    module_minutes: int = Field(default=90, ge=1, le=600)
-    course_for: list[str] = Field(default_factory=list)  # target behaviours the course serves; empty: all
+    mode: Literal["online-self-paced"] = Field(default="online-self-paced", description="How the course is delivered.")
+    max_modules: int = Field(default=6, ge=1, le=50, description="The most course modules the design may have.")
+    module_minutes: int = Field(default=90, ge=1, le=600, description="The study time of one module, in minutes.")
+    course_for: list[str] = Field(
+        default_factory=list, description="Target behaviour ids the course serves; empty: all of them."
+    )  # target behaviours the course serves; empty: all
     # how many fitting techniques the course gives each priority statement when the brief has room (at least
     # min_techniques_per_barrier are chosen by the cover; the rest deepen the course, weakest left out first)
-    depth: int = Field(default=3, ge=1, le=10)
-    # the longest stretch a learner should sit through: longer activities are split into parts of this size
-    part_minutes: int | None = Field(default=None, ge=5, le=90)
-    spacing: str = ""  # how far apart modules are meant to be taken ("a week or two"); empty: no advice
+    depth: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="How many fitting techniques the course gives each priority statement when the brief has room.",
+    )
+    part_minutes: int | None = Field(
+        default=None,
+        ge=5,
+        le=90,
+        description="The longest stretch a learner should sit through; longer activities are split into parts.",
+    )
+    spacing: str = Field(
+        default="", description="How far apart the modules are meant to be taken, such as 'a week or two'."
+    )
 
 
 class KeyFactIn(_Model):
-    id: str = Field(pattern=ID)
-    text: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    techniques: list[str] = Field(default_factory=list)  # quote it only for these techniques; empty: any
+    id: str = Field(pattern=ID, description="Short id of the fact.")
+    text: str = Field(min_length=1, description="The fact as messages and modules quote it.")
+    source: str = Field(
+        min_length=1, description="Where it comes from: a review id (review:KEY) from evidence.yaml, or a citation."
+    )
+    techniques: list[str] = Field(
+        default_factory=list, description="Quote it only for these techniques (BCT numbers); empty: any."
+    )  # quote it only for these techniques; empty: any
     # when the fact becomes true: now (published), after-launch, or after-evaluation (the project's own
     # results); the campaign quotes only what is true at a message's stage
-    available: Literal["now", "after-launch", "after-evaluation"] = "now"
-    audiences: list[str] = Field(default_factory=list)  # quote it only to these audiences; empty: any
-    behaviours: list[str] = Field(default_factory=list)  # quote it only for these target behaviours; empty: any
+    available: Literal["now", "after-launch", "after-evaluation"] = Field(
+        default="now",
+        description="When it becomes true: now (published), after-launch, or after-evaluation (own results).",
+    )
+    audiences: list[str] = Field(
+        default_factory=list, description="Quote it only to these audiences; empty: any."
+    )  # quote it only to these audiences; empty: any
+    behaviours: list[str] = Field(
+        default_factory=list, description="Quote it only for these target behaviours; empty: any."
+    )  # quote it only for these target behaviours; empty: any
 
     def suits(self, technique: str) -> bool:
         """Whether this fact may be quoted by `technique` ('bct:6.2')."""
@@ -110,10 +163,17 @@ class KeyFactIn(_Model):
 
 
 class EvaluationIn(_Model):
-    function_range: tuple[float, float] = (0.0, 10.0)
-    pain_range: tuple[float, float] = (0.0, 10.0)
-    benchmarks: dict[str, float] = Field(default_factory=dict)
-    benchmark_source: str = ""
+    function_range: tuple[float, float] = Field(
+        default=(0.0, 10.0), description="Lowest and highest score of the function measure in evaluation/patients.csv."
+    )
+    pain_range: tuple[float, float] = Field(
+        default=(0.0, 10.0), description="Lowest and highest score of the pain measure in evaluation/patients.csv."
+    )
+    benchmarks: dict[str, float] = Field(
+        default_factory=dict,
+        description="Uptake shares to compare with, by funnel step (registered, completed, intend, used).",
+    )
+    benchmark_source: str = Field(default="", description="Where the benchmarks come from.")
 
 
 class StatusIn(_Model):
@@ -129,9 +189,9 @@ class StatusIn(_Model):
 class DataStatusIn(_Model):
     """project.yaml `data_status:` — the status of the interviews, the evidence and the evaluation data."""
 
-    interviews: StatusIn = StatusIn()
-    evidence: StatusIn = StatusIn()
-    evaluation: StatusIn = StatusIn()
+    interviews: StatusIn = Field(default=StatusIn(), description="The coded interview data (barriers.yaml, coded/).")
+    evidence: StatusIn = Field(default=StatusIn(), description="The systematic reviews (evidence.yaml).")
+    evaluation: StatusIn = Field(default=StatusIn(), description="The uptake and outcome data (evaluation/*.csv).")
 
     def not_real(self, *parts: str) -> list[tuple[str, StatusIn]]:
         """The parts (all when none are named) whose data is not real, in a fixed order."""
@@ -151,10 +211,19 @@ class Weights(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    bcw_route: Share = 0.4
-    bcw_rank_step: Share = 0.04
-    cover_threshold: Share = 0.95
-    link_sets: dict[str, Share] = Field(default_factory=dict)
+    bcw_route: Share = Field(
+        default=0.4, description="Strength of a path by the BCW route (domain -> COM-B -> function -> technique)."
+    )
+    bcw_rank_step: Share = Field(
+        default=0.04, description="How much a BCW-route path weakens per rank of the technique within its function."
+    )
+    cover_threshold: Share = Field(
+        default=0.95, description="Share of the best score a technique needs to count as covering a statement."
+    )
+    link_sets: dict[str, Share] = Field(
+        default_factory=dict,
+        description="Strength of each link set; written as keys under weights: (e.g. cane-2015: 0.8).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -170,22 +239,47 @@ class Weights(_Model):
 class ProjectFile(_Model):
     """The whole of project.yaml."""
 
-    name: str = Field(min_length=1)
-    target_behaviours: list[BehaviourIn] = Field(min_length=1)
-    audiences: list[AudienceIn] = Field(default_factory=list)
-    channels: list[str] = Field(default_factory=list)
-    delivery: DeliveryIn = DeliveryIn()
-    exclude_functions: list[str] = Field(default_factory=list)
-    link_sets: list[str] = Field(default_factory=lambda: ["bcw", *DEFAULT_LINK_SETS])
-    comb_version: Literal["bcw-guide-2014", "michie-2011"] = "bcw-guide-2014"
-    population: str = ""
-    key_facts: list[KeyFactIn] = Field(default_factory=list)
-    campaign: CampaignIn = CampaignIn()
-    data_status: DataStatusIn = DataStatusIn()
-    weights: Weights = Weights()
-    min_techniques_per_barrier: int = Field(default=2, ge=1, le=10)
-    evaluation: EvaluationIn = EvaluationIn()
-    salience: SalienceRule = SalienceRule()
+    name: str = Field(min_length=1, description="The project's name, used in titles.")
+    target_behaviours: list[BehaviourIn] = Field(
+        min_length=1, description="The behaviours the intervention should change; each statement belongs to one."
+    )
+    audiences: list[AudienceIn] = Field(default_factory=list, description="The groups messages and supports speak to.")
+    channels: list[str] = Field(
+        default_factory=list,
+        description="Where messages go: conference, trade-press, social-media, email, evidence-brief and the like.",
+    )
+    delivery: DeliveryIn = Field(default=DeliveryIn(), description="The course brief.")
+    exclude_functions: list[str] = Field(
+        default_factory=list, description="Intervention functions the project rules out (coercion, restriction, ...)."
+    )
+    link_sets: list[str] = Field(
+        default_factory=lambda: ["bcw", *DEFAULT_LINK_SETS],
+        description="Domain -> technique link sets to use: bcw (the BCW route), shipped sets, or a project CSV.",
+    )
+    comb_version: Literal["bcw-guide-2014", "michie-2011"] = Field(
+        default="bcw-guide-2014", description="Which published COM-B -> intervention function links to use."
+    )
+    population: str = Field(
+        default="", description="The project's population; findings in it count as direct evidence."
+    )
+    key_facts: list[KeyFactIn] = Field(
+        default_factory=list, description="Facts that messages and modules may quote, each with its source."
+    )
+    campaign: CampaignIn = Field(default=CampaignIn(), description="The campaign's link, incentives and stages.")
+    data_status: DataStatusIn = Field(
+        default=DataStatusIn(), description="Whether the interviews, evidence and evaluation data are real."
+    )
+    weights: Weights = Field(default=Weights(), description="Weights of the candidate score.")
+    min_techniques_per_barrier: int = Field(
+        default=2,
+        ge=1,
+        le=10,
+        description="How many techniques the selection chooses at least for each priority statement.",
+    )
+    evaluation: EvaluationIn = Field(default=EvaluationIn(), description="How to read evaluation/*.csv.")
+    salience: SalienceRule = Field(
+        default=SalienceRule(), description="When a domain or statement counts as a priority."
+    )
 
 
 # which key facts each use may quote: course content and pre-launch messages only what is true now

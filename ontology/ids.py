@@ -8,7 +8,7 @@ import re
 from ontology.errors import UnknownIdError
 from ontology.vocabulary import PREFIXES, TDF
 
-__all__ = ["EntityId", "PREFIXES", "kind_of", "slugify", "suggest"]
+__all__ = ["EntityId", "PREFIXES", "closest", "kind_of", "slugify", "suggest"]
 
 # an id of DESIGN.md's table ("barrier:B1", "bct:1.4"): a plain string, as oaklib's CURIE
 EntityId = str
@@ -35,3 +35,16 @@ def suggest(word: str, choices: dict[str, str]) -> str | None:
     """The value of the closest key of `choices` to `word`, or None when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return choices[close[0]] if close else None
+
+
+def closest(word: str, ids: list[str], n: int = 3) -> list[str]:
+    """Up to `n` of `ids` closest to `word`, compared with and without their prefix ('B1' finds 'barrier:B1')."""
+    by_form: dict[str, str] = {}
+    for entity_id in ids:
+        by_form.setdefault(entity_id.lower(), entity_id)
+        by_form.setdefault(entity_id.partition(":")[2].lower(), entity_id)
+    found: list[str] = []
+    for form in difflib.get_close_matches(word.strip().lower(), list(by_form), n=3 * n, cutoff=0.5):
+        if by_form[form] not in found:
+            found.append(by_form[form])
+    return found[:n]

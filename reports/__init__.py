@@ -1,6 +1,6 @@
 """Reports for reviewers and course designers: HTML, Markdown module specs, graphs, spreadsheets, OWL."""
 
-from reports.graph import COLLAPSE_ABOVE, GraphOptions, dot_available, graph
+from reports.graph import COLLAPSE_ABOVE, GraphOptions, dot_available, graph, write_graph
 from reports.render import FORMATS, RenderResult, check_formats, render
 
 __all__ = [
@@ -12,4 +12,5 @@ __all__ = [
     "dot_available",
     "graph",
     "render",
+    "write_graph",
 ]

@@ -6,10 +6,14 @@ import shutil
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ontology import OutputError
+from ontology import OutputError, check_output_folder
 
-__all__ = ["copy_example"]
+if TYPE_CHECKING:
+    from reports.render import RenderResult
+
+__all__ = ["copy_example", "run_demo"]
 
 
 def _files(source: Traversable, prefix: str = "") -> dict[str, bytes]:
@@ -61,3 +65,17 @@ def copy_example(target: Path, example: str = "best") -> Path:
     except OSError as exc:
         raise OutputError(f"{target}: cannot write the example here ({exc.strerror}) — choose another --out") from None
     return target
+
+
+def run_demo(out_dir: Path) -> tuple[Path, RenderResult]:
+    """Copy the BeST example to `out_dir`/best and render its design into `out_dir`/report.
+
+    Raises:
+        OutputError: when either folder may not be written (checked before anything is copied).
+    """
+    from mapper import design, load_project
+    from reports.render import render
+
+    check_output_folder(out_dir / "report", [out_dir / "best"])  # refuse before copying anything
+    project = copy_example(out_dir / "best")
+    return project, render(design(load_project(project)), out_dir / "report")

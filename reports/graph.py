@@ -6,16 +6,21 @@ stays text in the DOT source and in the SVG that dot draws from it.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import graphviz
 
 from mapper import Design, Message, Module, Support
+from ontology import OutputError, UnknownIdError, atomic_path, write_text
+from ontology.ids import closest
 from ontology.vocabulary import DELIVERS
 
-__all__ = ["COLLAPSE_ABOVE", "GraphOptions", "dot_available", "graph"]
+__all__ = ["COLLAPSE_ABOVE", "GraphOptions", "dot_available", "graph", "graph_format", "resolve_focus", "write_graph"]
 
 COLLAPSE_ABOVE = 60  # more belief statements than this: draw domains, techniques and outputs only
 COLOURS = {
@@ -32,11 +37,21 @@ COLOURS = {
 
 @dataclass(frozen=True)
 class GraphOptions:
-    """What to draw: the whole design (collapsed when large), or the neighbourhood of one node."""
+    """What to draw: the whole design (collapsed when large), or what follows from one node.
+
+    With `focus` (an id as a user writes it: B1, 1.4, module:2, emotion) the drawing keeps the focus and
+    what it leads to (statement -> domains -> COM-B -> techniques -> modules, supports, messages), at most
+    `depth` links away (None: all); `upstream` adds what leads to the focus.
+    """
 
     focus: str | None = None
-    depth: int = 2
+    depth: int | None = None
     collapse: str | None = None  # "domain": statements are folded into their domains
+    upstream: bool = False
+
+
+Edge = tuple[str, str, str]  # (from, to, kind)
+FORMATS = ("svg", "png", "pdf", "dot")
 
 
 def _name(entity_id: str) -> str:
@@ -49,43 +64,94 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def _short(text: str, width: int = 48) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+def _wrap(text: str, width: int = 30) -> str:
+    """Whole text, wrapped at word boundaries (graphviz draws each line as given)."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
-def _edges(d: Design) -> list[tuple[str, str, str]]:
-    """(from, to, kind) for every link drawn, in a stable order."""
-    out: set[tuple[str, str, str]] = set()
-    for b in d.project.coded.barriers:
-        for dom in b.domains:
-            out.add((b.entity_id, dom, "coded"))
-        for c in d.candidates[b.entity_id]:
-            if not any(c.technique in m.techniques and b.entity_id in m.barriers for m in _outputs(d)):
-                continue
-            for p in c.paths:
-                if p.comb is not None:  # the BCW route
-                    out.add((p.domain, p.comb, "comb"))
-                    out.add((p.comb, p.technique, "route"))
-                else:
-                    out.add((p.domain, p.technique, "link"))
-    for m in _outputs(d):
-        for t in m.techniques:
-            out.add((t, m.id, DELIVERS))
-    return sorted(out)
+def _first_words(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def _outputs(d: Design) -> list[Module | Message | Support]:
     return [*d.modules, *d.supports, *d.messages]
 
 
-def _neighbourhood(edges: list[tuple[str, str, str]], focus: str, depth: int) -> set[str]:
-    keep = {focus}
-    frontier = {focus}
-    for _ in range(depth):
-        nxt = {b for a, b, _ in edges if a in frontier} | {a for a, b, _ in edges if b in frontier}
-        frontier = nxt - keep
-        keep |= nxt
+def _trace(d: Design, statement: str) -> set[Edge]:
+    """The links drawn for one statement: its domains, the paths of its delivered techniques, their outputs."""
+    b = d.project.coded.barrier(statement)
+    if b is None:
+        return set()
+    out: set[Edge] = {(b.entity_id, dom, "coded") for dom in b.domains}
+    outputs = [m for m in _outputs(d) if b.entity_id in m.barriers]
+    for c in d.candidates[b.entity_id]:
+        reached = [m for m in outputs if c.technique in m.techniques]
+        if not reached:
+            continue
+        out |= {(c.technique, m.id, DELIVERS) for m in reached}
+        for p in c.paths:
+            if p.comb is not None:  # the BCW route
+                out |= {(p.domain, p.comb, "comb"), (p.comb, p.technique, "route")}
+            else:
+                out.add((p.domain, p.technique, "link"))
+    return out
+
+
+def _edges(d: Design) -> list[Edge]:
+    """(from, to, kind) for every link drawn, in a stable order."""
+    out: set[Edge] = set()
+    for b in d.project.coded.barriers:
+        out |= _trace(d, b.entity_id)
+    out |= {(t, m.id, DELIVERS) for m in _outputs(d) for t in m.techniques}
+    return sorted(out)
+
+
+def _reach(edges: list[Edge], start: str, depth: int | None, forward: bool) -> set[str]:
+    """The nodes `start` leads to (forward) or that lead to it, at most `depth` links away."""
+    keep, frontier, steps = {start}, {start}, 0
+    while frontier and (depth is None or steps < depth):
+        if forward:
+            nxt = {b for a, b, _ in edges if a in frontier}
+        else:
+            nxt = {a for a, b, _ in edges if b in frontier}
+        frontier, keep, steps = nxt - keep, keep | nxt, steps + 1
     return keep
+
+
+def _neighbourhood(d: Design, edges: list[Edge], focus: str, options: GraphOptions) -> list[Edge]:
+    """The links of the focus's neighbourhood: downstream (a statement's own trace), upstream when asked."""
+    if focus.startswith("barrier:"):
+        trace = sorted(_trace(d, focus))
+        down = _reach(trace, focus, options.depth, forward=True)
+        kept = [e for e in trace if e[0] in down and e[1] in down]
+    else:
+        down = _reach(edges, focus, options.depth, forward=True)
+        kept = [e for e in edges if e[0] in down and e[1] in down]
+    if options.upstream:
+        up = _reach(edges, focus, options.depth, forward=False)
+        kept += [e for e in edges if e[0] in up and e[1] in up and e not in kept]
+    return sorted(kept)
+
+
+def resolve_focus(d: Design, text: str, nodes: list[str]) -> str:
+    """The node a user means: an id, or a bare one (B1, 1.4, emotion, 4, Knowledge) of the drawing.
+
+    Raises:
+        UnknownIdError: when it names no node of the drawing, with the closest ids.
+    """
+    raw = text.strip()
+    tries = [raw, f"barrier:{raw}", f"bct:{raw}"]
+    with contextlib.suppress(UnknownIdError):
+        tries.append(d.project.library.technique(raw).id)
+    with contextlib.suppress(UnknownIdError):
+        tries.append(d.project.frameworks.domain(raw).id)
+    found = next((t for t in tries if t in nodes), None)
+    if found is not None:
+        return found
+    near = closest(raw, nodes)
+    hint = f"did you mean {', '.join(near)}?" if near else "give a barrier (B1), technique (1.4), module:N or a domain"
+    raise UnknownIdError(f"--focus '{raw}' is not a node of this design's graph — {hint}")
 
 
 def _kind(d: Design, node: str) -> str:
@@ -96,28 +162,32 @@ def _kind(d: Design, node: str) -> str:
 
 
 def _label(d: Design, node: str) -> tuple[str, str]:
-    """(label, tooltip) of a node."""
+    """(label, tooltip) of a node; whole labels, wrapped."""
     if node.startswith("module:"):
         m = next(x for x in d.modules if x.id == node)
-        return f"{node}\n{_short(m.title, 40)}", m.title
+        return f"{node}\n{_wrap(m.title)}", m.title
     if node.startswith("message:"):
         msg = next(x for x in d.messages if x.id == node)
-        return f"{node}\n{msg.kind}, {msg.audience}", msg.text
+        return f"{node} {msg.kind}, {msg.audience}\n{_wrap(_first_words(msg.text))}", msg.text
     if node.startswith("support:"):
         sup = next(x for x in d.supports if x.id == node)
-        return f"{node}\n{_short(sup.label, 40)}", sup.what
+        return f"{node}\n{_wrap(sup.label)}", sup.what
     label = d.kb.label(node)
     if node.startswith("barrier:"):
         b = d.project.coded.barrier(node)
         prio = " (priority)" if b and d.salience.barriers[b.entity_id].priority else ""
-        return f"{node.removeprefix('barrier:')}{prio}\n{_short(label)}", label
+        return f"{node.removeprefix('barrier:')}{prio}\n{_wrap(label)}", label
     if node.startswith("bct:"):
-        return f"{node.removeprefix('bct:')} {_short(label, 36)}", label
-    return _short(label, 36), label
+        return _wrap(f"{node.removeprefix('bct:')} {label}", 26), label
+    return _wrap(label, 26), label
 
 
 def graph(d: Design, options: GraphOptions | None = None, report: str = "report.html") -> graphviz.Digraph:
-    """The design's drawing; nodes link to their section of `report`."""
+    """The design's drawing; nodes link to their section of `report`.
+
+    Raises:
+        UnknownIdError: when the focus names no node of the drawing (with the closest ids).
+    """
     options = options or GraphOptions()
     edges = _edges(d)
     collapse = options.collapse or (
@@ -126,10 +196,11 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
     if collapse == "domain":
         edges = [e for e in edges if not e[0].startswith("barrier:")]
     nodes: Iterable[str] = sorted({n for e in edges for n in e[:2]})
+    focus = None
     if options.focus:
-        keep = _neighbourhood(edges, options.focus, options.depth)
-        edges = [e for e in edges if e[0] in keep and e[1] in keep]
-        nodes = sorted(keep)
+        focus = resolve_focus(d, options.focus, [*nodes, *(b.entity_id for b in d.project.coded.barriers)])
+        edges = _neighbourhood(d, edges, focus, options)
+        nodes = sorted({focus, *(n for e in edges for n in e[:2])})
     g = graphviz.Digraph(
         "design",
         graph_attr={
@@ -167,6 +238,8 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
         }
         if kind in ("barrier", "enabler") and "(priority)" in label:
             attrs["penwidth"] = "2"
+        if node == focus:  # the node the drawing is about
+            attrs |= {"penwidth": "3", "color": "#c0392b", "peripheries": "2"}
         g.node(_name(node), graphviz.escape(label), id=node, **attrs)
     for a, b, kind in edges:
         g.edge(_name(a), _name(b), style="dashed" if kind == "route" else "solid")
@@ -176,3 +249,36 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
             for node in members:
                 column.node(_name(node))
     return g
+
+
+def graph_format(path: Path, fmt: str | None = None) -> str:
+    """The format to write: `fmt` when given, else the file's extension.
+
+    Raises:
+        OutputError: when neither names one of svg, png, pdf, dot.
+    """
+    chosen = fmt or path.suffix.lower().lstrip(".")
+    if chosen not in FORMATS:
+        raise OutputError(
+            f"{path}: cannot tell the drawing's format from '{path.suffix or 'no extension'}' — "
+            f"name the file .svg, .png, .pdf or .dot, or give --format"
+        )
+    return chosen
+
+
+def write_graph(g: graphviz.Digraph, path: Path, fmt: str | None = None) -> None:
+    """Write the drawing to `path` as `fmt` (default: from the extension), atomically.
+
+    Raises:
+        OutputError: for an unknown format, or svg, png or pdf without graphviz's `dot`.
+    """
+    chosen = graph_format(path, fmt)
+    if chosen == "dot":
+        write_text(path, g.source)
+        return
+    if not dot_available():
+        raise OutputError(
+            "graphviz's 'dot' is not installed — install it with 'apt-get install graphviz', or write a .dot file"
+        )
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(g.pipe(format=chosen))

@@ -51,15 +51,19 @@ class Finding(BaseModel):
     """What one review found about one or more techniques for one outcome."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    techniques: list[str] = Field(min_length=1)
-    outcome: str = Field(min_length=1)
-    direction: Direction
-    effect: str = ""
-    estimate: float | None = None
-    certainty: Certainty | None = None
-    applicability: Applicability | None = None  # None: judged from the project's population
-    population: str = ""
-    note: str = ""
+    techniques: list[str] = Field(min_length=1, description="BCT numbers (1.4) or labels the finding is about.")
+    outcome: str = Field(min_length=1, description="The outcome measured.")
+    direction: Direction = Field(description="What was found: benefit, no-difference, mixed or harm.")
+    effect: str = Field(default="", description="The effect as reported, in words.")
+    estimate: float | None = Field(default=None, description="The effect size, when reported.")
+    certainty: Certainty | None = Field(default=None, description="GRADE certainty; empty: unrated.")
+    applicability: Applicability | None = Field(
+        default=None, description="direct, indirect or mode-comparison; empty: judged from the project's population."
+    )  # None: judged from the project's population
+    population: str = Field(
+        default="", description="The population of this finding, when it differs from the review's."
+    )
+    note: str = Field(default="", description="Anything a reader should know.")
 
     @field_validator("techniques", mode="before")
     @classmethod
@@ -71,20 +75,22 @@ class Review(BaseModel):
     """A systematic review (or a trial the project relies on) and its findings."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    citation: str = Field(min_length=1)
-    doi: str = ""
-    population: str = ""
-    setting: str = ""
-    design: str = ""
-    findings: list[Finding] = Field(default_factory=list)
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Short id of the review; cited as review:ID.")
+    citation: str = Field(min_length=1, description="The full citation.")
+    doi: str = Field(default="", description="Its DOI.")
+    population: str = Field(default="", description="Who was studied.")
+    setting: str = Field(default="", description="Where.")
+    design: str = Field(default="", description="The study design.")
+    findings: list[Finding] = Field(default_factory=list, description="What it found about techniques.")
 
 
 class EvidenceFile(BaseModel):
     """The whole of evidence.yaml."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    reviews: list[Review] = Field(default_factory=list)
+    reviews: list[Review] = Field(
+        default_factory=list, description="The systematic reviews (or trials) the project relies on."
+    )
 
 
 @dataclass(frozen=True)

@@ -230,10 +230,10 @@ def test_validate_lists_every_problem(invoke: Invoke, tmp_path: Path) -> None:
     )
     result = invoke("validate", str(tmp_path))
     assert result.exit_code == 1
-    lines = result.stderr.splitlines()
+    lines = result.stdout.splitlines()  # the report is the result: stdout; the verdict is the error: stderr
     assert lines[0] == f"{tmp_path}/project.yaml: file not found — check the path"
     assert f"{tmp_path}/barriers.yaml:2: unknown TDF domain 'knowlege' — did you mean 'knowledge'?" in lines
-    assert lines[-1] == f"Error: {len(lines) - 1} problem(s) in {tmp_path}"
+    assert result.stderr == f"Error: {len(lines)} problem(s) in {tmp_path} — correct them and run validate again\n"
 
 
 def test_missing_project_folder(invoke: Invoke, tmp_path: Path) -> None:
@@ -289,7 +289,9 @@ def test_graph_command(invoke: Invoke, tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert "barrier__B1" in text and "tdf__emotion" in text and "barrier__B2" not in text
     bad = invoke("graph", str(PROJECT), "--focus", "barrier:B9", "--out", str(target))
-    assert bad.exit_code == 1 and "is not an id of this design" in bad.stderr
+    assert bad.stderr == (
+        "Error: --focus 'barrier:B9' is not a node of this design's graph — did you mean barrier:B3, barrier:B2, barrier:B1?\n"
+    )
 
 
 def test_ontology_export_with_project(invoke: Invoke, tmp_path: Path) -> None:
@@ -365,3 +367,193 @@ def test_json_output_is_strict(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out) == {"text": "a\x9bb\x1bc"}  # escaped, so it reads back
     with pytest.raises(Exception, match="not finite"):
         cli._print_json({"x": float("nan")})
+
+
+BARRIER = """\
+barriers:
+  - {id: B1, statement: Staff feel anxious about the new task, valence: barrier, domains: [emotion]}
+"""
+
+
+def test_init_validate_design(invoke: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "new"
+    result = invoke("init", str(folder), "--name", "Uptake study", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == [f"Wrote {folder / 'project.yaml'}", f"Wrote {folder / 'barriers.yaml'}"]
+    assert 'name: "Uptake study"' in (folder / "project.yaml").read_text(encoding="utf-8")
+    assert invoke("validate", str(folder)).stdout == f"{folder}: no problems found\n"  # as written, accepted
+    with (folder / "barriers.yaml").open("a", encoding="utf-8") as f:
+        f.write(BARRIER.replace("barriers:\n", ""))
+    (folder / "barriers.yaml").write_text(
+        (folder / "barriers.yaml").read_text(encoding="utf-8").replace("barriers: []\n", "barriers:\n"),
+        encoding="utf-8",
+    )
+    result = invoke("design", str(folder), "--out", str(tmp_path / "out"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads((tmp_path / "out" / "design.json").read_text(encoding="utf-8"))["project"] == "Uptake study"
+
+
+def test_init_asks_on_request_and_quotes_answers(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "_on_terminal", lambda: True)
+    folder = tmp_path / "asked"
+    # name; behaviour 1 (who, what, service?); another?; behaviour 2; another?; course; audiences; channels
+    answers = ["Name: with colon", "physios", "run groups", "n", "y", "managers", "provide group rooms", "y", "n"]
+    answers += ["1", "physios, leads", "email, blog", ""]
+    result = cli_runner_invoke(["init", str(folder)], "\n".join(answers))
+    assert result.exit_code == 0, result.stderr
+    text = (folder / "project.yaml").read_text(encoding="utf-8")
+    assert 'name: "Name: with colon"' in text and "level: service" in text and "course_for: [run-groups]" in text
+    assert "channels: [email, blog]" in text
+    assert invoke("validate", str(folder)).exit_code == 0
+
+
+def cli_runner_invoke(args: list[str], stdin: str) -> Result:
+    from typer.testing import CliRunner
+
+    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"}).invoke(cli.app, args, input=stdin)
+
+
+def test_init_refuses_to_overwrite(invoke: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "project.yaml").write_text("name: mine\n", encoding="utf-8")
+    result = invoke("init", str(tmp_path), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'project.yaml'}: a project.yaml is already there — barriermap never overwrites it; edit it\n"
+    )
+    assert (tmp_path / "project.yaml").read_text(encoding="utf-8") == "name: mine\n"
+    assert not (tmp_path / "barriers.yaml").exists()
+
+
+def test_code_import_offers_init(invoke: Invoke, tmp_path: Path) -> None:
+    source = tmp_path / "coded.yaml"
+    source.write_text(BARRIER, encoding="utf-8")
+    result = invoke("code", "import", str(source), "--into", str(tmp_path / "a"))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"note: {tmp_path / 'a'} has no project.yaml — start one with: barriermap init {tmp_path / 'a'}"
+        in result.stderr
+    )
+    assert not (tmp_path / "a" / "project.yaml").exists()
+    result = invoke("code", "import", str(source), "--into", str(tmp_path / "b"), "--init")
+    assert result.exit_code == 0, result.stderr
+    assert "note: started the project" in result.stderr
+    assert invoke("validate", str(tmp_path / "b")).exit_code == 0
+
+
+def test_validate_json(invoke: Invoke, tmp_path: Path) -> None:
+    ok = json.loads(invoke("validate", str(PROJECT), "--json").stdout)
+    assert ok == {"project": str(PROJECT), "ok": True, "problems": []}
+    (tmp_path / "barriers.yaml").write_text(
+        "barriers:\n  - {id: B1, statement: s, valence: barrier, domains: [knowlege]}\n", encoding="utf-8"
+    )
+    result = invoke("validate", str(tmp_path), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)  # stdout is JSON only; the verdict is on stderr
+    assert data["ok"] is False
+    assert {
+        "path": f"{tmp_path}/barriers.yaml",
+        "line": 2,
+        "message": "unknown TDF domain 'knowlege' — did you mean 'knowledge'?",
+    } in data["problems"]
+    assert all(set(p) == {"path", "line", "message"} for p in data["problems"])
+    assert result.stderr.startswith(f"Error: {len(data['problems'])} problem(s) in {tmp_path}")
+
+
+def test_explain_json_is_a_structured_trace(invoke: Invoke) -> None:
+    result = invoke("explain", str(PROJECT), "B1", "--json")
+    assert result.exit_code == 0, result.stderr
+    root = json.loads(result.stdout)
+    assert (root["id"], root["kind"]) == ("barrier:B1", "barrier")
+
+    def walk(node: dict[str, object]) -> list[dict[str, object]]:
+        children = node["children"]
+        assert isinstance(children, list)
+        return [node, *(n for c in children for n in walk(c))]
+
+    nodes = walk(root)
+    assert all(set(n) == {"id", "kind", "label", "children"} for n in nodes)
+    assert ("tdf:emotion", "domain") in {(n["id"], n["kind"]) for n in nodes}
+    assert any(n["kind"] == "technique" and str(n["id"]).startswith("bct:") for n in nodes)
+    assert any(n["kind"] == "module" for n in nodes)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("explain", str(PROJECT), "B9"), "did you mean barrier:B3, barrier:B2, barrier:B1?"),  # a near statement id
+        (("explain", str(PROJECT), "modul:1"), "did you mean module:1"),  # a misspelt prefix
+        (("graph", str(PROJECT), "--focus", "B7"), "did you mean message:7, barrier:B3, barrier:B2?"),  # bare id
+        (("techniques", "show", "action planing"), "did you mean 1.4 'Action planning'?"),  # a near label
+    ],
+)
+def test_unknown_ids_name_the_closest(invoke: Invoke, tmp_path: Path, args: tuple[str, ...], expected: str) -> None:
+    extra = ("--out", str(tmp_path / "g.dot")) if args[0] == "graph" else ()
+    result = invoke(*args, *extra)
+    assert result.exit_code == 1
+    assert expected in result.stderr and result.stderr.startswith("Error: ")
+
+
+@pytest.mark.parametrize(
+    ("focus", "node"),
+    [
+        ("B1", "barrier__B1"),  # a bare statement id
+        ("barrier:B1", "barrier__B1"),  # the full id
+        ("emotion", "tdf__emotion"),  # a domain by name
+        ("module:1", "module__1"),  # an output
+    ],
+)
+def test_graph_focus_is_highlighted(invoke: Invoke, tmp_path: Path, focus: str, node: str) -> None:
+    target = tmp_path / "g.dot"  # the format follows the extension
+    result = invoke("graph", str(PROJECT), "--focus", focus, "--out", str(target))
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    line = text[text.index(f"\t{node} [") :].split("]\n", 1)[0]  # the node's attributes (labels span lines)
+    assert 'color="#c0392b"' in line and "peripheries=2" in line
+
+
+def test_graph_is_downstream_unless_upstream(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "g.dot"
+    assert invoke("graph", str(PROJECT), "--focus", "module:1", "--out", str(target)).exit_code == 0
+    assert "barrier__" not in target.read_text(encoding="utf-8")  # a module leads to nothing further
+    assert invoke("graph", str(PROJECT), "--focus", "module:1", "--upstream", "--out", str(target)).exit_code == 0
+    assert "barrier__B1" in target.read_text(encoding="utf-8")  # its causes, with --upstream
+    assert invoke("graph", str(PROJECT), "--focus", "B1", "--out", str(target)).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "barrier__B2" not in text and "module__" in text  # B1's own trace, down to its outputs
+
+
+def test_graph_format_from_extension(invoke: Invoke, tmp_path: Path) -> None:
+    bad = invoke("graph", str(PROJECT), "--out", str(tmp_path / "g.jpeg"))
+    assert bad.exit_code == 1
+    assert bad.stderr == (
+        f"Error: {tmp_path / 'g.jpeg'}: cannot tell the drawing's format from '.jpeg' — "
+        "name the file .svg, .png, .pdf or .dot, or give --format\n"
+    )
+    result = invoke("graph", str(PROJECT), "--out", str(tmp_path / "g.jpeg"), "--format", "dot")  # --format wins
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "g.jpeg").read_text(encoding="utf-8").startswith("digraph design")
+    if shutil.which("dot"):
+        assert invoke("graph", str(PROJECT), "--out", str(tmp_path / "g.svg")).exit_code == 0
+        assert (tmp_path / "g.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_scores_rounded_in_tables(invoke: Invoke) -> None:
+    result = invoke("evidence", "tests/data")
+    assert "0.84 " in result.stdout and "0.84375" not in result.stdout
+    assert "0.84375" in invoke("evidence", "tests/data", "--json").stdout  # JSON keeps the full number
+
+
+def test_evidence_of_a_project_uses_its_population(invoke: Invoke) -> None:
+    data = json.loads(invoke("evidence", str(PROJECT), "--json").stdout)
+    assert data["settings"]["population"] == "low back pain"
+    other = json.loads(invoke("evidence", str(PROJECT), "--population", "", "--json").stdout)
+    assert other["settings"]["population"] == ""
+
+
+def test_listing_as_csv(invoke: Invoke) -> None:
+    result = invoke("techniques", "--group", "15", "--csv")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "No.,Technique,Group,Functions,BCIO" and len(lines) == 5

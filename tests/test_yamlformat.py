@@ -121,10 +121,10 @@ def test_every_problem_is_reported(frameworks: Frameworks, tmp_path: Path) -> No
 def test_dump_then_read_is_identity(frameworks: Frameworks, tmp_path: Path) -> None:
     data = load_coded(PROJECT, frameworks)
     path = tmp_path / "again.yaml"
-    path.write_text(dump_coded(data, frameworks), encoding="utf-8")
+    path.write_text(dump_coded(data), encoding="utf-8")
     again, _ = read_coded(path, frameworks)
     assert again == data
-    assert dump_coded(again, frameworks) == dump_coded(data, frameworks)  # byte for byte
+    assert dump_coded(again) == dump_coded(data)  # byte for byte
 
 
 FW = load_frameworks()
@@ -166,6 +166,6 @@ def coded_data(draw: st.DrawFn) -> CodedData:
 @given(data=coded_data())
 def test_yaml_round_trip_property(tmp_path: Path, data: CodedData) -> None:
     path = tmp_path / "coded.yaml"
-    path.write_text(dump_coded(data, FW), encoding="utf-8")
+    path.write_text(dump_coded(data), encoding="utf-8")
     again, _ = read_coded(path, FW)
     assert again == data
