@@ -455,7 +455,8 @@ def barriers_command(project: ProjectArg, json_out: JsonOption = False, csv_out:
 
     folder = load_coded_folder(project)  # with project.yaml, its own salience rule, as design uses it
     result = salience(folder.coded, folder.frameworks, folder.salience_rule)
-    _output(result.as_json(), salience_listings(result, folder.coded.barriers), json_out, csv_out)
+    data = {**result.as_json(), "data_status": folder.data_status}
+    _output(data, salience_listings(result, folder.coded.barriers, folder.data_status), json_out, csv_out)
 
 
 @app.command("validate")

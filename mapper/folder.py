@@ -25,6 +25,7 @@ class CodedFolder:
     coded: CodedData
     frameworks: Frameworks
     salience_rule: SalienceRule
+    data_status: dict[str, str] | None = None  # project.yaml's status of the interviews, when there is one
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def load_coded_folder(path: Path, whole: bool = True) -> CodedFolder:
     path = Path(path)
     if whole and _has_project(path):
         project = load_project(path)
-        return CodedFolder(project.coded, project.frameworks, project.salience_rule)
+        status = project.settings.data_status.interviews.model_dump()
+        return CodedFolder(project.coded, project.frameworks, project.salience_rule, status)
     if not path.is_dir():
         raise InputError("no such project folder — give the folder that holds barriers.yaml or coded/", str(path))
     frameworks = load_frameworks()

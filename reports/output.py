@@ -223,12 +223,21 @@ def privacy_listing(found: Sequence[Any], excerpts: int) -> Listing:
     return listing
 
 
-def salience_listings(result: Any, statements: Sequence[Any]) -> list[Listing]:
+def status_line(status: dict[str, str] | None, what: str) -> tuple[str, ...]:
+    """The line that says data are not real, before any table built from them (none for real data)."""
+    if not status or status.get("status", "real") == "real":
+        return ()
+    note = f" {status['note']}" if status.get("note") else ""
+    return (f"Not real data: the {what} are {status['status']}.{note} These figures illustrate the method.",)
+
+
+def salience_listings(result: Any, statements: Sequence[Any], status: dict[str, str] | None = None) -> list[Listing]:
     """Salience of the TDF domains (with why each priority is one) and of the belief statements."""
     domains = Listing(
         f"Salience of TDF domains ({result.total_participants} participants)",
         ("Domain", "Participants", "Excerpts", "Beliefs", "Conflicting", "Priority"),
         notes=tuple(f"{d.label} is a priority: {'; '.join(d.reasons)}" for d in result.domains if d.priority),
+        lead=status_line(status, "interview data"),
     )
     for d in result.domains:
         if d.beliefs or d.excerpts:
@@ -264,6 +273,7 @@ def evaluation_listings(result: Any) -> list[Listing]:
     funnel = Listing(
         "Uptake funnel (denominator: those asked at each step)",
         ("Step", "k", "n", "Share", "95% interval", "Benchmark"),
+        lead=status_line(result.data_status, "evaluation data"),
     )
     for key, p in result.funnel.items():
         bench = result.benchmarks.get(key)

@@ -82,3 +82,13 @@ def test_outputs_are_byte_identical_for_the_same_inputs(tmp_path: Path) -> None:
         render(design(load_project(FIXTURE)), tmp_path / f"out{n}", ["json", "html", "markdown"])
     for name in ("design.json", "report.html", "messages.md", "tidier.md"):
         assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes(), name
+
+
+def test_terminal_output_says_when_data_are_not_real(invoke: Invoke) -> None:
+    barriers = invoke("barriers", str(BEST))
+    assert barriers.exit_code == 0, barriers.stderr
+    assert barriers.stdout.startswith("Not real data: the interview data are illustrative.")
+    assert json.loads(invoke("barriers", str(BEST), "--json").stdout)["data_status"]["status"] == "illustrative"
+    evaluate = invoke("evaluate", str(BEST))
+    assert evaluate.stdout.startswith("Not real data: the evaluation data are synthetic.")
+    assert "Not real data" not in invoke("barriers", str(FIXTURE)).stdout
