@@ -274,8 +274,6 @@ def _check_codebook(frameworks: Frameworks, data: CodedData, paths: list[str]) -
 # file, origin the file gives, text sources, codes, text codings (numbers read by hand from each file)
 REAL_PROJECTS = [
     ("nvivo12-windows-oltas0517.qdpx", "NVivo for Windows 12.6", 2, 152, 303),  # Hungarian, every code unmapped
-    ("nvivo15-mac-qualitative-coding.qdpx", "NVivo for Mac 15.0.0", 2, 262, 0),  # codes and sources, no codings
-    ("qualitative-coding-1.3.2-demo.qdpx", "qc 1.3.2", 2, 262, 205),  # plain relative plainTextPath
     ("qualitative-coding-1.7.8-hand-hygiene.qdpx", "qc 1.7.8", 2, 5, 9),  # one selection per line
     ("qualcoder-4-hand-hygiene.qdpx", "QualCoder 4.0 Beta", 2, 6, 10),  # one selection per coding
 ]
