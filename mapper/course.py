@@ -22,6 +22,7 @@ from mapper.project import BehaviourIn, Project, fact_for
 from mapper.selection import Selection, select
 from mapper.text import fill, module_title
 from ontology import KnowledgeBase
+from ontology.vocabulary import MAPS_TO, SERVED_BY, SUPPORTED_BY
 from techniques import number_key
 
 __all__ = ["FRAME_MINUTES", "PHASES", "Activity", "Module", "Objective", "build_course"]
@@ -429,8 +430,8 @@ def _module(
             for domain in statements[b].domains:
                 if domain not in answers:
                     continue
-                for comb in kb.successors(domain, "mapsTo"):
-                    if set(technique.functions) & set(kb.successors(comb, "servedBy")):
+                for comb in kb.successors(domain, MAPS_TO):
+                    if set(technique.functions) & set(kb.successors(comb, SERVED_BY)):
                         combs[comb] = combs.get(comb, 0) + 1
     comb_order = tuple(sorted(combs, key=lambda c: (-combs[c], c)))
     phases = tuple(p for p in PHASES if any(a.phase == p for a in activities))
@@ -440,7 +441,7 @@ def _module(
     if same:
         title = f"{title} (part {len(same) + 1})"
     techniques = tuple(a.technique for a in activities)
-    evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
+    evidence = sorted({r for t in techniques for r in kb.successors(t, SUPPORTED_BY)})
     evidence.extend(quoted)
     prerequisites = (before[-1].id,) if before else ()
     checks = tuple(dict.fromkeys([*(f"{a.title}: {a.check}" for a in activities if a.check), "End-of-module quiz"]))

@@ -16,6 +16,7 @@ from mapper.selection import Selection, Step
 from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
 from ontology import DataError, InputError, KnowledgeBase, build
+from ontology.vocabulary import ENABLED_BY, MAPS_TO, SERVED_BY, SUPPORTED_BY
 
 __all__ = ["Design", "Requirement", "Uncovered", "design", "design_json", "project_kb"]
 
@@ -76,12 +77,12 @@ def behaviours_of(project: Project) -> dict[str, BehaviourIn]:
 def _policies(project: Project, kb: KnowledgeBase, statement: Barrier, cands: list[Candidate]) -> tuple[str, ...]:
     functions = {f for c in cands for f in c.functions}
     for domain in statement.domains:
-        for comb in kb.successors(domain, "mapsTo"):
-            functions.update(kb.successors(comb, "servedBy"))
+        for comb in kb.successors(domain, MAPS_TO):
+            functions.update(kb.successors(comb, SERVED_BY))
     functions -= set(project.excluded_functions)
     counts: dict[str, int] = {}
     for f in functions:
-        for p in kb.successors(f, "enabledBy"):
+        for p in kb.successors(f, ENABLED_BY):
             counts[p] = counts.get(p, 0) + 1
     order = [p.id for p in project.frameworks.policies]
     ranked = sorted((p for p in counts if p != MARKETING_POLICY), key=lambda p: (-counts[p], order.index(p)))
@@ -303,7 +304,7 @@ def as_json(d: Design) -> dict[str, Any]:
     """The design.json object (see the mapper issue's output contract)."""
     p = d.project
     reviews = {
-        t: d.kb.successors(t, "supportedBy") for cands in d.candidates.values() for t in {c.technique for c in cands}
+        t: d.kb.successors(t, SUPPORTED_BY) for cands in d.candidates.values() for t in {c.technique for c in cands}
     }
     candidates = {}
     for b, cands in d.candidates.items():

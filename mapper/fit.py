@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from barriers import Barrier
 from mapper.candidates import Candidate
 from ontology import KnowledgeBase
+from ontology.vocabulary import MAPS_TO, SERVED_BY
 from techniques import Library
 
 __all__ = ["DESTINATIONS", "Route", "comb_of_statement", "course_fit", "message_fit", "serving_functions"]
@@ -48,7 +49,7 @@ def comb_of_statement(kb: KnowledgeBase, statement: Barrier) -> tuple[str, ...]:
     """The COM-B components the statement's TDF domains map to, in domain order."""
     found: list[str] = []
     for domain in statement.domains:
-        for comb in kb.successors(domain, "mapsTo"):
+        for comb in kb.successors(domain, MAPS_TO):
             if comb not in found:
                 found.append(comb)
     return tuple(found)
@@ -56,7 +57,7 @@ def comb_of_statement(kb: KnowledgeBase, statement: Barrier) -> tuple[str, ...]:
 
 def serving_functions(kb: KnowledgeBase, combs: tuple[str, ...], excluded: tuple[str, ...]) -> set[str]:
     """The intervention functions that serve any of `combs`, less the excluded ones."""
-    return {f for comb in combs for f in kb.successors(comb, "servedBy")} - set(excluded)
+    return {f for comb in combs for f in kb.successors(comb, SERVED_BY)} - set(excluded)
 
 
 def _function_fit(kb: KnowledgeBase, c: Candidate, statement: Barrier, excluded: tuple[str, ...]) -> str:

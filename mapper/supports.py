@@ -22,6 +22,7 @@ from mapper.fit import comb_of_statement, serving_functions
 from mapper.project import BehaviourIn, Project
 from mapper.text import fill
 from ontology import KnowledgeBase, read_data
+from ontology.vocabulary import SUPPORTED_BY
 
 __all__ = ["Support", "build_supports", "strategies"]
 
@@ -107,7 +108,7 @@ def build_supports(
             "name": project.settings.name,
         }
         techniques = tuple(entry["techniques"])
-        evidence = sorted({r for t in techniques for r in kb.successors(t, "supportedBy")})
+        evidence = sorted({r for t in techniques for r in kb.successors(t, SUPPORTED_BY)})
         supports.append(
             Support(
                 f"support:{n}",

@@ -11,6 +11,7 @@ import owlready2 as owl
 from ontology.atomic import atomic_path
 from ontology.errors import UnknownIdError
 from ontology.model import LINK_KINDS
+from ontology.vocabulary import BCW_CANDIDATE, BCW_ROUTE, LINKED_TO
 
 if TYPE_CHECKING:
     from ontology.kb import KnowledgeBase
@@ -94,16 +95,16 @@ CLASS_IRI = BASE_IRI + "/class#"
 
 # property chains: name -> (label, chain of link kinds). bcwCandidate is the BCW route of DESIGN.md.
 CHAINS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "bcwCandidate": (
+    BCW_CANDIDATE: (
         "technique reachable through COM-B and an intervention function",
-        ("mapsTo", "servedBy", "usesTechnique"),
+        BCW_ROUTE,
     ),
 }
 # super-properties: name -> (label, sub-properties). candidateTechnique is what the mapper starts from.
 SUPER_PROPERTIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "candidateTechnique": (
         "technique a TDF domain reaches by a link set or by the BCW route",
-        ("linkedTo", "bcwCandidate"),
+        (LINKED_TO, BCW_CANDIDATE),
     ),
 }
 

@@ -7,6 +7,7 @@ from typing import Any
 from barriers import agreement
 from mapper import Design, as_json
 from mapper.campaign import STAGES
+from ontology.vocabulary import SUPPORTED_BY
 from reports.charts import funnel_svg, outcomes_svg
 from reports.evaluation import evaluate_project
 from techniques import number_key
@@ -97,7 +98,7 @@ def build_context(d: Design) -> dict[str, Any]:
         "stamp": data["stamp"],
         "short": short_of,
         "cite_text": lambda s: (reviews[s].citation if s in reviews else s).rstrip("."),
-        "kb_reviews": lambda t: kb.successors(t, "supportedBy"),
+        "kb_reviews": lambda t: kb.successors(t, SUPPORTED_BY),
         "destination_labels": DESTINATION_LABELS,
         "routes": routes,
         "techniques_used": techniques_used,
