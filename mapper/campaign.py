@@ -173,7 +173,14 @@ def _best_line(
     role: str | None,
     in_course: frozenset[str],
 ) -> _Line | None:
-    """The statement's best fitting message line for this stage, if any."""
+    """The statement's best fitting message line for this stage, if any.
+
+    A line that brings evidence meant for this technique or behaviour comes first; otherwise the best
+    fitting candidate's line.
+    """
+    hook = _hook_fact(project, stage, audience)  # the message opens with it: a line quotes another fact
+    reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
+    found: list[tuple[bool, _Line]] = []
     for c in cands:
         if message_fit(kb, project.library, c, statement, project.excluded_functions):
             continue
@@ -184,13 +191,14 @@ def _best_line(
             continue  # it would promise a course activity the course does not have
         if role == "supporter" and not template.needs_fact:
             continue  # supporters hear evidence, not the learners' encouragements; the pack does the rest
-        fact = (
-            fact_for(project.settings, c.technique, stage, audience, aim.id, named_only=template.named_fact)
-            if template.needs_fact
-            else None
-        )
-        if template.needs_fact and fact is None:
-            continue
+        fact = None
+        if template.needs_fact:
+            used = frozenset([hook.id] if hook else [])
+            fact = fact_for(
+                project.settings, c.technique, stage, audience, aim.id, used, named_only=template.named_fact
+            )
+            if fact is None:
+                continue
         names = {
             "behaviour": aim.what,
             "label": aim.label or aim.what,
@@ -201,10 +209,13 @@ def _best_line(
             "fact": fact.text.rstrip(".") if fact else "",
             "source": fact.source if fact else "",
         }
-        return _Line(
-            statement.entity_id, c.technique, fill(template.text, **names), c.score, fact.source if fact else ""
-        )
-    return None
+        text = fill(template.text, **names)
+        if fact:  # every figure a message quotes carries its source
+            text = _sourced(text, _cite(fact.source, reviews))
+        specific = fact is not None and (bool(fact.techniques) or bool(fact.behaviours))
+        found.append((specific, _Line(statement.entity_id, c.technique, text, c.score, fact.source if fact else "")))
+    best = [line for specific, line in found if specific] or [line for _, line in found]
+    return best[0] if best else None
 
 
 def _hook_fact(project: Project, stage: str, audience: str) -> KeyFactIn | None:
@@ -256,6 +267,8 @@ def build_campaign(
             audience = _audience(project, audience_id)
             aims = behaviours_of_audience[audience_id]
             aim = aims[-1] if stage == "use" else aims[0]
+            if role == "learner" and stage == "use":  # after the course: its first behaviour, not the last listed
+                aim = next((b for b in aims if b.id in settings.delivery.course_for), aim)
             course_aim = next(
                 (
                     b
@@ -325,6 +338,14 @@ class _Parts:
     pack: list[Support]
 
 
+def _sourced(text: str, citation: str) -> str:
+    """`text` with its citation: '... 1.3 points (Lamb et al. 2010).', or inside a closing bracket it ends with."""
+    text = text.rstrip(".")
+    if text.endswith(")"):
+        return f"{text[:-1]}; {citation})."
+    return f"{text} ({citation})."
+
+
 def _cite(source: str, reviews: dict[str, str]) -> str:
     """A short citation: 'Lamb et al. 2010' for a review of evidence.yaml, the source as written otherwise."""
     return _short_citation(reviews[source]) if source in reviews else source
@@ -344,14 +365,19 @@ def _message(
     # one line per wording (two statements answered by the same words share it); none that repeats the fact
     merged: dict[str, _Line] = {}
     also: dict[str, list[str]] = {}
-    for x in p.answer[: ROOM[form]]:
+    by_technique: dict[str, str] = {}
+    for x in p.answer:
         if fact and fact.text.rstrip(".") in x.text:
             continue
-        if x.text in merged:
-            also[x.text].append(x.barrier)
+        key = by_technique.get(x.technique, x.text)  # one line per technique, naming every statement it answers
+        if key in merged:
+            also[key].append(x.barrier)
             continue
-        merged[x.text] = x
-        also[x.text] = []
+        if len(merged) == ROOM[form]:
+            continue
+        merged[key] = x
+        also[key] = []
+        by_technique[x.technique] = key
     answer = list(merged.values())
     subject = fill(p.spec["subject"][p.role], **p.names)
     hook = fill(p.spec["hook"][p.role], **p.names)
@@ -360,10 +386,12 @@ def _message(
     if p.pack:
         opener = "The implementation pack covers" if p.stage == "use" else "What the service would put in place"
         said.append(f"{opener}: " + "; ".join(s.label[:1].lower() + s.label[1:] for s in p.pack) + ".")
-    fact_text = f"{fact.text.rstrip('.')} ({_cite(fact.source, reviews)})." if fact else ""
+    fact_text = _sourced(fact.text, _cite(fact.source, reviews)) if fact else ""
     quote = TESTIMONIAL if p.stage not in PRE_LAUNCH else PILOT_QUOTE
     call = f"{cta}: {p.url}"
     if form == "email":
+        if len(subject) > form_spec["subject_limit"]:  # a shorter subject before a cut one
+            subject = fill(p.spec["subject_short"][p.role], **p.names)
         subject = _clip(subject, form_spec["subject_limit"])
         text = "\n\n".join([hook, *([fact_text] if fact_text and p.stage in PRE_LAUNCH else []), *said, call])
         kind = f"{p.stage} email"
@@ -401,18 +429,17 @@ def _message(
         evidence = [fact_text] if fact_text else []
         evidence += [x.text for x in answer if x.source]
         offer = p.names["course_size"] and f"{p.names['name']}: {p.names['course_size']}."
-        text = "\n\n".join(
-            [
-                f"Why it matters: {hook}",
-                "What the evidence says: " + (" ".join(evidence) if evidence else "see the sources below."),
-                "What it offers: "
-                + " ".join(x for x in [offer or "", *[x.text for x in answer if not x.source]] if x)
-                + (" " + said[-1] if p.pack else ""),
-                f"What we ask of you: {call}",
-                "Sources: "
-                + ("; ".join(reviews.get(s, s).rstrip(".") for s in cited) + "." if cited else "none quoted."),
-            ]
-        )
+        offered = " ".join(x for x in [offer or "", *[x.text for x in answer if not x.source]] if x)
+        offered += (" " + said[-1]) if p.pack else ""
+        sections = [f"Why it matters: {hook}"]
+        if evidence:
+            sections.append("What the evidence says: " + " ".join(evidence))
+        if offered.strip():
+            sections.append("What it offers: " + offered.strip())
+        sections.append(f"What we ask of you: {call}")
+        if cited:
+            sections.append("Sources: " + "; ".join(reviews.get(s, s).rstrip(".") for s in cited) + ".")
+        text = "\n\n".join(sections)
         kind = f"{p.stage} evidence brief"
     quoted = fact is not None and fact.text.rstrip(".") in text
     sources = [x.source for x in answer if x.source and x.text in text]

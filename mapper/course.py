@@ -112,9 +112,13 @@ def _items(
     selection: Selection,
     fit: dict[str, list[Candidate]],
     position: dict[str, int],
+    used: set[str],
     warnings: list[str],
 ) -> list[_Item]:
-    """The behaviour's activities: the cover's techniques, then the next fitting ones up to `delivery.depth`."""
+    """The behaviour's activities: the cover's techniques, then the next fitting ones up to `delivery.depth`.
+
+    `used` holds the key facts already quoted in the course: each is quoted once.
+    """
     depth = project.settings.delivery.depth
     assigned: dict[str, list[str]] = {
         t: [b for b, ts in selection.covers.items() if t in ts] for t in selection.selected
@@ -146,8 +150,7 @@ def _items(
             continue
         score = round(sum(scores.get((b, technique), 0.0) for b in served), 6)
         items.append(_Item(technique, served, score, course.phase, course.minutes, technique in extra))
-    # each key fact is quoted once in a behaviour's modules: the strongest activity gets it
-    used: set[str] = set()
+    # each key fact is quoted once in the course: the strongest activity gets it
     kept = []
     for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(i.technique.removeprefix("bct:")))):
         course = project.library.techniques[item.technique].course
@@ -320,6 +323,7 @@ def build_course(
     order = [b.id for b in project.settings.target_behaviours if b.id in by_behaviour]
     selections: dict[str, Selection] = {}
     packed: list[tuple[BehaviourIn, list[_Item]]] = []
+    quoted: set[str] = set()
     budget = project.settings.delivery.module_minutes - FRAME_MINUTES
     behaviours = {b.id: b for b in project.settings.target_behaviours}
     for behaviour_id in order:
@@ -334,7 +338,7 @@ def build_course(
         }
         selection = select(fit, targets, cover_threshold)
         selections[behaviour_id] = selection
-        items = _items(project, behaviours[behaviour_id], selection, fit, position, warnings)
+        items = _items(project, behaviours[behaviour_id], selection, fit, position, quoted, warnings)
         packed += [(behaviours[behaviour_id], group) for group in _pack(items, budget)]
     limit = project.settings.delivery.max_modules
     while len(packed) > limit:
@@ -350,6 +354,15 @@ def build_course(
             rest = [i for aim, g in packed if aim.id == behaviour_id for i in g if i is not weakest]
             rebuilt += [(behaviours[behaviour_id], g) for g in _pack(rest, budget)]
         packed = rebuilt
+    for behaviour_id in order:
+        aim = behaviours[behaviour_id]
+        phases = {i.phase for b, g in packed if b.id == behaviour_id for i in g}
+        if aim.situations and "practise" not in phases:
+            warnings.append(
+                f"'{aim.label or aim.what}' lists situations to rehearse, but no statement of it is coded to a "
+                "domain a rehearsal answers (Skills, Beliefs about Capabilities), so its modules have no practice "
+                "— code such a statement in barriers.yaml, or drop the situations"
+            )
     modules: list[Module] = []
     for n, (aim, group) in enumerate(packed, start=1):
         modules.append(_module(project, kb, n, len(packed), aim, group, statements, position, modules))
@@ -444,7 +457,13 @@ def _module(
     evidence = sorted({r for t in techniques for r in kb.successors(t, SUPPORTED_BY)})
     evidence.extend(quoted)
     prerequisites = (before[-1].id,) if before else ()
-    checks = tuple(dict.fromkeys([*(f"{a.title}: {a.check}" for a in activities if a.check), "End-of-module quiz"]))
+    unchecked = [str(i) for i, a in enumerate(activities, start=1) if not a.check]
+    quiz = "End-of-module quiz with an explanation for every answer" + (
+        f", with a question on each outcome not checked in its own activity (outcome {', '.join(unchecked)})"
+        if unchecked
+        else ""
+    )
+    checks = tuple(dict.fromkeys([*(f"{a.title}: {a.check}" for a in activities if a.check), quiz]))
     minutes = FRAME_MINUTES + sum(a.minutes for a in activities)
     intro = "introduction and learning outcomes"
     if before:
