@@ -406,7 +406,9 @@ def code_export(
     folder = load_coded_folder(project, whole=False)
     data = pseudo(folder.coded) if pseudonymise else folder.coded
     export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name)
-    out.print(f"Wrote {out_file} ({len(data.excerpts)} excerpts, {len(data.barriers)} belief statements)", markup=False)
+    kept = "" if fmt.value == "csv" else f", {len(data.barriers)} belief statements"
+    note = " (a CSV holds excerpts and their codes, not belief statements: use yaml or qdpx to keep them)"
+    out.print(f"Wrote {out_file} ({len(data.excerpts)} excerpts{kept}){note if not kept else ''}", markup=False)
 
 
 @code_app.command("agreement")

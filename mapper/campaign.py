@@ -288,7 +288,8 @@ def build_campaign(
                 "incentives_short": settings.campaign.incentives[0] if settings.campaign.incentives else "",
                 "hours": _hours(course_minutes),
                 "modules": modules,
-                "course_size": f"{modules} modules, {_hours(course_minutes)} of study at your own pace"
+                "course_size": f"{modules} {'module' if modules == 1 else 'modules'}, "
+                f"{_hours(course_minutes)} of study at your own pace"
                 if modules
                 else "",
                 "part": f"{part} minutes" if part else "one sitting",

@@ -193,6 +193,11 @@ def _pack(items: list[_Item], budget: int) -> list[list[_Item]]:
     return modules
 
 
+def _sentence(text: str) -> str:
+    """`text` as a sentence: its first letter upper case (the rest as it is) and a full stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -218,19 +223,19 @@ def _tidier(
         + ", ".join(b.removeprefix("barrier:") for b in a.barriers)
         for a in activities
     )
-    titles = "; ".join(a.title for a in activities)
+    titles = "; ".join(f"'{a.title}'" for a in activities)
     providers = [
         f"the course team (clinicians experienced in the behaviour, with an e-learning designer) writes: {titles}"
     ]
-    tutored = [a.title for a in activities if a.provider == "tutor"]
+    tutored = [f"'{a.title}'" for a in activities if a.provider == "tutor"]
     if tutored:
         providers.append(f"a tutor trained in the approach gives feedback in: {'; '.join(tutored)}")
-    peered = [a.title for a in activities if a.provider == "peers"]
+    peered = [f"'{a.title}'" for a in activities if a.provider == "peers"]
     if peered:
         providers.append(f"fellow learners, moderated by the course team, take part in: {'; '.join(peered)}")
-    live = [a.title for a in activities if a.live]
-    practice = [a.title for a in activities if a.setting == "in practice"]
-    tailoring = [f"{a.title}: {a.tailoring}" for a in activities if a.tailoring]
+    live = [f"'{a.title}'" for a in activities if a.live]
+    practice = [f"'{a.title}'" for a in activities if a.setting == "in practice"]
+    tailoring = [f"'{a.title}': {a.tailoring}" for a in activities if a.tailoring]
     materials = list(dict.fromkeys(m for a in activities for m in a.materials))
     formats = list(dict.fromkeys(a.format for a in activities))
     split = [a for a in activities if a.parts > 1]
@@ -258,16 +263,16 @@ def _tidier(
         ("Brief name", f"{aim_label} (module {n} of {total} of {project.settings.name})."),
         (
             "Why",
-            f"The interviews found {_plural(len(statements), 'statement', 'statements')} this module answers "
-            f"({ids}), which point to {', '.join(kb.label(c).lower() for c in combs) or 'no COM-B component'}: "
+            f"The interviews found {_plural(len(statements), 'statement', 'statements')} that this module answers "
+            f"({ids}), pointing to {', '.join(kb.label(c).lower() for c in combs) or 'no COM-B component'}: "
             f"{answers}.",
         ),
         ("What: materials", "; ".join(["a page of learning outcomes", *materials, "a check of learning (quiz)"]) + "."),
         (
             "What: procedures",
-            f"{intro.capitalize()} ({INTRO_MINUTES} min); {steps}; check of learning ({CHECK_MINUTES} min).",
+            f"{intro[:1].upper()}{intro[1:]} ({INTRO_MINUTES} min); {steps}; check of learning ({CHECK_MINUTES} min).",
         ),
-        ("Who provides", "; ".join(providers).capitalize() + "."),
+        ("Who provides", _sentence("; ".join(providers))),
         (
             "How",
             f"Online and self-paced, each learner on their own, through {', '.join(formats)}"
@@ -297,7 +302,7 @@ def _tidier(
             f"None yet: module {n} is as planned. Record here any change to its "
             f"{_plural(len(activities), 'activity', 'activities')} once it runs, with when and why.",
         ),
-        ("How well: planned", "; ".join(fidelity).capitalize() + "."),
+        ("How well: planned", _sentence("; ".join(fidelity))),
         (
             "How well: actual",
             f"Not yet known: once module {n} runs, record how many learners completed it and how they scored in "

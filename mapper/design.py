@@ -236,9 +236,9 @@ def _routes(
         bid = b.entity_id
         if bid in about_course:
             text = b.requirement or (
-                f"Keep what makes this work: {b.statement}"
+                f"Keep what the interviews valued: {b.statement[:1].lower()}{b.statement[1:]}"
                 if b.valence == "enabler"
-                else f"Design the course so that this no longer holds: {b.statement}"
+                else f"Make sure the course answers this: {b.statement[:1].lower()}{b.statement[1:]}"
             )
             requirements.append(Requirement(bid, b.valence, text))
             routes.append(

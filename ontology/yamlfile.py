@@ -244,13 +244,47 @@ def _field(loc: Loc) -> str:
     return out
 
 
-def _message(err: ErrorDetails) -> str:
+def _known_fields(model: Any, loc: Loc) -> list[str]:
+    """The field names of the (nested) model at `loc`, or [] when it cannot be followed."""
+    import typing
+
+    def inner_model(annotation: Any) -> Any:
+        """The model inside list[X], X | None and the like (the annotation itself when it is one)."""
+        if hasattr(annotation, "model_fields"):
+            return annotation
+        for arg in typing.get_args(annotation):
+            found = inner_model(arg)
+            if found is not None:
+                return found
+        return None
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue  # a list item: the list's model is already `current`
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        current = inner_model(fields[part].annotation)
+    fields = getattr(current, "model_fields", None)
+    return sorted(fields) if fields else []
+
+
+def _message(err: ErrorDetails, model: Any = None) -> str:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     field = _field(loc) or "the document"
     kind = err["type"]
     if kind == "missing":
         return f"{field}: required field is missing — add it"
     if kind == "extra_forbidden":
+        import difflib
+
+        known = _known_fields(model, loc[:-1]) if model is not None else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6) if known and loc else []
+        if close:
+            return f"{field}: unknown field — did you mean '{close[0]}'?"
+        if known:
+            return f"{field}: unknown field — use one of {', '.join(known)}"
         return f"{field}: unknown field — remove it or check its spelling"
     if kind == "value_error":
         return f"{field}: {str(err['msg']).removeprefix('Value error, ')}"
@@ -280,7 +314,7 @@ def validate(doc: YamlDocument, model: type[M]) -> M:
     try:
         result = model.model_validate(doc.data if doc.data is not None else {})
     except pydantic.ValidationError as exc:
-        problems = [Problem(_message(e), doc.path, doc.line(e["loc"])) for e in exc.errors()]
+        problems = [Problem(_message(e, model), doc.path, doc.line(e["loc"])) for e in exc.errors()]
         raise InputError.from_problems(problems) from None
     problems = [
         Problem(f"{_field(loc)}: {value} is not a number — give a finite number", doc.path, doc.line(loc))

@@ -97,6 +97,8 @@ def build_context(d: Design) -> dict[str, Any]:
         "part_labels": {"interviews": "Interview", "evidence": "Evidence", "evaluation": "Evaluation"},
         "stamp": data["stamp"],
         "short": short_of,
+        "channel_labels": {c: c.replace("-", " ") for c in p.settings.channels},
+        "function_labels": {f.id: f.label for f in p.frameworks.functions},
         "cite_text": lambda s: (reviews[s].citation if s in reviews else s).rstrip("."),
         "kb_reviews": lambda t: kb.successors(t, SUPPORTED_BY),
         "destination_labels": DESTINATION_LABELS,

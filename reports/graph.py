@@ -168,7 +168,8 @@ def _label(d: Design, node: str) -> tuple[str, str]:
         return f"{node}\n{_wrap(m.title)}", m.title
     if node.startswith("message:"):
         msg = next(x for x in d.messages if x.id == node)
-        return f"{node} {msg.kind}, {msg.audience}\n{_wrap(_first_words(msg.text))}", msg.text
+        audience = next((a.label for a in d.project.settings.audiences if a.id == msg.audience), msg.audience)
+        return f"{node} {msg.kind}, {audience}\n{_wrap(_first_words(msg.text))}", msg.text
     if node.startswith("support:"):
         sup = next(x for x in d.supports if x.id == node)
         return f"{node}\n{_wrap(sup.label)}", sup.what

@@ -143,7 +143,7 @@ BAD = [
         "reviews:\n  - id: a\n    citaton: c\n",
         [
             "{p}:2: reviews[0].citation: required field is missing — add it",
-            "{p}:3: reviews[0].citaton: unknown field — remove it or check its spelling",
+            "{p}:3: reviews[0].citaton: unknown field — did you mean 'citation'?",
         ],
     ),
 ]

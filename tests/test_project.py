@@ -119,3 +119,17 @@ def test_weights_set_a_link_set_strength(project: Path) -> None:
     _edit(project / "project.yaml", "population: low back pain", "population: low back pain\nweights: {tatt-2021: 0.1}")
     p = load_project(project)
     assert p.settings.weights.link_sets == {"tatt-2021": 0.1} and p.settings.weights.cover_threshold == 0.95
+
+
+def test_an_unknown_field_is_answered_with_the_closest_or_the_known_ones(project: Path) -> None:
+    from mapper import check_project
+
+    path = project / "project.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("module_minutes: 60", "module_minute: 60"), encoding="utf-8")
+    assert any(
+        "delivery.module_minute: unknown field — did you mean 'module_minutes'?" in str(p)
+        for p in check_project(project)
+    )
+    path.write_text(text.replace("module_minutes: 60", "minutes_per_module: 60"), encoding="utf-8")
+    assert any("unknown field — use one of course_for, depth, max_modules" in str(p) for p in check_project(project))
