@@ -195,8 +195,11 @@ def _ask(name: str) -> Answers:
     behaviours: list[BehaviourAnswer] = []
     while not behaviours or typer.confirm("Another target behaviour?", default=False):
         n = len(behaviours) + 1
-        who = typer.prompt(f"Target behaviour {n}: who does it", default="the staff the course is for")
-        what = typer.prompt(f"Target behaviour {n}: what should they do", default="complete the online course")
+        who = typer.prompt(f"Target behaviour {n}: who does it", default="the clinicians the course is for")
+        what = typer.prompt(
+            f"Target behaviour {n}: what should they do (a verb phrase, such as 'use hand rub before each patient')",
+            default="put what the course teaches into practice",
+        )
         service = typer.confirm(
             "Must the service (its managers) change it, rather than the people themselves?", default=False
         )
@@ -204,7 +207,12 @@ def _ask(name: str) -> Answers:
     listed = "; ".join(f"{i + 1} {b.what}" for i, b in enumerate(behaviours))
     course = typer.prompt(f"Which behaviour does the course serve ({listed})", default=1, type=int) - 1
     audiences = _split(typer.prompt("Audiences, separated by commas", default="learners, service leads"))
-    channels = _split(typer.prompt(f"Channels ({', '.join(CHANNELS)})", default="email"))
+    while True:
+        channels = _split(typer.prompt(f"Channels ({', '.join(CHANNELS)})", default="email"))
+        unknown = [c for c in channels if c not in CHANNELS]
+        if not unknown:
+            break
+        err.print(f"unknown channel {', '.join(unknown)} — use the names listed", markup=False)
     return Answers(name, tuple(behaviours), course, audiences or ("learners",), channels)
 
 
@@ -225,7 +233,10 @@ def init_command(
     from mapper.scaffold import default_answers, init_project
 
     named = name or folder.resolve().name
-    answers = default_answers(named) if yes or not _on_terminal() else _ask(named)
+    asked = not yes and _on_terminal()
+    if not yes and not asked:
+        err.print("note: not a terminal, so nothing was asked: writing the defaults to edit", markup=False)
+    answers = _ask(named) if asked else default_answers(named)
     for path in init_project(folder, answers):
         out.print(f"Wrote {path}", markup=False)
     out.print(f"Next: barriermap code import FILE --into {folder}, then barriermap validate {folder}", markup=False)

@@ -25,8 +25,14 @@ class BehaviourAnswer:
 
     @property
     def id(self) -> str:
-        """An id made from `what` ('Run the group sessions' -> 'run-the-group-sessions')."""
-        return "-".join(slugify(self.what).split("-")[:4]) or "behaviour"
+        """An id from the first content words of `what` ('clean their hands at each moment' -> 'clean-hands-each')."""
+        words = [w for w in slugify(self.what).split("-") if w and w not in _SMALL_WORDS]
+        return "-".join(words[:3]) or "behaviour"
+
+
+_SMALL_WORDS = frozenset(
+    "a an and at by for from in into of on or the their them they to with your you our its it".split()
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,9 @@ class Answers:
 
 def default_answers(name: str) -> Answers:
     """The answers `init --yes` uses: one behaviour, completing the course, one audience, email."""
-    return Answers(name, (BehaviourAnswer("the staff the course is for", "complete the online course"),))
+    return Answers(
+        name, (BehaviourAnswer("the clinicians the course is for", "put what the course teaches into practice"),)
+    )
 
 
 def _q(text: str) -> str:
