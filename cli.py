@@ -257,9 +257,10 @@ def schema_command(
     Example: barriermap schema --out my-project
     """
     from mapper.schema import reference, write_schemas
-    from ontology import OutputError, write_text
+    from ontology import OutputError, check_output_file, write_text
 
     if docs is not None:
+        check_output_file(docs, [docs.parent])  # never over a project's own file
         return out.print(f"Wrote {write_text(docs, reference())}", markup=False)
     if not out_dir.is_dir():
         raise OutputError(f"{out_dir}: no such folder — create it first or choose another --out")

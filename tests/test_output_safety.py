@@ -107,6 +107,7 @@ FILE_COMMANDS = [
     ("graph", "{p}", "--format", "dot", "--out", "{o}"),
     ("code", "export", "{p}", "--format", "csv", "--out", "{o}"),
     ("ontology", "export", "{p}", "--out", "{o}"),
+    ("schema", "--docs", "{o}"),
 ]
 
 
