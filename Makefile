@@ -12,6 +12,7 @@ DEMO_OUT ?= demo-out
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing barriermap and its dependencies into $(VENV) (a minute or two the first time; once only)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
