@@ -79,6 +79,8 @@ class Barrier:
     strength: str = ""  # the coder's flag: "high", "medium", "low" or unset
     about: str = "behaviour"  # "course": about the course itself (a course requirement, not a barrier to change)
     requirement: str = ""  # with about == "course": what the course must do about it, in the team's words
+    techniques: tuple[str, ...] = ()  # techniques the team chose for it, as written ("8.1")
+    strategies: tuple[str, ...] = ()  # implementation strategies the team chose for it (strategies.yaml ids)
 
     @property
     def entity_id(self) -> str:

@@ -87,6 +87,17 @@ class BarrierIn(_Model):
     requirement: str = Field(
         default="", description="With about: course, what the course must do about it."
     )  # with about: course, what the course must do about it
+    techniques: list[str | float] = Field(
+        default_factory=list,
+        description="Techniques the team chooses for it (BCT numbers such as '8.1'; quote '10.10'): the course "
+        "then answers it with these, where they can be delivered, instead of the ones barriermap would fit.",
+    )
+    strategies: list[str] = Field(
+        default_factory=list,
+        description="For a statement of the service: the implementation strategies the team chooses for it "
+        "(business-case, champion, restructure-service, point-of-care-reminders, audit-and-feedback, "
+        "educational-outreach, resources).",
+    )
 
 
 class UnmappedCodingIn(_Model):
@@ -259,6 +270,8 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
                 b.strength or "",
                 b.about,
                 " ".join(b.requirement.split()),
+                tuple(str(t) for t in b.techniques),
+                tuple(b.strategies),
             )
         )
     unmapped = tuple(
@@ -406,6 +419,8 @@ def dump_coded(data: CodedData) -> str:
                 ("strength", b.strength),
                 ("about", "" if b.about == "behaviour" else b.about),
                 ("requirement", b.requirement),
+                ("techniques", list(b.techniques)),
+                ("strategies", list(b.strategies)),
             ):
                 if value:
                     item[key] = value

@@ -101,6 +101,12 @@ class _Item:
     fact: str = ""  # the id of the key fact its activity quotes
 
 
+def _chosen_for(statement: Barrier, c: Candidate) -> bool:
+    """Whether the team chose this candidate's technique for the statement, and the course can deliver it."""
+    chosen = {f"bct:{t.removeprefix('bct:')}" for t in statement.techniques}
+    return c.technique in chosen and c.feasible and c.course
+
+
 def _behaviour_of(project: Project, statement: Barrier) -> BehaviourIn:
     behaviours = {b.id: b for b in project.settings.target_behaviours}
     return behaviours.get(statement.behaviour) or project.settings.target_behaviours[0]
@@ -337,10 +343,22 @@ def build_course(
             b: [
                 c
                 for c in candidates[b]
-                if not course_fit(kb, project.library, c, statements[b], project.excluded_functions)
+                if (
+                    # the team's own choice stands where the course can deliver it; otherwise what fits
+                    _chosen_for(statements[b], c)
+                    if statements[b].techniques
+                    else not course_fit(kb, project.library, c, statements[b], project.excluded_functions)
+                )
             ]
             for b in targets
         }
+        for b in targets:
+            for t in statements[b].techniques:
+                tid = f"bct:{t.removeprefix('bct:')}"
+                if tid not in {c.technique for c in fit[b]}:
+                    cand = next((c for c in candidates[b] if c.technique == tid), None)
+                    why = (cand.reason or "no course activity") if cand else "its domains do not reach it"
+                    warnings.append(f"{b}: the team chose {tid}, which the course cannot deliver for it ({why})")
         selection = select(fit, targets, cover_threshold)
         selections[behaviour_id] = selection
         items = _items(project, behaviours[behaviour_id], selection, fit, position, quoted, warnings)

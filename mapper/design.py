@@ -245,13 +245,12 @@ def _routes(
                 Route(bid, "requirement", "about the course itself: a requirement of its platform, format or structure")
             )
         elif in_modules[bid]:
-            routes.append(
-                Route(
-                    bid, "course", "answered in " + ", ".join(m.replace("module:", "module ") for m in in_modules[bid])
-                )
-            )
+            where = ", ".join(m.replace("module:", "module ") for m in in_modules[bid])
+            chosen = " (techniques chosen by the team)" if b.techniques else ""
+            routes.append(Route(bid, "course", f"answered in {where}{chosen}"))
         elif in_supports[bid]:
-            routes.append(Route(bid, "service", "answered for the service by: " + "; ".join(in_supports[bid])))
+            chosen = " (strategies chosen by the team)" if b.strategies else ""
+            routes.append(Route(bid, "service", "answered for the service by: " + "; ".join(in_supports[bid]) + chosen))
         elif bid not in top:
             routes.append(Route(bid, "not-priority", "below the salience threshold, so the design does not target it"))
         elif in_messages[bid]:

@@ -437,6 +437,35 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
     return settings, doc, problems
 
 
+def _chosen(coded: CodedData, library: Library) -> list[Problem]:
+    """Techniques and strategies the team chose for a statement must exist."""
+    from mapper.supports import strategies
+
+    problems = []
+    where = coded.origin[0] if coded.origin else None
+    known = {t.number: t.id for t in library.techniques.values()}
+    for statement in coded.barriers:
+        for raw in statement.techniques:
+            number = raw.removeprefix("bct:")
+            if number not in known:
+                close = suggest(number, {k: k for k in known})
+                hint = f" — did you mean {close}?" if close else " — give a BCT Taxonomy v1 number such as 8.1"
+                problems.append(
+                    Problem(f"barrier '{statement.id}' chooses technique '{raw}', which is no BCT{hint}", where)
+                )
+        for name in statement.strategies:
+            if name not in strategies():
+                close = suggest(name, {k: k for k in strategies()})
+                hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(strategies())}"
+                problems.append(
+                    Problem(
+                        f"barrier '{statement.id}' chooses strategy '{name}', which barriermap does not know{hint}",
+                        where,
+                    )
+                )
+    return problems
+
+
 def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, evidence: Evidence) -> list[Problem]:
     problems = []
     behaviours = {b.id for b in settings.target_behaviours}
@@ -529,6 +558,7 @@ def load_project(path: Path) -> Project:
     evidence = evidence or Evidence((), {})
     if settings is not None and doc is not None:
         problems.extend(_cross_checks(settings, doc, coded, evidence))
+        problems.extend(_chosen(coded, library))
     uptake = None
     if settings is not None and (path / "evaluation").is_dir():
         uptake = _attempt(problems, functools.partial(_uptake, path, settings.evaluation))

@@ -88,8 +88,19 @@ def build_supports(
                 scored.append((score, key, techniques))
         scored.sort(key=lambda x: (-x[0], list(strategies()).index(x[1])))
         # a second strategy only when it fits nearly as well as the best (the cover rule of the course)
-        strong = [x for x in scored if x[0] >= cover_threshold * scored[0][0]] if scored else []
-        for _, key, techniques in strong[:n]:
+        strong = [x for x in scored if x[0] >= cover_threshold * scored[0][0]][:n] if scored else []
+        if statement.strategies:  # the team's own choice stands (less what its exclusions rule out)
+            excluded = set(project.excluded_functions)
+            allowed = [
+                key
+                for key in statement.strategies
+                if any(set(project.library.techniques[t].functions) - excluded for t in strategies()[key]["techniques"])
+            ]
+            strong = [
+                (1.0, key, tuple(next((x[2] for x in scored if x[1] == key), ()) or strategies()[key]["techniques"]))
+                for key in allowed
+            ]
+        for _, key, techniques in strong:
             entry = chosen.setdefault(key, {"barriers": [], "techniques": [], "behaviour": behaviours[barrier]})
             entry["barriers"].append(barrier)
             entry["techniques"] += [t for t in techniques if t not in entry["techniques"]]

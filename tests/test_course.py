@@ -31,3 +31,25 @@ def test_thin_modules_are_folded_in() -> None:
                 for o in made.modules
                 if o.behaviour == m.behaviour and o is not m
             )
+
+
+def test_the_teams_chosen_techniques_answer_the_statement() -> None:
+    made = design(load_project(BEST))
+    answering = {a.technique for m in made.modules for a in m.activities if "barrier:B2" in a.barriers}
+    assert answering == {"bct:8.1", "bct:6.1"}  # barriers.yaml chooses rehearsal and a demonstration for B2
+    route = next(r for r in made.routes if r.barrier == "barrier:B2")
+    assert route.reason.endswith("(techniques chosen by the team)")
+
+
+def test_a_chosen_technique_the_course_cannot_deliver_is_reported(project: Path) -> None:
+    path = project / "barriers.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    domains: [emotion, 4]\n", "    domains: [emotion, 4]\n    techniques: ['12.1']\n"),
+        encoding="utf-8",
+    )
+    made = design(load_project(project))
+    assert any(
+        "the team chose 12.1 Restructuring the physical environment, which the course cannot" in w
+        for w in made.warnings
+    )

@@ -133,3 +133,21 @@ def test_an_unknown_field_is_answered_with_the_closest_or_the_known_ones(project
     )
     path.write_text(text.replace("module_minutes: 60", "minutes_per_module: 60"), encoding="utf-8")
     assert any("unknown field — use one of course_for, depth, max_modules" in str(p) for p in check_project(project))
+
+
+# each case: a choice in barriers.yaml that names nothing, and the answer validate gives
+CHOICES = [
+    ("    techniques: ['8.11']\n", "chooses technique '8.11', which is no BCT — did you mean 8.1?"),
+    (
+        "    strategies: [champions]\n",
+        "chooses strategy 'champions', which barriermap does not know — did you mean 'champion'?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), CHOICES)
+def test_a_chosen_technique_or_strategy_must_exist(project: Path, line: str, message: str) -> None:
+    path = project / "barriers.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    domains: [skills]\n", "    domains: [skills]\n" + line), encoding="utf-8")
+    assert any(message in str(p) for p in check_project(project))

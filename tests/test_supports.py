@@ -44,3 +44,9 @@ def test_a_strategy_fits_only_the_domains_it_answers() -> None:
     for s in made.supports:
         answers = set(strategies()[s.strategy]["answers"])
         assert all(answers & set(statements[b].domains) for b in s.barriers), s.id
+
+
+def test_the_teams_chosen_strategies_stand() -> None:
+    made = design(load_project(BEST))
+    for_b8 = {s.strategy for s in made.supports if "barrier:B8" in s.barriers}
+    assert for_b8 == {"restructure-service"}  # barriers.yaml chooses it for B8
