@@ -495,11 +495,11 @@ def validate_command(project: ProjectArg, json_out: JsonOption = False) -> None:
         out.print(f"{project}: no problems found", markup=False)
 
 
-def _design(project: Path) -> Design:
+def _design(project: Path, cache: bool = False) -> Design:
     from mapper.folder import design_folder
 
     with err.status(f"Designing from {project} ..."):
-        return design_folder(project)
+        return design_folder(project, cache=cache)
 
 
 @app.command("design")
@@ -512,10 +512,17 @@ def design_command(
         typer.Option("--format", "-f", help="Only these outputs: json, html, markdown, graph, matrix, owl."),
     ] = None,
     json_out: JsonOption = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Design again whenever a project file is saved; stop with Ctrl-C.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse every file again; do not use or write .barriermap/cache/.")
+    ] = False,
 ) -> None:
     """Choose techniques for the project's barriers; write the course, campaign, report, graph and matrices.
 
     The --out folder is replaced as a whole by this run's outputs (written aside first, then swapped in).
+    Coded data parsed before is read from the project's .barriermap/cache/ (git-ignored; safe to delete).
 
     Example: barriermap design examples/best --out best-design
     """
@@ -526,7 +533,10 @@ def design_command(
     from reports.output import design_listing
 
     chosen = check_formats(formats)
-    d = _design(project)
+    if watch:
+        _watch(project, out_dir, chosen)
+        return
+    d = _design(project, cache=not no_cache)
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("Writing reports", total=len(chosen))
         result = render(d, out_dir, chosen, on_step=lambda name: progress.update(task, advance=1, description=name))
@@ -534,6 +544,25 @@ def design_command(
         err.print(f"warning: {w}", markup=False, soft_wrap=True)
     _output(as_json(d) if json_out else None, [design_listing(d)], json_out)
     _print_written(result, out_dir, quiet=json_out)
+
+
+def _watch(project: Path, out_dir: Path, formats: list[str]) -> None:
+    """Design again on every saved change, printing what changed or why the previous output was kept."""
+    from reports.watch import Change, watch_designs
+
+    def show(change: Change) -> None:
+        if change.error:
+            err.print(f"Error: {change.error}", markup=False, soft_wrap=True)
+            err.print(f"(kept the previous output in {out_dir}; waiting for the next change)", markup=False)
+            return
+        for line in change.lines or (f"Wrote {out_dir}",):
+            out.print(line, markup=False, soft_wrap=True)
+        out.print(f"Watching {project} for changes (Ctrl-C stops) ...", markup=False)
+
+    try:
+        watch_designs(project, out_dir, formats, show)
+    except KeyboardInterrupt:
+        pass
 
 
 def _print_written(result: RenderResult, folder: Path, quiet: bool = False) -> None:

@@ -7,6 +7,7 @@ re-importing an updated export replaces exactly what it brought (and needs --rep
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,23 +86,30 @@ def _located(data: CodedData, path: str) -> Located:
     return where
 
 
-def load_coded(project: Path, frameworks: Frameworks, skip: Path | None = None) -> CodedData:
-    """All coded data of a project folder, checked as a whole.
+ReadCoded = Callable[[Path], tuple[CodedData, Located, list[Problem]]]
+
+
+def load_coded(
+    project: Path, frameworks: Frameworks, skip: Path | None = None, read: ReadCoded | None = None
+) -> CodedData:
+    """All coded data of a project folder, checked as a whole; `read` reads one file (a cache may serve it).
 
     Raises:
         InputError: every problem in every file, `path:line: message`, one per line.
     """
-    return _load_located(project, frameworks, skip)[0]
+    return _load_located(project, frameworks, skip, read)[0]
 
 
-def _load_located(project: Path, frameworks: Frameworks, skip: Path | None = None) -> tuple[CodedData, Located]:
+def _load_located(
+    project: Path, frameworks: Frameworks, skip: Path | None = None, read: ReadCoded | None = None
+) -> tuple[CodedData, Located]:
     parts: list[tuple[CodedData, Located]] = []
     problems: list[Problem] = []
     for path in coded_files(project):
         if skip is not None and path.resolve() == skip.resolve():
             continue
         try:
-            coded, where, found = parse_coded(load_yaml(path), frameworks)
+            coded, where, found = read(path) if read else parse_coded(load_yaml(path), frameworks)
         except InputError as exc:
             problems.extend(exc.problems)
             continue

@@ -79,13 +79,13 @@ def load_evidence_folder(path: Path, population: str | None = None) -> EvidenceF
     return EvidenceFolder(evidence, library, EvidenceSettings(population=population or ""))
 
 
-def design_folder(path: Path) -> Design:
-    """The design of a project folder.
+def design_folder(path: Path, cache: bool = False) -> Design:
+    """The design of a project folder (with `cache`: coded data parsed before is read from the parse cache).
 
     Raises:
         InputError: every problem in every file of the project.
     """
-    return design(load_project(path))
+    return design(load_project(path, cache=cache))
 
 
 def folder_kb(path: Path | None, comb_version: str = "bcw-guide-2014") -> KnowledgeBase:

@@ -527,8 +527,9 @@ def _attempt(problems: list[Problem], action: Callable[[], T]) -> T | None:
     return None
 
 
-def load_project(path: Path) -> Project:
-    """Load and check every file of a project folder.
+def load_project(path: Path, cache: bool = False) -> Project:
+    """Load and check every file of a project folder; with `cache`, coded-data files parsed before (the same
+    bytes, the same barriermap) are read from the project's parse cache (mapper/cache.py).
 
     Raises:
         InputError: every problem in every file, `path:line: message`, one per line.
@@ -550,7 +551,13 @@ def load_project(path: Path) -> Project:
     csvs = [s for s in chosen if s not in shipped and s != "bcw"]
     extra = [_attempt(problems, functools.partial(read_link_set_csv, path / c, frameworks, library)) for c in csvs]
     library = library.with_link_sets([x for x in extra if x is not None])
-    coded = _attempt(problems, lambda: load_coded(path, frameworks)) or CodedData()
+    read = None
+    if cache:
+        from mapper.cache import ParseCache
+
+        parse_cache = ParseCache(path)
+        read = functools.partial(parse_cache.coded, frameworks_key=frameworks.comb_version, frameworks=frameworks)
+    coded = _attempt(problems, lambda: load_coded(path, frameworks, read=read)) or CodedData()
     evidence_path = path / "evidence.yaml"
     evidence = None
     if evidence_path.exists():

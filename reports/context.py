@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from barriers import agreement
 from mapper import Design, as_json
 from mapper.campaign import STAGES
 from ontology.vocabulary import SUPPORTED_BY
-from reports.charts import funnel_svg, outcomes_svg
-from reports.evaluation import evaluate_project
+from reports.evaluation import Evaluation, evaluate_project
 from techniques import number_key
 
 __all__ = ["DESTINATION_LABELS", "build_context", "short_of", "slug_of"]
@@ -36,6 +36,28 @@ DESTINATION_LABELS = {
     "uncovered": "uncovered",
     "not-priority": "not a priority",
 }
+
+
+class Charts:
+    """The evaluation charts, drawn when a template first reads one: only report.html shows them, and
+    matplotlib takes longer to import than a small design takes to make."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self._evaluation = evaluation
+
+    @functools.cached_property
+    def funnel(self) -> str:
+        """The uptake funnel as inline SVG."""
+        from reports.charts import funnel_svg
+
+        return funnel_svg(self._evaluation)
+
+    @functools.cached_property
+    def outcomes(self) -> str:
+        """The patient outcomes as inline SVG."""
+        from reports.charts import outcomes_svg
+
+        return outcomes_svg(self._evaluation)
 
 
 def build_context(d: Design) -> dict[str, Any]:
@@ -81,7 +103,7 @@ def build_context(d: Design) -> dict[str, Any]:
             }
         )
     evaluation = evaluate_project(p)
-    charts = {"funnel": funnel_svg(evaluation), "outcomes": outcomes_svg(evaluation)} if evaluation else {}
+    charts: Charts | dict[str, str] = Charts(evaluation) if evaluation else {}
     used: dict[str, list[str]] = {}
     for item in [*data["modules"], *data["supports"], *data["messages"]]:
         for t in item["techniques"]:

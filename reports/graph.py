@@ -12,13 +12,15 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from mapper import Design, Message, Module, Support
 from ontology import OutputError, UnknownIdError, atomic_path, write_text
 from ontology.ids import closest
 from ontology.vocabulary import DELIVERS
+
+if TYPE_CHECKING:
+    import graphviz
 
 __all__ = ["COLLAPSE_ABOVE", "GraphOptions", "dot_available", "graph", "graph_format", "resolve_focus", "write_graph"]
 
@@ -189,6 +191,8 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
     Raises:
         UnknownIdError: when the focus names no node of the drawing (with the closest ids).
     """
+    import graphviz  # here, not at the top: only the graph and report.html draw
+
     options = options or GraphOptions()
     edges = _edges(d)
     collapse = options.collapse or (

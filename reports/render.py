@@ -190,8 +190,27 @@ def _matrix(r: Report, out: Path, notes: list[str]) -> list[Path]:
             sheet.append([spreadsheet_cell(v) for v in row])
     with atomic_path(out / "matrix.xlsx") as tmp:
         wb.save(tmp)
+        _pin_zip(tmp)
     written.append(out / "matrix.xlsx")
     return written
+
+
+def _pin_zip(path: Path) -> None:
+    """Make an .xlsx byte-identical for the same content: openpyxl stamps the time of saving into the
+    document properties and into every zip entry, so both are set to one fixed time."""
+    import zipfile
+
+    fixed = "2000-01-01T00:00:00Z"
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + fixed.encode(), data)
+            pinned = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            pinned.compress_type = zipfile.ZIP_DEFLATED
+            pinned.external_attr = info.external_attr
+            archive.writestr(pinned, data)
 
 
 @dataclass(frozen=True)

@@ -230,3 +230,49 @@ def test_pronto_lists_domains_and_techniques_with_definitions(tmp_path: Path) ->
     techniques = {t.id for t in technique.subclasses(with_self=False)}
     assert len(domains) == 14 and len(techniques) == 93
     assert str(ontology[CLASS_IRI + "bct:1.4"].definition).startswith("Plan in detail")
+
+
+def _owlready2_graph(kb: KnowledgeBase) -> rdflib.Graph:
+    import io
+
+    from ontology.owl import ontology_of, to_world
+
+    buffer = io.BytesIO()
+    ontology_of(to_world(kb)).save(file=buffer, format="rdfxml")
+    return rdflib.Graph().parse(data=buffer.getvalue(), format="xml")
+
+
+# text a user may write: markup, quotes, a backslash, line ends, a CR, non-ASCII
+AWKWARD = 'A <b>"bold"</b> & \\ claim\nover two lines\r\nwith a CR — café'
+
+
+def test_direct_writer_gives_the_owlready2_graph(kb: KnowledgeBase, tmp_path: Path) -> None:
+    from ontology import Entity, Link
+
+    class Part:
+        links = (Link("module:1", "barrier:B1", "addresses"), Link("module:1", "bct:1.4", "delivers"))
+
+        def entities(self) -> tuple[Entity, ...]:
+            return (
+                Entity("barrier:B1", "barrier", AWKWARD, AWKWARD, sources=("S1", AWKWARD)),
+                Entity("module:1", "module", AWKWARD),
+            )
+
+    extended = kb.extended(Part())
+    expected = _owlready2_graph(extended)
+    for fmt, parse_as in (("rdfxml", "xml"), ("ntriples", "nt")):
+        got = rdflib.Graph().parse(extended.export(tmp_path / f"kb.{fmt}", fmt), format=parse_as)
+        assert isomorphic(got, expected), fmt
+    labels = {str(o) for o in expected.objects(rdflib.URIRef(iri("barrier:B1")), RDFS.label)}
+    assert len(labels) == 1
+
+
+def test_export_does_not_import_owlready2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ontology import build; build().export(sys.argv[1]); "
+        "assert 'owlready2' not in sys.modules, 'owlready2 was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "kb.owl")], check=True)

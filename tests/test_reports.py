@@ -193,3 +193,30 @@ def test_markdown_carries_no_raw_html_nor_links_from_text(active: Path) -> None:
         assert "<img" not in t and "<script" not in t
         assert not re.search(r"(?<!\\)\]\(javascript:", t)  # the brackets are escaped: no link is formed
     assert any("\\[here\\](javascript:alert(4))" in t for t in texts)
+
+
+# each format and the heavy libraries it may import; a design pays only for the outputs asked for
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "best"
+HEAVY = ("matplotlib", "owlready2", "openpyxl", "graphviz")
+IMPORTS_BY_FORMAT = [
+    ("json", ()),  # design.json: none of them
+    ("owl", ()),  # the OWL file is written directly, without owlready2
+    ("matrix", ("openpyxl",)),
+    ("graph", ("graphviz",)),
+]
+
+
+@pytest.mark.parametrize(("fmt", "allowed"), IMPORTS_BY_FORMAT)
+def test_a_format_imports_only_what_it_needs(fmt: str, allowed: tuple[str, ...], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cli\n"
+        "try:\n    cli.main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print('imported:', *[m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    args = ["design", str(EXAMPLE), "--out", str(tmp_path / "out"), "-f", fmt]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    imported = set(done.stderr.strip().splitlines()[-1].split()[1:])
+    assert imported <= set(allowed), imported

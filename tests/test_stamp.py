@@ -92,3 +92,15 @@ def test_terminal_output_says_when_data_are_not_real(invoke: Invoke) -> None:
     evaluate = invoke("evaluate", str(BEST))
     assert evaluate.stdout.startswith("Not real data: the evaluation data are synthetic.")
     assert "Not real data" not in invoke("barriers", str(FIXTURE)).stdout
+
+
+def test_every_output_file_is_byte_identical_for_the_same_inputs(tmp_path: Path) -> None:
+    import time
+
+    render(design(load_project(FIXTURE)), tmp_path / "one")
+    time.sleep(1.1)  # a time stamped anywhere would now differ
+    render(design(load_project(FIXTURE)), tmp_path / "two")
+    names = sorted(p.relative_to(tmp_path / "one").as_posix() for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert names
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
