@@ -24,7 +24,7 @@ from typing import Any
 from barriers import Barrier
 from mapper.candidates import Candidate
 from mapper.fit import message_fit
-from mapper.project import AVAILABLE, AudienceIn, BehaviourIn, KeyFactIn, Project, fact_for
+from mapper.project import AVAILABLE, AudienceIn, BehaviourIn, KeyFactIn, Project, fact_for, template_names
 from mapper.supports import Support
 from mapper.text import fill
 from ontology import KnowledgeBase, read_data
@@ -199,16 +199,7 @@ def _best_line(
             )
             if fact is None:
                 continue
-        names = {
-            "behaviour": aim.what,
-            "label": aim.label or aim.what,
-            "who": aim.who,
-            "name": project.settings.name,
-            "barrier": statement.statement,
-            "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
-            "fact": fact.text.rstrip(".") if fact else "",
-            "source": fact.source if fact else "",
-        }
+        names = template_names(project.settings.name, aim, statement.statement, fact)
         text = fill(template.text, **names)
         if fact:  # every figure a message quotes carries its source
             text = _sourced(text, _cite(fact.source, reviews))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from barriers import Barrier
 from mapper.candidates import Candidate
 from mapper.fit import course_fit
-from mapper.project import BehaviourIn, Project, fact_for
+from mapper.project import BehaviourIn, Project, fact_for, template_names
 from mapper.selection import Selection, select
 from mapper.text import fill, module_title
 from ontology import KnowledgeBase
@@ -412,17 +412,7 @@ def _module(
         if fact:
             quoted.append(fact.source)
         first = sorted(item.barriers, key=lambda b: position[b])[0]
-        names = {
-            "behaviour": aim.what,
-            "label": aim.label or aim.what,
-            "who": aim.who,
-            "name": project.settings.name,
-            "barrier": statements[first].statement,
-            "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
-            "steps": "; ".join(aim.steps),
-            "fact": fact.text.rstrip(".") if fact else "",
-            "source": fact.source if fact else "",
-        }
+        names = template_names(project.settings.name, aim, statements[first].statement, fact)
         outline: list[str] = []
         for x in course.outline:
             if x.strip() == "{{ steps }}":  # the behaviour's own steps, or a neutral item

@@ -321,6 +321,21 @@ def fact_for(
     return found[0] if found else None
 
 
+def template_names(name: str, aim: BehaviourIn, statement: str, fact: KeyFactIn | None) -> dict[str, str]:
+    """What a delivery template may name (techniques/data/delivery.yaml), for one behaviour and statement."""
+    return {
+        "behaviour": aim.what,
+        "label": aim.label or aim.what,
+        "who": aim.who,
+        "name": name,
+        "barrier": statement,
+        "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
+        "steps": "; ".join(aim.steps),
+        "fact": fact.text.rstrip(".") if fact else "",
+        "source": fact.source if fact else "",
+    }
+
+
 @dataclass(frozen=True)
 class Project:
     """Everything a design needs from one project folder, loaded and checked."""
