@@ -125,11 +125,11 @@ class KnowledgeBase:
         """
         return _assemble(self.frameworks, [_Extra(tuple(self.entities.values()), self.links), *parts])
 
-    def export(self, path: Path, fmt: str = "rdfxml") -> Path:
-        """Write the ontology to `path` as RDF/XML or N-Triples, atomically."""
+    def export(self, path: Path, fmt: str = "rdfxml", provenance: str = "") -> Path:
+        """Write the ontology to `path` as RDF/XML or N-Triples, atomically (with `provenance` recorded)."""
         from ontology.owl import export
 
-        return export(self, path, fmt)
+        return export(self, path, fmt, provenance)
 
 
 def build(*parts: Part, frameworks: Frameworks | None = None, extra: Iterable[Link] = ()) -> KnowledgeBase:

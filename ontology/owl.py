@@ -299,8 +299,11 @@ def _rdf_list(items: list[str], bnode: Iterator[str]) -> tuple[str, list[Triple]
     return head, out
 
 
-def triples(kb: KnowledgeBase) -> list[Triple]:
-    """The triples of the ontology of `kb`: the same graph as to_world's, without owlready2."""
+def triples(kb: KnowledgeBase, provenance: str = "") -> list[Triple]:
+    """The triples of the ontology of `kb`: the same graph as to_world's, without owlready2.
+
+    `provenance`, when given, is recorded on the ontology as dcterms:provenance (a design's stamp).
+    """
     counter = iter(range(1, 1 << 62))
     bnode = (f"_:b{n}" for n in counter)
     out: list[Triple] = []
@@ -311,6 +314,8 @@ def triples(kb: KnowledgeBase) -> list[Triple]:
     add((onto, DCTERMS + "license", LICENCE_IRI))
     add((onto, OWL + "versionIRI", f"{BASE_IRI}/{_version()}"))
     add((onto, DCTERMS + "title", Literal("barriermap knowledge base", "", "en")))
+    if provenance:
+        add((onto, DCTERMS + "provenance", Literal(provenance)))
     add(
         (
             onto,
@@ -422,9 +427,9 @@ def _nt_term(term: Term) -> str:
     return term if term.startswith("_:") else f"<{term}>"
 
 
-def ntriples(kb: KnowledgeBase) -> str:
+def ntriples(kb: KnowledgeBase, provenance: str = "") -> str:
     """The ontology of `kb` as N-Triples."""
-    return "".join(f"{_nt_term(s)} <{p}> {_nt_term(o)} .\n" for s, p, o in triples(kb))
+    return "".join(f"{_nt_term(s)} <{p}> {_nt_term(o)} .\n" for s, p, o in triples(kb, provenance))
 
 
 def _split(iri_: str) -> tuple[str, str] | None:
@@ -450,10 +455,10 @@ def _xml_text(text: str) -> str:
     return escape(_line_ends(text))
 
 
-def rdfxml(kb: KnowledgeBase) -> str:
+def rdfxml(kb: KnowledgeBase, provenance: str = "") -> str:
     """The ontology of `kb` as RDF/XML, one rdf:Description per subject, in the order the triples come."""
     by_subject: dict[str, list[tuple[str, Term]]] = {}
-    for s, p, o in triples(kb):
+    for s, p, o in triples(kb, provenance):
         by_subject.setdefault(s, []).append((p, o))
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
     lines += [f'    xmlns:{prefix}="{namespace}"' for prefix, namespace in PREFIXES.items()]
@@ -480,7 +485,7 @@ def rdfxml(kb: KnowledgeBase) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export(kb: KnowledgeBase, path: Path, fmt: str = "rdfxml") -> Path:
+def export(kb: KnowledgeBase, path: Path, fmt: str = "rdfxml", provenance: str = "") -> Path:
     """Write the ontology of `kb` to `path` in `fmt` (rdfxml or ntriples), atomically.
 
     Raises:
@@ -489,4 +494,4 @@ def export(kb: KnowledgeBase, path: Path, fmt: str = "rdfxml") -> Path:
     """
     if fmt not in FORMATS:
         raise UnknownIdError(f"unknown ontology format '{fmt}' — use one of {', '.join(FORMATS)}")
-    return write_text(Path(path), rdfxml(kb) if fmt == "rdfxml" else ntriples(kb))
+    return write_text(Path(path), rdfxml(kb, provenance) if fmt == "rdfxml" else ntriples(kb, provenance))

@@ -240,7 +240,16 @@ def _owl(r: Report, out: Path, notes: list[str]) -> list[Path]:
         entities.append(Entity(msg.id, "message", f"{msg.kind} for {msg.audience} ({msg.channel})", msg.text))
         links += [Link(msg.id, b, ADDRESSES) for b in msg.barriers]
         links += [Link(msg.id, t, DELIVERS) for t in msg.techniques]
-    return [d.kb.extended(_DesignPart(tuple(entities), tuple(links))).export(out / "ontology.owl", "rdfxml")]
+    stamp = r.context["stamp"]
+    provenance = (
+        f"Made by barriermap {stamp['barriermap']} for {d.project.settings.name}; design fingerprint "
+        f"{stamp['fingerprint']}; settings sha256 {stamp['settings_sha256']}; link sets "
+        + ", ".join(f"{x['name']} ({x['source']})" for x in stamp["link_sets"])
+        + "; inputs "
+        + ", ".join(f"{x['path']} sha256 {x['sha256']}" for x in stamp["inputs"])
+    )
+    kb = d.kb.extended(_DesignPart(tuple(entities), tuple(links)))
+    return [kb.export(out / "ontology.owl", "rdfxml", provenance)]
 
 
 Renderer = Callable[[Report, Path, list[str]], list[Path]]

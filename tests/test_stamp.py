@@ -104,3 +104,14 @@ def test_every_output_file_is_byte_identical_for_the_same_inputs(tmp_path: Path)
     assert names
     for name in names:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_the_owl_header_carries_the_stamp(best_out: Path) -> None:
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(best_out / "ontology.owl", format="xml")
+    provenance = [str(o) for o in graph.objects(None, rdflib.URIRef("http://purl.org/dc/terms/provenance"))]
+    stamp = json.loads((best_out / "design.json").read_text(encoding="utf-8"))["stamp"]
+    assert len(provenance) == 1 and stamp["fingerprint"] in provenance[0]
+    assert all(f["sha256"] in provenance[0] for f in stamp["inputs"])
