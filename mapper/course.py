@@ -167,8 +167,8 @@ def _items(
             if fact is None:
                 if not item.extra:
                     warnings.append(
-                        f"{item.technique} left out of the course: its activity quotes a key fact and project.yaml "
-                        "has none left that is true before launch"
+                        f"{item.technique} left out of the course for '{aim.label or aim.what}': its activity "
+                        "quotes a key fact and project.yaml has none left that is true before launch"
                     )
                 continue
             item.fact = fact.id

@@ -161,7 +161,23 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         b: n for b, n in need.items() if b not in about_course and b not in service and aims[b].id in course_for
     }
     modules, selections = build_course(project, kb, candidates, course_need, settings.cover_threshold, warnings)
+    # the selection as delivered: a technique the modules could not place (no fact left, no time) is not selected
+    delivered = {t for m in modules for t in m.techniques}
     selection = _merge(selections)
+    answered: dict[str, list[str]] = {b: [] for b in selection.covers}
+    for m in modules:
+        for a in m.activities:
+            for statement_id in a.barriers:
+                techniques = answered.setdefault(statement_id, [])
+                if a.technique not in techniques:
+                    techniques.append(a.technique)
+    extra = [t for m in modules for t in m.techniques if t not in selection.selected]
+    selection = Selection(
+        tuple(dict.fromkeys([*(t for t in selection.selected if t in delivered), *extra])),
+        tuple(step for step in selection.steps if step.technique in delivered),
+        {b: tuple(ts) for b, ts in answered.items()},
+        selection.short,
+    )
     for short_id, missing in sorted(selection.short.items()):
         if selection.covers.get(short_id):
             warnings.append(

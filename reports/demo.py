@@ -31,7 +31,11 @@ def _files(source: Traversable, prefix: str = "") -> dict[str, bytes]:
 
 def _changed(target: Path, shipped: dict[str, bytes]) -> str | None:
     """The first file of `target` that differs from the shipped example (None when it is an unchanged copy)."""
-    present = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    present = {
+        p.relative_to(target).as_posix()
+        for p in target.rglob("*")
+        if p.is_file() and ".barriermap" not in p.relative_to(target).parts  # barriermap's own cache
+    }
     for name in sorted(present | set(shipped)):
         if name not in shipped or name not in present or (target / name).read_bytes() != shipped[name]:
             return name

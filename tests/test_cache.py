@@ -22,7 +22,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "best"
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     folder = tmp_path / "best"
-    shutil.copytree(EXAMPLE, folder)
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".barriermap"))
     return folder
 
 
@@ -57,7 +57,7 @@ def test_the_cache_is_git_ignored_and_stays_in_dot_barriermap(project: Path) -> 
 
 def _two_files(tmp_path: Path) -> Path:
     folder = tmp_path / "split"
-    shutil.copytree(EXAMPLE, folder)
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".barriermap"))
     (folder / "coded").mkdir()
     shutil.move(folder / "barriers.yaml", folder / "coded" / "a.yaml")
     (folder / "coded" / "b.yaml").write_text(
