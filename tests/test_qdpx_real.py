@@ -192,7 +192,7 @@ QUALCODER_PYTHON = os.environ.get("QUALCODER_PYTHON", sys.executable)
 def test_qualcoder_imports_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
     data = load_coded(BEST, frameworks)
     path = write_qdpx(data, frameworks, tmp_path / "best.qdpx")
-    driver = DATA / "qualcoder" / "drive_refi_import.py"
+    driver = REAL / "make" / "qualcoder_import.py"
     run = subprocess.run(
         [QUALCODER_PYTHON, str(driver), QUALCODER_SRC, str(path)], capture_output=True, text=True, check=False
     )
@@ -491,9 +491,9 @@ def test_qualcoder_reads_back_its_memos_and_notes_from_our_export(frameworks: Fr
     assert got["annotations"] == [
         ["Role model: ask about the charge nurse in the next interviews.", "ben", start, start + 24]
     ]
-    assert ["Knowledge", "TDF domain: what people know about hand hygiene."] in got["codes"]
-    assert ["Striking quote", "Quotes to use in the report."] in got["codes"]
-    assert got["sources"] == [["P01 ward nurse.txt", "Recorded on the ward, 20 minutes."]]
+    assert ["Knowledge", "TDF domain: what people know about hand hygiene."] in got["code_memos"]
+    assert ["Striking quote", "Quotes to use in the report."] in got["code_memos"]
+    assert got["source_memos"] == [["P01 ward nurse.txt", "Recorded on the ward, 20 minutes."]]
     # QualCoder puts a selection's memo on each of its codings
-    assert {tuple(c) for c in got["codings"]} == {("ana", "Time pressure, not forgetting.")}
+    assert {tuple(c) for c in got["coding_memos"]} == {("ana", "Time pressure, not forgetting.")}
     assert got["owners"] == ["ana", "ben"]

@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 SCHEMA = [
     "CREATE TABLE project (databaseversion text, date text, memo text,about text, bookmarkfile integer, "
@@ -142,7 +143,12 @@ def build(conn: sqlite3.Connection, documents: Path) -> None:
     conn.commit()
 
 
-def main(src: str, out: str) -> None:
+def headless_qualcoder(src: str) -> tuple[Any, Any, Any]:
+    """QualCoder's refi module, loaded headless from `src`: (QApplication, QtWidgets, refi).
+
+    Only the parts that need a desktop are stood in for: helpers.py (which pulls in PDF and media libraries
+    the REFI-QDA code does not use) is replaced by its Message class, whose boxes are never shown.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, src)
     from PyQt6 import QtWidgets  # type: ignore[import-not-found]
@@ -160,6 +166,12 @@ def main(src: str, out: str) -> None:
     helpers.Message = Message  # type: ignore[attr-defined]
     sys.modules["qualcoder.helpers"] = helpers
     from qualcoder import refi  # type: ignore[import-not-found]
+
+    return qt, QtWidgets, refi
+
+
+def main(src: str, out: str) -> None:
+    qt, QtWidgets, refi = headless_qualcoder(src)
 
     class LineEndings:  # the dialog asking whether to add CR for MAXQDA: answer no
         def __init__(self, app: object) -> None:
