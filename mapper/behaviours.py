@@ -46,8 +46,16 @@ class Behaviours:
 
     def audience(self, statement: Barrier) -> str:
         """The audience of the statement's target behaviour."""
-        return self.of_statement(statement).audience or self.default_audience
+        return self.audience_of(self.of_statement(statement))
+
+    def audience_of(self, behaviour: BehaviourIn) -> str:
+        """The audience of a target behaviour (the default audience when it names none)."""
+        return behaviour.audience or self.default_audience
+
+    def serves(self, behaviour_id: str) -> bool:
+        """Whether the course is for this target behaviour (every one, when delivery.course_for is empty)."""
+        return not self.course_for or behaviour_id in self.course_for
 
     def course_serves(self, statement: Barrier) -> bool:
         """Whether the course is for the statement's target behaviour."""
-        return not self.course_for or self.of_statement(statement).id in self.course_for
+        return self.serves(self.of_statement(statement).id)

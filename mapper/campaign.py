@@ -30,9 +30,8 @@ from mapper.text import fill
 from ontology import KnowledgeBase, read_data
 from techniques import number_key
 
-__all__ = ["MARKETING_POLICY", "STAGES", "Message", "build_campaign"]
+__all__ = ["STAGES", "Message", "build_campaign"]
 
-MARKETING_POLICY = "policy:communication-marketing"
 STAGES = ("awareness", "registration", "completion", "use")
 PRE_LAUNCH = ("awareness", "registration")
 STAGE_ROOM = 3  # statements one stage's messages answer for one audience before the next stage takes them
@@ -102,26 +101,22 @@ def _clip(text: str, limit: int) -> str:
 
 def _roles(project: Project) -> dict[str, str]:
     """Audience id -> 'learner' or 'supporter'."""
-    course_for = set(project.settings.delivery.course_for) or {b.id for b in project.settings.target_behaviours}
+    behaviours = project.behaviours
     roles: dict[str, str] = {}
     for b in project.settings.target_behaviours:
-        audience = b.audience or _default_audience(project)
-        if b.id in course_for and b.level == "individual":
+        audience = behaviours.audience_of(b)
+        if behaviours.serves(b.id) and b.level == "individual":
             roles[audience] = "learner"
         else:
             roles.setdefault(audience, "supporter")
     return roles
 
 
-def _default_audience(project: Project) -> str:
-    return project.settings.audiences[0].id if project.settings.audiences else "all"
-
-
 def _audience(project: Project, audience_id: str) -> AudienceIn:
     for a in project.settings.audiences:
         if a.id == audience_id:
             return a
-    return AudienceIn(id=audience_id if audience_id != "all" else "all", label="everyone the project reaches")
+    return AudienceIn(id=audience_id, label="everyone the project reaches")
 
 
 def _lines(
@@ -132,6 +127,7 @@ def _lines(
     behaviour_of: dict[str, BehaviourIn],
     stages: tuple[str, ...],
     in_course: frozenset[str],
+    reviews: dict[str, str],
 ) -> dict[tuple[str, str], list[_Line]]:
     """(audience, stage) -> the statements a message there can answer, best first."""
     statements = {b.entity_id: b for b in project.coded.barriers}
@@ -140,7 +136,7 @@ def _lines(
     for barrier in targets:
         statement: Barrier = statements[barrier]
         aim = behaviour_of[barrier]
-        audience = aim.audience or _default_audience(project)
+        audience = project.behaviours.audience_of(aim)
         role = roles.get(audience)
         # before launch a message may answer any statement; after it, only those of the stage's own behaviour
         allowed = [
@@ -154,7 +150,9 @@ def _lines(
         if early:
             wanted.append(next((x for x in early if len(found.get((audience, x), [])) < STAGE_ROOM), early[0]))
         for stage in dict.fromkeys(wanted):
-            line = _best_line(project, kb, candidates[barrier], statement, aim, stage, audience, role, in_course)
+            line = _best_line(
+                project, kb, candidates[barrier], statement, aim, stage, audience, role, in_course, reviews
+            )
             if line is not None:
                 found.setdefault((audience, stage), []).append(line)
     for lines in found.values():
@@ -172,6 +170,7 @@ def _best_line(
     audience: str,
     role: str | None,
     in_course: frozenset[str],
+    reviews: dict[str, str],
 ) -> _Line | None:
     """The statement's best fitting message line for this stage, if any.
 
@@ -179,7 +178,6 @@ def _best_line(
     fitting candidate's line.
     """
     hook = _hook_fact(project, stage, audience)  # the message opens with it: a line quotes another fact
-    reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
     found: list[tuple[bool, _Line]] = []
     for c in cands:
         if message_fit(kb, project.library, c, statement, project.excluded_functions):
@@ -238,13 +236,14 @@ def build_campaign(
     plan = _plan()
     stages = tuple(s for s in STAGES if s in settings.campaign.stages)
     roles = _roles(project)
-    lines = _lines(project, kb, candidates, targets, behaviour_of, stages, in_course)
+    reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
+    lines = _lines(project, kb, candidates, targets, behaviour_of, stages, in_course, reviews)
     if not settings.campaign.url:
         warnings.append("campaign.url is not set in project.yaml: calls to action show '[course link]'")
-    reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
     audiences = [a.id for a in settings.audiences] or ["all"]
+    behaviours = project.behaviours
     behaviours_of_audience = {
-        a: [b for b in settings.target_behaviours if (b.audience or _default_audience(project)) == a] for a in audiences
+        a: [b for b in settings.target_behaviours if behaviours.audience_of(b) == a] for a in audiences
     }
     incentives = ", ".join(settings.campaign.incentives)
     part = settings.delivery.part_minutes
@@ -261,11 +260,7 @@ def build_campaign(
             if role == "learner" and stage == "use":  # after the course: its first behaviour, not the last listed
                 aim = next((b for b in aims if b.id in settings.delivery.course_for), aim)
             course_aim = next(
-                (
-                    b
-                    for b in settings.target_behaviours
-                    if b.id in settings.delivery.course_for and b.audience == audience_id
-                ),
+                (b for b in settings.target_behaviours if behaviours.serves(b.id) and b.audience == audience_id),
                 aim,
             )
             value = audience.value or (

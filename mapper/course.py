@@ -107,11 +107,6 @@ def _chosen_for(statement: Barrier, c: Candidate) -> bool:
     return c.technique in chosen and c.feasible and c.course
 
 
-def _behaviour_of(project: Project, statement: Barrier) -> BehaviourIn:
-    behaviours = {b.id: b for b in project.settings.target_behaviours}
-    return behaviours.get(statement.behaviour) or project.settings.target_behaviours[0]
-
-
 def _items(
     project: Project,
     aim: BehaviourIn,
@@ -330,7 +325,7 @@ def build_course(
     position = {b: i for i, b in enumerate(statements)}
     by_behaviour: dict[str, dict[str, int]] = {}
     for b, n in need.items():
-        by_behaviour.setdefault(_behaviour_of(project, statements[b]).id, {})[b] = n
+        by_behaviour.setdefault(project.behaviours.of_statement(statements[b]).id, {})[b] = n
     order = [b.id for b in project.settings.target_behaviours if b.id in by_behaviour]
     selections: dict[str, Selection] = {}
     packed: list[tuple[BehaviourIn, list[_Item]]] = []

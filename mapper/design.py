@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from barriers import Barrier, Salience, salience
-from mapper.campaign import MARKETING_POLICY, STAGES, Message, build_campaign
+from mapper.campaign import STAGES, Message, build_campaign
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
 from mapper.course import FRAME_MINUTES, Module, build_course
 from mapper.fit import Route, course_fit, message_fit
@@ -16,7 +16,7 @@ from mapper.selection import Selection, Step
 from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
 from ontology import DataError, InputError, KnowledgeBase, build
-from ontology.vocabulary import ENABLED_BY, MAPS_TO, SERVED_BY, SUPPORTED_BY
+from ontology.vocabulary import ENABLED_BY, MAPS_TO, MARKETING_POLICY, SERVED_BY, SUPPORTED_BY
 
 __all__ = ["Design", "Requirement", "Uncovered", "design", "design_json", "project_kb"]
 
@@ -150,16 +150,14 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         if not candidates[b.entity_id]:
             warnings.append(f"{b.entity_id}: its domains reach no technique through the chosen link sets")
     aims = behaviours_of(project)
-    course_for = set(project.settings.delivery.course_for) or {b.id for b in project.settings.target_behaviours}
+    serves = project.behaviours.serves
     priority = [b for b in project.coded.barriers if sal.barriers[b.entity_id].priority]
     need = {
         b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
     }
     about_course = {b.entity_id for b in project.coded.barriers if b.about == "course"}
     service = {b for b in need if b not in about_course and aims[b].level == "service"}
-    course_need = {
-        b: n for b, n in need.items() if b not in about_course and b not in service and aims[b].id in course_for
-    }
+    course_need = {b: n for b, n in need.items() if b not in about_course and b not in service and serves(aims[b].id)}
     modules, selections = build_course(project, kb, candidates, course_need, settings.cover_threshold, warnings)
     # the selection as delivered: a technique the modules could not place (no fact left, no time) is not selected
     delivered = {t for m in modules for t in m.techniques}
@@ -200,7 +198,7 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         warnings,
     )
     routes, uncovered, requirements, principles = _routes(
-        project, kb, candidates, priority, about_course, service, course_for, modules, supports, messages, aims
+        project, kb, candidates, priority, about_course, service, modules, supports, messages, aims
     )
     if not modules and not messages and not supports:
         raise InputError(
@@ -233,7 +231,6 @@ def _routes(
     priority: list[Barrier],
     about_course: set[str],
     service: set[str],
-    course_for: set[str],
     modules: list[Module],
     supports: list[Support],
     messages: list[Message],
@@ -272,7 +269,7 @@ def _routes(
         elif in_messages[bid]:
             why = (
                 "the course does not serve its target behaviour"
-                if aims[bid].id not in course_for
+                if not project.behaviours.serves(aims[bid].id)
                 else _why_not(project, kb, b, candidates[bid], course=True)
             )
             routes.append(Route(bid, "campaign", f"reached by messages only ({why})"))
@@ -284,7 +281,7 @@ def _routes(
                 reason = "no implementation strategy for the service fits it; " + _why_not(
                     project, kb, b, candidates[bid], course=False
                 )
-            elif aims[bid].id in course_for:
+            elif project.behaviours.serves(aims[bid].id):
                 reason = _why_not(project, kb, b, candidates[bid], course=True)
             else:
                 reason = "the course does not serve its target behaviour, and " + _why_not(
