@@ -257,8 +257,8 @@ def build_campaign(
             audience = _audience(project, audience_id)
             aims = behaviours_of_audience[audience_id]
             aim = aims[-1] if stage == "use" else aims[0]
-            if role == "learner" and stage == "use":  # after the course: its first behaviour, not the last listed
-                aim = next((b for b in aims if b.id in settings.delivery.course_for), aim)
+            if role == "learner" and stage == "use":  # after the course: the first behaviour it serves at this stage
+                aim = next((b for b in aims if behaviours.serves(b.id) and b.stage == "use"), aim)
             course_aim = next(
                 (b for b in settings.target_behaviours if behaviours.serves(b.id) and b.audience == audience_id),
                 aim,

@@ -90,3 +90,11 @@ def test_a_fact_true_after_launch_appears_only_after_launch(project: Path) -> No
     quoting = {m.stage for m in d.messages if "Nine in ten" in m.text}
     assert quoting <= {"completion", "use"}
     assert all("https://example.org/c" in m.text for m in d.messages)
+
+
+def test_after_the_course_learners_are_asked_to_do_what_it_taught() -> None:
+    made = design(load_project(ROOT / "examples" / "antibiotics"))
+    after = [m for m in made.messages if m.stage == "use" and m.audience == "prescribers"]
+    assert after
+    # not "the next step is to register for and complete the online course" once it is finished
+    assert all("next step is to give no antibiotic prescription" in m.text for m in after)
