@@ -5,9 +5,9 @@ covered by their own greedy selection over the candidates that fit (mapper/fit.p
 serves one target behaviour. The chosen activities are taught in phases — why, what, how, practise,
 plan, keep going (each template names its phase) — and packed in that order into modules of at most
 `delivery.module_minutes`, less the module frame (a 5-minute introduction to the learning outcomes and a
-10-minute check of learning). A module's objectives are the statements its own activities answer, each
-worded for the TDF domain the activity answers; its title comes from its phases; its COM-B label from the
-statements in it. When the modules exceed `delivery.max_modules`, the weakest activities are left out with
+10-minute check of learning). A module's outcomes are its own activities' outcomes (each template's
+`outcome`), naming the statements the activity answers; its title comes from its phases; its COM-B label
+from the components its activities serve. When the modules exceed `delivery.max_modules`, the weakest activities are left out with
 a warning.
 """
 
@@ -25,7 +25,16 @@ from ontology import KnowledgeBase
 from ontology.vocabulary import MAPS_TO, SERVED_BY, SUPPORTED_BY
 from techniques import number_key
 
-__all__ = ["FRAME_MINUTES", "PHASES", "Activity", "Module", "Objective", "build_course"]
+__all__ = [
+    "CHECK_MINUTES",
+    "FRAME_MINUTES",
+    "INTRO_MINUTES",
+    "PHASES",
+    "Activity",
+    "Module",
+    "Objective",
+    "build_course",
+]
 
 PHASES = ("why", "what", "how", "practise", "plan", "keep")
 INTRO_MINUTES, CHECK_MINUTES = 5, 10

@@ -1,4 +1,4 @@
-"""Filling delivery and objective templates (Jinja2, strict: a missing name is an error, not a blank)."""
+"""Filling delivery templates and module titles (Jinja2, strict: a missing name is an error, not a blank)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import jinja2
 
 from ontology import read_data
 
-__all__ = ["fill", "module_title", "objective"]
+__all__ = ["fill", "module_title"]
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
@@ -25,18 +25,14 @@ def fill(template: str, /, **names: Any) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _stems() -> tuple[dict[str, str], dict[str, Any]]:
-    return read_data("mapper", "objectives.yaml"), read_data("mapper", "modules.yaml")
-
-
-def objective(domain: str, behaviour: str) -> str:
-    """The learning objective for a barrier coded to `domain`."""
-    return fill(_stems()[0][domain], behaviour=behaviour)
+def _phases() -> dict[str, Any]:
+    data: dict[str, Any] = read_data("mapper", "modules.yaml")
+    return data
 
 
 def module_title(phases: tuple[str, ...], label: str) -> str:
     """A module's title from the phases it teaches and the behaviour's short name (mapper/data/modules.yaml)."""
-    stems: dict[str, Any] = _stems()[1]
+    stems = _phases()
     if len(phases) == 1:
         return fill(stems[phases[0]]["title"], label=label)
     parts = [stems[p]["part"] for p in phases]

@@ -97,12 +97,9 @@ def _markdown(r: Report, out: Path, notes: list[str]) -> list[Path]:
     folder = out / "modules"
     folder.mkdir(exist_ok=True)
     written = []
-    statements = ctx["statements"]
     for m in ctx["d"]["modules"]:
         n = int(m["id"].split(":")[1])
-        domains = list(dict.fromkeys(x for b in m["barriers"] for x in statements[b].domains))
-        frame = {"intro": 5, "check": ctx["d"]["course"]["frame_minutes"] - 5}
-        text = env.get_template("module.md.j2").render(**ctx, module=m, module_domains=domains, frame=frame)
+        text = env.get_template("module.md.j2").render(**ctx, module=m)
         written.append(write_text(folder / f"{n:02d}-{_file_slug(m['title'])}.md", _tidy(text)))
     written.append(write_text(out / "messages.md", _tidy(env.get_template("messages.md.j2").render(**ctx))))
     written.append(write_text(out / "tidier.md", _tidy(env.get_template("tidier.md.j2").render(**ctx))))
