@@ -7,8 +7,8 @@ plan, keep going (each template names its phase) — and packed in that order in
 `delivery.module_minutes`, less the module frame (a 5-minute introduction to the learning outcomes and a
 10-minute check of learning). A module's outcomes are its own activities' outcomes (each template's
 `outcome`), naming the statements the activity answers; its title comes from its phases; its COM-B label
-from the components its activities serve. When the modules exceed `delivery.max_modules`, the weakest activities are left out with
-a warning.
+from the components its activities serve. When the modules exceed `delivery.max_modules`, the weakest
+activities are left out with a warning.
 """
 
 from __future__ import annotations
