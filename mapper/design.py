@@ -12,7 +12,7 @@ from mapper.candidates import Candidate, ScoreSettings, candidates_for
 from mapper.course import FRAME_MINUTES, Module, build_course
 from mapper.fit import Route, course_fit, message_fit
 from mapper.project import BehaviourIn, Project
-from mapper.selection import Selection, Step
+from mapper.selection import Selection
 from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
 from ontology import DataError, InputError, KnowledgeBase, build
@@ -110,17 +110,26 @@ def _readable(kb: KnowledgeBase, warning: str) -> str:
     return re.sub(r"\bbarrier:([A-Za-z0-9_.-]+)", r"\1", warning)
 
 
-def _merge(selections: dict[str, Selection]) -> Selection:
-    selected: list[str] = []
-    steps: list[Step] = []
-    covers: dict[str, tuple[str, ...]] = {}
-    short: dict[str, int] = {}
-    for s in selections.values():
-        selected += [t for t in s.selected if t not in selected]
-        steps += s.steps
-        covers.update(s.covers)
-        short.update(s.short)
-    return Selection(tuple(selected), tuple(steps), covers, short)
+def _as_delivered(selections: dict[str, Selection], modules: list[Module]) -> Selection:
+    """The behaviours' selections as the modules deliver them.
+
+    A technique the modules could not place (no fact left, no time) is not selected; one they added to
+    deepen the course is; each statement is covered by the techniques of the activities that answer it.
+    """
+    chosen = list(dict.fromkeys(t for s in selections.values() for t in s.selected))
+    delivered = list(dict.fromkeys(t for m in modules for t in m.techniques))
+    covers: dict[str, list[str]] = {b: [] for s in selections.values() for b in s.covers}
+    for a in (a for m in modules for a in m.activities):
+        for statement_id in a.barriers:
+            techniques = covers.setdefault(statement_id, [])
+            if a.technique not in techniques:
+                techniques.append(a.technique)
+    return Selection(
+        (*(t for t in chosen if t in delivered), *(t for t in delivered if t not in chosen)),
+        tuple(step for s in selections.values() for step in s.steps if step.technique in delivered),
+        {b: tuple(ts) for b, ts in covers.items()},
+        {b: n for s in selections.values() for b, n in s.short.items()},
+    )
 
 
 def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
@@ -159,23 +168,7 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
     service = {b for b in need if b not in about_course and aims[b].level == "service"}
     course_need = {b: n for b, n in need.items() if b not in about_course and b not in service and serves(aims[b].id)}
     modules, selections = build_course(project, kb, candidates, course_need, settings.cover_threshold, warnings)
-    # the selection as delivered: a technique the modules could not place (no fact left, no time) is not selected
-    delivered = {t for m in modules for t in m.techniques}
-    selection = _merge(selections)
-    answered: dict[str, list[str]] = {b: [] for b in selection.covers}
-    for m in modules:
-        for a in m.activities:
-            for statement_id in a.barriers:
-                techniques = answered.setdefault(statement_id, [])
-                if a.technique not in techniques:
-                    techniques.append(a.technique)
-    extra = [t for m in modules for t in m.techniques if t not in selection.selected]
-    selection = Selection(
-        tuple(dict.fromkeys([*(t for t in selection.selected if t in delivered), *extra])),
-        tuple(step for step in selection.steps if step.technique in delivered),
-        {b: tuple(ts) for b, ts in answered.items()},
-        selection.short,
-    )
+    selection = _as_delivered(selections, modules)
     for short_id, missing in sorted(selection.short.items()):
         if selection.covers.get(short_id):
             warnings.append(
