@@ -418,9 +418,12 @@ def code_export(
     folder = load_coded_folder(project, whole=False)
     data = pseudo(folder.coded) if pseudonymise else folder.coded
     export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name)
-    kept = "" if fmt.value == "csv" else f", {len(data.barriers)} belief statements"
-    note = " (a CSV holds excerpts and their codes, not belief statements: use yaml or qdpx to keep them)"
-    out.print(f"Wrote {out_file} ({len(data.excerpts)} excerpts{kept}){note if not kept else ''}", markup=False)
+    if fmt.value == "csv":  # a CSV carries excerpts and codes only
+        what = f"({len(data.excerpts)} excerpts) (a CSV holds excerpts and their codes, not belief statements: "
+        what += "use yaml or qdpx to keep them)"
+    else:
+        what = f"({len(data.excerpts)} excerpts, {len(data.barriers)} belief statements)"
+    out.print(f"Wrote {out_file} {what}", markup=False)
 
 
 @code_app.command("agreement")
