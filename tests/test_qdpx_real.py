@@ -184,6 +184,19 @@ QUALCODER_SRC = os.environ.get("QUALCODER_SRC", "")
 QUALCODER_PYTHON = os.environ.get("QUALCODER_PYTHON", sys.executable)
 
 
+def _qualcoder_import(path: Path) -> dict[str, Any]:
+    """What QualCoder's own REFI-QDA importer stored from `path` (tests/data/real/make/qualcoder_import.py)."""
+    driver = REAL / "make" / "qualcoder_import.py"
+    run = subprocess.run(
+        [QUALCODER_PYTHON, str(driver), QUALCODER_SRC, str(path)], capture_output=True, text=True, check=False
+    )
+    if run.returncode != 0 and "No module named 'PyQt6'" in run.stderr:
+        pytest.skip(f"{QUALCODER_PYTHON} has no PyQt6")
+    assert run.returncode == 0, run.stderr
+    got: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return got
+
+
 @pytest.mark.skipif(
     not (QUALCODER_SRC and (Path(QUALCODER_SRC) / "qualcoder" / "refi.py").is_file()),
     reason="set QUALCODER_SRC to QualCoder's src/ folder (and QUALCODER_PYTHON to a Python with PyQt6) to run "
@@ -192,14 +205,7 @@ QUALCODER_PYTHON = os.environ.get("QUALCODER_PYTHON", sys.executable)
 def test_qualcoder_imports_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
     data = load_coded(BEST, frameworks)
     path = write_qdpx(data, frameworks, tmp_path / "best.qdpx")
-    driver = REAL / "make" / "qualcoder_import.py"
-    run = subprocess.run(
-        [QUALCODER_PYTHON, str(driver), QUALCODER_SRC, str(path)], capture_output=True, text=True, check=False
-    )
-    if run.returncode != 0 and "No module named 'PyQt6'" in run.stderr:
-        pytest.skip(f"{QUALCODER_PYTHON} has no PyQt6")
-    assert run.returncode == 0, run.stderr
-    got = json.loads(run.stdout.strip().splitlines()[-1])
+    got = _qualcoder_import(path)
     root: Any = SafeET.fromstring(_members(path)["project.qde"])
     cases = {c.get("guid") for c in root.iter(f"{NS}Case")}
     codes = [c for c in root.iter(f"{NS}Code") if c.get("guid") not in cases]
@@ -476,14 +482,7 @@ def test_export_with_notes_and_sets_is_schema_valid(reference: Path, frameworks:
 def test_qualcoder_reads_back_its_memos_and_notes_from_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
     data, _ = read_qdpx(QUALCODER_REAL, frameworks)
     path = write_qdpx(data, frameworks, tmp_path / "back.qdpx")
-    driver = REAL / "make" / "qualcoder_import.py"
-    run = subprocess.run(
-        [QUALCODER_PYTHON, str(driver), QUALCODER_SRC, str(path)], capture_output=True, text=True, check=False
-    )
-    if run.returncode != 0 and "No module named 'PyQt6'" in run.stderr:
-        pytest.skip(f"{QUALCODER_PYTHON} has no PyQt6")
-    assert run.returncode == 0, run.stderr
-    got = json.loads(run.stdout.strip().splitlines()[-1])
+    got = _qualcoder_import(path)
     assert got["project"] == ["Hand hygiene interviews, invented for barriermap's tests."]
     assert got["journals"] == [["Coding decisions", "Gloves are coded to Knowledge, not to Skills.", "ana"]]
     text = next(s.text for s in data.sources if s.title.startswith("P01"))
