@@ -16,7 +16,6 @@ never appear before launch; every quoted fact carries its source.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +23,19 @@ from typing import Any
 from barriers import Barrier
 from mapper.candidates import Candidate
 from mapper.fit import message_fit
-from mapper.project import AVAILABLE, AudienceIn, BehaviourIn, KeyFactIn, Project, fact_for, template_names
+from mapper.project import (
+    AVAILABLE,
+    CAMPAIGN_PLAN,
+    AudienceIn,
+    BehaviourIn,
+    KeyFactIn,
+    Project,
+    fact_for,
+    template_names,
+)
 from mapper.supports import Support
 from mapper.text import fill
-from ontology import KnowledgeBase, read_data
+from ontology import KnowledgeBase
 from techniques import number_key
 
 __all__ = ["STAGES", "Message", "build_campaign"]
@@ -69,12 +77,6 @@ class _Line:
     text: str
     score: float
     source: str
-
-
-@functools.lru_cache(maxsize=1)
-def _plan() -> dict[str, Any]:
-    data: dict[str, Any] = read_data("mapper", "campaign.yaml")
-    return data
 
 
 def _hours(minutes: int) -> str:
@@ -142,7 +144,7 @@ def _lines(
         allowed = [
             s
             for s in stages
-            if role in _plan()["stages"][s]["audiences"] and (s in PRE_LAUNCH or s == (aim.stage or "use"))
+            if role in CAMPAIGN_PLAN["stages"][s]["audiences"] and (s in PRE_LAUNCH or s == (aim.stage or "use"))
         ]
         # one line at the statement's own stage, and one before launch (awareness, else registration)
         wanted: list[str] = [x for x in allowed if x == aim.stage]
@@ -233,7 +235,7 @@ def build_campaign(
     """
     modules, course_minutes, in_course = course
     settings = project.settings
-    plan = _plan()
+    plan = CAMPAIGN_PLAN
     stages = tuple(s for s in STAGES if s in settings.campaign.stages)
     roles = _roles(project)
     reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}

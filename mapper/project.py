@@ -36,10 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CHANNELS", "Project", "ProjectFile", "Weights", "check_project", "load_project"]
 
-# channel -> longest message it carries, in characters (its form and stages: mapper/data/campaign.yaml)
-CHANNELS: dict[str, int] = {
-    name: int(spec["limit"]) for name, spec in read_data("mapper", "campaign.yaml")["channels"].items()
-}
+# the campaign's stages and channels (mapper/data/campaign.yaml), read once for the loader and the campaign
+CAMPAIGN_PLAN: dict[str, Any] = read_data("mapper", "campaign.yaml")
+# channel -> longest message it carries, in characters
+CHANNELS: dict[str, int] = {name: int(spec["limit"]) for name, spec in CAMPAIGN_PLAN["channels"].items()}
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 T = TypeVar("T")
 
