@@ -6,8 +6,11 @@ re-importing an updated export replaces exactly what it brought (and needs --rep
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,22 +205,20 @@ def import_into(
     # their own rather than all becoming coded/import.yaml
     slug = slugify(stem) or f"import-{hashlib.sha256(stem.encode()).hexdigest()[:8]}"
     target = project / CODED_DIR / f"{slug}.yaml"
-    if target.exists() and not replace:
-        raise InputError(
-            f"'{Path(src).name}' was imported before into {target} — add --replace to import it again", str(src)
-        )
+    _check_coded_folder(project)
+    _refuse_existing(target, src, replace)
     data, notes = read_any(src, frameworks, mapping)
     text = dump_coded(data)
     _check_as_written(text, target, src, frameworks)
-    existing, located = _load_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
-    _, _, clashes = _combine([(existing, located), (data, _located(data, str(src)))])
-    if clashes:
-        raise InputError.from_problems(clashes)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{target.parent}: cannot create the folder ({exc.strerror}) — check the project") from None
-    write_text(target, text)
+    # two imports at once take turns from here: each sees what the other wrote, so neither overwrites the
+    # other's file nor adds ids that clash with it
+    with _project_lock(project):
+        _refuse_existing(target, src, replace)
+        existing, located = _load_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
+        _, _, clashes = _combine([(existing, located), (data, _located(data, str(src)))])
+        if clashes:
+            raise InputError.from_problems(clashes)
+        _write_import(target, text)
     valence = [b.valence for b in data.barriers]
     return ImportReport(
         target,
@@ -228,3 +229,52 @@ def import_into(
         len(data.unmapped_codes),
         tuple(notes),
     )
+
+
+def _refuse_existing(target: Path, src: Path, replace: bool) -> None:
+    if target.exists() and not replace:
+        raise InputError(
+            f"{target} already holds an earlier import (of '{Path(src).name}' or another file of that name) — "
+            "add --replace to import it again, or --name to import this one under another name",
+            str(src),
+        )
+
+
+def _check_coded_folder(project: Path) -> None:
+    """Refuse a coded/ folder that is a link out of the project: an import writes only inside it."""
+    folder = project / CODED_DIR
+    if folder.is_symlink() and not folder.resolve().is_relative_to(project.resolve()):
+        raise OutputError(
+            f"{folder}: is a link to {folder.resolve()}, outside the project — barriermap writes imports only "
+            "inside the project; replace the link with a folder"
+        )
+
+
+@contextlib.contextmanager
+def _project_lock(project: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the project folder itself (no lock file is left in it)."""
+    if not project.is_dir():
+        yield
+        return
+    fd = os.open(project, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _write_import(target: Path, text: str) -> None:
+    """Write coded/<name>.yaml; a coded/ folder made for it is removed again when the write fails."""
+    made = not target.parent.exists()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{target.parent}: cannot create the folder ({exc.strerror}) — check the project") from None
+    try:
+        write_text(target, text)
+    except OutputError:
+        if made:
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()
+        raise

@@ -167,8 +167,10 @@ def test_code_import_and_export_round_trip(invoke: Invoke, tmp_path: Path) -> No
     assert (report["excerpts"], report["barriers"], report["enablers"]) == (6, 3, 1)
     again = invoke("code", "import", str(archive), "--into", str(tmp_path / "proj"))
     assert again.exit_code == 1
-    assert again.stderr.startswith(f"Error: {archive}: 'coded.qdpx' was imported before into ")
-    assert again.stderr.endswith("— add --replace to import it again\n")
+    assert again.stderr.startswith(f"Error: {archive}: {tmp_path / 'proj' / 'coded' / 'coded.yaml'} already holds ")
+    assert again.stderr.endswith(
+        "— add --replace to import it again, or --name to import this one under another name\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["qdc", "csv", "yaml"])
