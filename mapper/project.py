@@ -61,6 +61,11 @@ class BehaviourIn(_Model):
     label: str = Field(
         default="", description="A short name for titles; defaults to `what`."
     )  # a short name for titles ("running BeST groups"); defaults to `what`
+    kind: Literal["start", "stop", "substitute", "maintain"] = Field(
+        default="start",
+        description="start a new practice, stop or reduce a routine one (de-implementation), substitute one for "
+        "another, or maintain one; stopping ranks restructuring, prompts, feedback and credible sources higher.",
+    )
     # individual: the people in `who` change it themselves; service: the service (its managers) must
     level: Literal["individual", "service"] = Field(
         default="individual",
@@ -203,6 +208,10 @@ class DataStatusIn(_Model):
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
+CONTENT_WEIGHT = 1.0  # tuned on the development set's tuning half (bench/validity.py)
+KIND_WEIGHT = 0.3
+
+
 class Weights(_Model):
     """project.yaml `weights:` — the candidate score's weights (mapper/candidates.py), one default each.
 
@@ -219,6 +228,20 @@ class Weights(_Model):
     )
     cover_threshold: Share = Field(
         default=0.95, description="Share of the best score a technique needs to count as covering a statement."
+    )
+    content: float = Field(
+        default=CONTENT_WEIGHT,
+        ge=0,
+        le=10,
+        description="How much a statement's own words count: a candidate's score is multiplied by 1 + content x "
+        "its relevance (0-1, how well the technique's applied text matches the statement; 0 turns this off).",
+    )
+    kind: float = Field(
+        default=KIND_WEIGHT,
+        ge=0,
+        le=10,
+        description="How much the behaviour's kind counts: techniques suited to it (e.g. restructuring and prompts "
+        "for stopping a routine) have their score multiplied by 1 + kind.",
     )
     link_sets: dict[str, Share] = Field(
         default_factory=dict,
