@@ -32,6 +32,10 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mapper import design, load_project
+from ontology import BarriermapError
+from ontology.vocabulary import local
+
 ROOT = Path(__file__).resolve().parent.parent
 HALVES = ("tuning", "held-out")
 TOP = (3, 5)
@@ -156,10 +160,6 @@ def load_answers(folder: Path) -> AnswersFile:
 def ranking(folder: Path) -> tuple[dict[str, list[str]], set[str]]:
     """Each statement's feasible candidate techniques, best first, as bare numbers ('B1' -> ['8.1', ...]),
     read from barriermap's public API; and the numbers of every technique in barriermap's library."""
-    from mapper import design, load_project
-    from ontology import BarriermapError
-    from ontology.vocabulary import local
-
     try:
         project = load_project(folder)
         made = design(project)
