@@ -80,10 +80,12 @@ class BarrierIn(_Model):
     strength: Literal["high", "medium", "low"] | None = Field(
         default=None, description="How strongly the data support it, when the coders judged it."
     )
-    about: Literal["behaviour", "course"] = Field(
+    about: Literal["behaviour", "course", "service", "practice"] = Field(
         default="behaviour",
-        description="behaviour: about the target behaviour; course: about the course itself (a design requirement).",
-    )  # "course": the statement is about the course itself
+        description="behaviour: about the target behaviour (barriermap infers when its words name a cause the "
+        "service owns, such as an order form or a rota); course: about the course itself (a design requirement); "
+        "service: the service must answer it; practice: the clinicians' own to change, never sent to the service.",
+    )
     requirement: str = Field(
         default="", description="With about: course, what the course must do about it."
     )  # with about: course, what the course must do about it

@@ -16,7 +16,8 @@ A candidate's score is the product of four visible factors:
   the technique answers and its applied examples (techniques/data/applied.yaml, BM25 retrieval).
 * kind: 1 + `kind` when the technique suits the behaviour's kind (start, stop, substitute, maintain).
 * feasibility: 0 when every function the technique serves is excluded, when it is reached only through
-  excluded functions, or when neither an online self-paced course nor a message can carry it; else 1.
+  excluded functions, or when neither an online self-paced course, a message nor (for a statement the
+  service must answer, mapper.service) a service strategy can carry it; else 1.
 
 The weights and their one default each live in mapper.project.Weights (project.yaml `weights:`:
 `bcw_route`, `bcw_rank_step`, `cover_threshold`, or a link set's name for its strength).
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from barriers import Barrier, Salience
 from mapper.behaviours import Behaviours
 from mapper.project import Weights
+from mapper.service import service_cause, service_techniques
 from ontology import KnowledgeBase
 from ontology.vocabulary import BCW_ORIGIN, BCW_ROUTE, LINKED_TO, USES_TECHNIQUE, local
 from techniques import Evidence, EvidenceSettings, Library, Technique, number_key
@@ -181,7 +183,7 @@ def _noisy_or(paths: list[CandidatePath]) -> float:
 
 
 def _feasibility(
-    t: Technique, paths: list[CandidatePath], excluded: tuple[str, ...], course_serves: bool
+    t: Technique, paths: list[CandidatePath], excluded: tuple[str, ...], course_serves: bool, service: bool
 ) -> tuple[bool, str, bool, bool]:
     d = t.delivery
     course, message = t.course is not None and course_serves, t.message is not None
@@ -197,6 +199,13 @@ def _feasibility(
     not_course = (d.course_unsuitable if d else "") or "no course template"
     if not course_serves:
         not_course = "the course is not for this statement's target behaviour"
+    if not course and not message and service:
+        return (
+            True,
+            f"service only: an implementation strategy for the service carries it ({not_course})",
+            course,
+            message,
+        )
     if not course and not message:
         return False, f"neither the course nor a message can carry it: {not_course}", course, message
     if not course:
@@ -231,6 +240,7 @@ def candidates_for(
     index = content_index() if settings.content or settings.kind else None
     for b in statements:
         serves = behaviours.course_serves(b)
+        by_service = service_cause(b, behaviours.of_statement(b)) is not None
         found = []
         by_technique = _paths(kb, b, settings)
         relevance = index.relevance(b.statement, by_technique) if index and settings.content else {}
@@ -238,7 +248,8 @@ def candidates_for(
         for tid, paths in by_technique.items():
             technique = library.techniques[tid]
             usable = [p for p in paths if not p.bcw or p.function not in excluded]
-            feasible, reason, course, message = _feasibility(technique, paths, excluded, serves)
+            service = by_service and tid in service_techniques()
+            feasible, reason, course, message = _feasibility(technique, paths, excluded, serves, service)
             if tid not in evidence_scores:
                 evidence_scores[tid] = evidence.score(tid, settings.evidence).score
             found.append(

@@ -13,6 +13,7 @@ from mapper.course import FRAME_MINUTES, Module, build_course
 from mapper.fit import Route, course_fit, message_fit
 from mapper.project import BehaviourIn, Project
 from mapper.selection import Selection
+from mapper.service import service_cause
 from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
 from ontology import DataError, InputError, KnowledgeBase, build
@@ -165,7 +166,7 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
     }
     about_course = {b.entity_id for b in project.coded.barriers if b.about == "course"}
-    service = {b for b in need if b not in about_course and aims[b].level == "service"}
+    service = _service_statements(project, need, about_course, aims, warnings)
     course_need = {b: n for b, n in need.items() if b not in about_course and b not in service and serves(aims[b].id)}
     modules, selections = build_course(project, kb, candidates, course_need, settings.cover_threshold, warnings)
     selection = _as_delivered(selections, modules)
@@ -215,6 +216,26 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         settings,
         tuple(_readable(kb, w) for w in warnings),
     )
+
+
+def _service_statements(
+    project: Project, need: dict[str, int], about_course: set[str], aims: dict[str, BehaviourIn], warnings: list[str]
+) -> set[str]:
+    """The priority statements the service must answer; a warning for each inferred from its words."""
+    found = set()
+    for b in project.coded.barriers:
+        bid = b.entity_id
+        cause = service_cause(b, aims[bid]) if bid in need and bid not in about_course else None
+        if cause is None:
+            continue
+        found.add(bid)
+        if not cause.marked:
+            words = ", ".join(f"'{w}'" for w in cause.words)
+            warnings.append(
+                f"{bid}: sent to the service, not the course: its words name a cause the service owns ({words}); "
+                "mark it 'about: service' to confirm, or 'about: practice' if the clinicians can change it themselves"
+            )
+    return found
 
 
 def _routes(
