@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import copy
-from importlib import resources
 from typing import Any
 
 import pytest
-import yaml
+
+from ontology import read_data
 
 DOMAINS_2022 = {"innovation", "outer-setting", "inner-setting", "individuals", "implementation-process"}
 SOURCES = {"W19-T1": "verified", "W19-T5": "verified", "G23-T3": "partial"}
 
 
-def _load(name: str) -> Any:
-    return yaml.safe_load((resources.files("techniques") / "data" / name).read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def data() -> dict[str, Any]:
-    loaded: dict[str, Any] = _load("cfir_eric.yaml")
+    loaded: dict[str, Any] = read_data("techniques", "cfir_eric.yaml")
     return loaded
 
 
 @pytest.fixture(scope="module")
 def bct_numbers() -> set[str]:
-    return {str(t["number"]) for t in _load("bcttv1.yaml")["techniques"]}
+    return {str(t["number"]) for t in read_data("techniques", "bcttv1.yaml")["techniques"]}
 
 
 def problems(data: dict[str, Any], bct_numbers: set[str]) -> list[str]:
