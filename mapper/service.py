@@ -56,8 +56,11 @@ class Change:
 
 
 def _phrase(cue: str) -> re.Pattern[str]:
-    """A cue phrase as a pattern: whole words, any spacing, plural or not."""
-    words = r"\s+".join(re.escape(w) for w in cue.lower().split())
+    """A cue phrase as a pattern: whole words, any spacing, its last word singular or plural."""
+    *head, last = cue.lower().split()
+    if last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        last = last[:-1]
+    words = r"\s+".join(re.escape(w) for w in (*head, last))
     return re.compile(rf"\b{words}(?:s|es)?\b")
 
 
@@ -65,11 +68,34 @@ def _plain(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+# the CFIR 2.0 constructs whose cause the service owns and can change next week: its forms, records and
+# systems, rotas and job plans, rooms, equipment, money, and who is responsible (culture, communication or
+# priorities are causes too, but not ones a statement's words alone place with the service)
+SERVICE_CONSTRUCTS = frozenset(
+    {
+        "physical-infrastructure",
+        "it-infrastructure",
+        "work-infrastructure",
+        "materials-and-equipment",
+        "space",
+        "funding",
+        "available-resources",
+        "implementation-leads",
+        "opportunity",
+    }
+)
+
+
 @functools.cache
 def _cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(construct id, pattern) per cue phrase of the CFIR 2.0 constructs."""
+    """(construct id, pattern) per cue phrase of the CFIR 2.0 constructs the service owns."""
     data: dict[str, Any] = read_data("techniques", "cfir_eric.yaml")
-    return tuple((str(c["id"]), _phrase(str(cue))) for c in data["cfir2"] for cue in c.get("cues", ()))
+    return tuple(
+        (str(c["id"]), _phrase(str(cue)))
+        for c in data["cfir2"]
+        if c["id"] in SERVICE_CONSTRUCTS
+        for cue in c.get("cues", ())
+    )
 
 
 @functools.cache
