@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import MISSING
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,7 +24,16 @@ from barriers.model import (
     UnmappedCode,
     statement_default,
 )
-from ontology import Frameworks, InputError, Problem, UnknownIdError, YamlDocument, load_yaml, validate
+from ontology import (
+    Frameworks,
+    InputError,
+    Problem,
+    UnknownIdError,
+    YamlDocument,
+    load_frameworks,
+    load_yaml,
+    validate,
+)
 from ontology.vocabulary import local
 
 __all__ = ["BarrierIn", "Located", "dump_coded", "parse_coded", "read_coded"]
@@ -418,7 +427,7 @@ def dump_coded(data: CodedData) -> str:
             for name in STATEMENT_FIELDS:
                 value = getattr(b, name)
                 if statement_default(name) is MISSING or (value and value != statement_default(name)):
-                    out = _YAML_OUT[name](value) if name in _YAML_OUT else value
+                    out = _YAML_OUT[name](b) if name in _YAML_OUT else value
                     item[name] = list(out) if isinstance(out, tuple) else out
             doc["barriers"].append(item)  # type: ignore[attr-defined]
     if data.unmapped_codes:
@@ -473,10 +482,24 @@ def dump_coded(data: CodedData) -> str:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-# statement fields that YAML writes otherwise than they are held: domains and constructs without their prefix
-_YAML_OUT: dict[str, Callable[[Any], object]] = {
-    "domains": lambda ds: [local(d) for d in ds],
-    "constructs": lambda cs: [c.split("/", 1)[1] for c in cs],
+def _constructs_out(b: Barrier) -> list[str]:
+    """Each construct by its own name, or by its id where an earlier domain of the statement has one so named
+    ('consequents' is a construct of Reinforcement and of Beliefs about consequences)."""
+    out = []
+    for c in b.constructs:
+        name = c.split("/", 1)[1]
+        try:
+            meant = resolve_constructs(load_frameworks(), b.domains, name)
+        except UnknownIdError:
+            meant = ""
+        out.append(name if meant == c else c)
+    return out
+
+
+# statement fields that YAML writes otherwise than they are held: domains without their prefix, constructs
+_YAML_OUT: dict[str, Callable[[Barrier], object]] = {
+    "domains": lambda b: [local(d) for d in b.domains],
+    "constructs": _constructs_out,
 }
 
 

@@ -103,3 +103,18 @@ def test_a_bad_field_value_in_a_qdpx_is_refused(tmp_path: Path) -> None:
     assert "about 'curse' is not one of behaviour, course — correct the 'barriermap:' line of its description" in str(
         info.value
     )
+
+
+def test_a_construct_name_two_domains_share_keeps_its_domain(tmp_path: Path) -> None:
+    # 'consequents' is a construct of Reinforcement and of Beliefs about consequences: found by the property
+    b = Barrier(
+        "B1",
+        "It makes no difference",
+        "barrier",
+        ("tdf:reinforcement", "tdf:beliefs-about-consequences"),
+        ("tdf:beliefs-about-consequences/consequents",),
+    )
+    path = tmp_path / "coded.yaml"
+    path.write_text(dump_coded(CodedData(barriers=(b,))), encoding="utf-8")
+    again, _ = read_coded(path, FRAMEWORKS)
+    assert again.barriers == (b,)
