@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from typer.testing import CliRunner, Result
 
 import cli
@@ -21,6 +23,26 @@ from ontology import Frameworks, KnowledgeBase, build, load_frameworks
 ROOT = Path(__file__).resolve().parent.parent
 # CI lays shared/ beside the checkout; BARRIERMAP_REFERENCE points elsewhere when it is not
 REFERENCE = Path(os.environ.get("BARRIERMAP_REFERENCE", ROOT.parent / "shared" / "reference"))
+# hypothesis keeps its example database and constants in .hypothesis/ of the working folder: not the checkout's
+set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "barriermap-hypothesis"))
+# what running the suite may leave in the checkout: the environment and the tools' caches
+LEFT_BY_TOOLS = {".venv", ".git", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__"}
+
+
+def _checkout_files() -> set[Path]:
+    found: set[Path] = set()
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in LEFT_BY_TOOLS]
+        found.update(Path(folder, name).relative_to(ROOT) for name in [*names, *dirs])
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_unchanged() -> Iterator[None]:
+    """The suite leaves the checkout as it found it: tests work on copies under tmp_path."""
+    before = _checkout_files()
+    yield
+    assert sorted(map(str, _checkout_files() - before)) == [], "tests wrote into the checkout"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
