@@ -195,6 +195,7 @@ def _feasibility(
 def candidates_for(
     statements: Sequence[Barrier],
     kb: KnowledgeBase,
+    *,
     library: Library,
     evidence: Evidence,
     salience: Salience,

@@ -48,6 +48,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# what a target behaviour asks of its actors (the mapper carries it in each statement's plan)
+BehaviourKind = Literal["start", "stop", "substitute", "maintain"]
+
+
 class BehaviourIn(_Model):
     id: str = Field(pattern=ID, description="Short id of the behaviour; statements name it in `behaviour:`.")
     who: str = Field(
@@ -65,6 +69,11 @@ class BehaviourIn(_Model):
     level: Literal["individual", "service"] = Field(
         default="individual",
         description="individual: the people in `who` change it themselves; service: the service or its managers must.",
+    )
+    kind: BehaviourKind = Field(
+        default="start",
+        description="start: begin doing it; stop: stop or reduce a routine practice (de-implementation); "
+        "substitute: do it instead of something else; maintain: keep doing it.",
     )
     situations: list[str] = Field(
         default_factory=list, description="Typical moments the course rehearses, in the project's own words."
@@ -296,6 +305,7 @@ def fact_for(
     settings: ProjectFile,
     technique: str,
     use: str,
+    *,
     audience: str = "",
     behaviour: str = "",
     used: frozenset[str] = frozenset(),
