@@ -151,7 +151,8 @@ def _items(
         if course.minutes + FRAME_MINUTES > project.settings.delivery.module_minutes:
             if technique not in extra:
                 warnings.append(
-                    f"{technique} left out of the course: its activity takes {course.minutes} min, more than a "
+                    f"{technique} left out of the course{_for(served)}: its activity takes {course.minutes} min, "
+                    "more than a "
                     f"{project.settings.delivery.module_minutes}-minute module holds with its introduction and check"
                 )
             continue
@@ -182,7 +183,8 @@ def _with_facts(
             if fact is None:
                 if not item.extra:
                     warnings.append(
-                        f"{item.technique} left out of the course for '{aim.label or aim.what}': its activity "
+                        f"{item.technique} left out of the course for '{aim.label or aim.what}'{_for(item.barriers)}: "
+                        "its activity "
                         "quotes a key fact and project.yaml has none left that is true before launch"
                     )
                 continue
@@ -190,6 +192,11 @@ def _with_facts(
             used.add(fact.id)
         kept.append(item)
     return kept
+
+
+def _for(statements: Sequence[str]) -> str:
+    """The statements a warning is about, as it names them: ' (it would answer barrier:B3, barrier:B7)'."""
+    return f" (it would answer {', '.join(statements)})" if statements else ""
 
 
 def _pack(items: list[_Item], budget: int) -> list[list[_Item]]:
@@ -367,7 +374,8 @@ def _within_limit(
         weakest = min((i for _, g in packed for i in g), key=lambda i: (not i.extra, i.score, i.technique))
         if not weakest.extra:
             warnings.append(
-                f"{weakest.technique} left out of the course: the {limit} modules of delivery.max_modules are "
+                f"{weakest.technique} left out of the course{_for(weakest.barriers)}: the {limit} modules of "
+                "delivery.max_modules are "
                 "full — raise max_modules or module_minutes"
             )
         rebuilt: list[tuple[BehaviourIn, list[_Item]]] = []
