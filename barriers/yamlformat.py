@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import MISSING
 from pathlib import Path
 from typing import Literal
 
@@ -9,10 +11,32 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from barriers.coding import resolve_code, resolve_constructs
-from barriers.model import Barrier, CodedData, CodeSet, Coding, Excerpt, Note, Participant, Source, UnmappedCode
-from ontology import Frameworks, InputError, Problem, UnknownIdError, YamlDocument, load_yaml, validate
+from barriers.model import (
+    STATEMENT_FIELDS,
+    Barrier,
+    CodedData,
+    CodeSet,
+    Coding,
+    Excerpt,
+    Note,
+    Participant,
+    Source,
+    UnmappedCode,
+    statement_default,
+)
+from ontology import (
+    Frameworks,
+    InputError,
+    Problem,
+    UnknownIdError,
+    YamlDocument,
+    load_frameworks,
+    load_yaml,
+    validate,
+)
+from ontology.vocabulary import local
 
-__all__ = ["Located", "dump_coded", "parse_coded", "read_coded"]
+__all__ = ["BarrierIn", "Located", "dump_coded", "parse_coded", "read_coded"]
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 # where each id was defined: (kind, id) -> (path, line)
@@ -260,22 +284,16 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
                 continue
             if cid and cid not in constructs_out:
                 constructs_out.append(cid)
-        barriers.append(
-            Barrier(
-                b.id,
-                " ".join(b.statement.split()),
-                b.valence,
-                domains,
-                tuple(constructs_out),
-                b.behaviour,
-                tuple(b.excerpts),
-                b.strength or "",
-                b.about,
-                " ".join(b.requirement.split()),
-                tuple(str(t) for t in b.techniques),
-                tuple(b.strategies),
-            )
+        given: dict[str, object] = {name: getattr(b, name) for name in STATEMENT_FIELDS}
+        given.update(
+            statement=" ".join(b.statement.split()),
+            domains=domains,
+            constructs=constructs_out,
+            strength=b.strength or "",
+            requirement=" ".join(b.requirement.split()),
+            techniques=[str(t) for t in b.techniques],
         )
+        barriers.append(Barrier(**{k: tuple(v) if isinstance(v, list) else v for k, v in given.items()}))  # type: ignore[arg-type]
     unmapped = tuple(
         UnmappedCode(
             u.name, u.path, tuple(u.excerpts), u.description, u.color, tuple((c.excerpt, c.coder) for c in u.codings)
@@ -407,25 +425,12 @@ def dump_coded(data: CodedData) -> str:
     if data.barriers:
         doc["barriers"] = []
         for b in data.barriers:
-            item = {
-                "id": b.id,
-                "statement": b.statement,
-                "valence": b.valence,
-                "domains": [d.removeprefix("tdf:") for d in b.domains],
-            }
-            if b.constructs:
-                item["constructs"] = [c.split("/", 1)[1] for c in b.constructs]
-            for key, value in (
-                ("behaviour", b.behaviour),
-                ("excerpts", list(b.excerpts)),
-                ("strength", b.strength),
-                ("about", "" if b.about == "behaviour" else b.about),
-                ("requirement", b.requirement),
-                ("techniques", list(b.techniques)),
-                ("strategies", list(b.strategies)),
-            ):
-                if value:
-                    item[key] = value
+            item = {}
+            for name in STATEMENT_FIELDS:
+                value = getattr(b, name)
+                if statement_default(name) is MISSING or (value and value != statement_default(name)):
+                    out = _YAML_OUT[name](b) if name in _YAML_OUT else value
+                    item[name] = list(out) if isinstance(out, tuple) else out
             doc["barriers"].append(item)  # type: ignore[attr-defined]
     if data.unmapped_codes:
         doc["unmapped_codes"] = [
@@ -477,6 +482,27 @@ def dump_coded(data: CodedData) -> str:
             for c in data.sets
         ]
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _constructs_out(b: Barrier) -> list[str]:
+    """Each construct by its own name, or by its id where an earlier domain of the statement has one so named
+    ('consequents' is a construct of Reinforcement and of Beliefs about consequences)."""
+    out = []
+    for c in b.constructs:
+        name = c.split("/", 1)[1]
+        try:
+            meant = resolve_constructs(load_frameworks(), b.domains, name)
+        except UnknownIdError:
+            meant = ""
+        out.append(name if meant == c else c)
+    return out
+
+
+# statement fields that YAML writes otherwise than they are held: domains without their prefix, constructs
+_YAML_OUT: dict[str, Callable[[Barrier], object]] = {
+    "domains": lambda b: [local(d) for d in b.domains],
+    "constructs": _constructs_out,
+}
 
 
 class _Dumper(yaml.SafeDumper):

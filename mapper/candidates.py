@@ -227,6 +227,7 @@ def _fit(
 def candidates_for(
     statements: Sequence[Barrier],
     kb: KnowledgeBase,
+    *,
     library: Library,
     evidence: Evidence,
     salience: Salience,

@@ -48,6 +48,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# what a target behaviour asks of its actors (the mapper carries it in each statement's plan)
+BehaviourKind = Literal["start", "stop", "substitute", "maintain"]
+
+
 class BehaviourIn(_Model):
     id: str = Field(pattern=ID, description="Short id of the behaviour; statements name it in `behaviour:`.")
     who: str = Field(
@@ -61,15 +65,16 @@ class BehaviourIn(_Model):
     label: str = Field(
         default="", description="A short name for titles; defaults to `what`."
     )  # a short name for titles ("running BeST groups"); defaults to `what`
-    kind: Literal["start", "stop", "substitute", "maintain"] = Field(
-        default="start",
-        description="start a new practice, stop or reduce a routine one (de-implementation), substitute one for "
-        "another, or maintain one; stopping ranks restructuring, prompts, feedback and credible sources higher.",
-    )
     # individual: the people in `who` change it themselves; service: the service (its managers) must
     level: Literal["individual", "service"] = Field(
         default="individual",
         description="individual: the people in `who` change it themselves; service: the service or its managers must.",
+    )
+    kind: BehaviourKind = Field(
+        default="start",
+        description="start: begin doing it; stop: stop or reduce a routine practice (de-implementation); "
+        "substitute: do it instead of something else; maintain: keep doing it. The kind's own techniques rank "
+        "higher (stopping: restructuring, prompts, feedback, credible sources; see weights.kind).",
     )
     situations: list[str] = Field(
         default_factory=list, description="Typical moments the course rehearses, in the project's own words."
@@ -319,6 +324,7 @@ def fact_for(
     settings: ProjectFile,
     technique: str,
     use: str,
+    *,
     audience: str = "",
     behaviour: str = "",
     used: frozenset[str] = frozenset(),
