@@ -512,7 +512,9 @@ def design_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for design.json and the reports.")],
     formats: Annotated[
         list[str] | None,
-        typer.Option("--format", "-f", help="Only these outputs: json, html, markdown, graph, matrix, owl."),
+        typer.Option(
+            "--format", "-f", help="Only these outputs: json, html, markdown, graph, matrix, owl, abcd, justifier."
+        ),
     ] = None,
     json_out: JsonOption = False,
     watch: Annotated[

@@ -28,8 +28,10 @@ from ontology import (
 )
 from ontology.textsafety import markdown_text, spreadsheet_cell
 from ontology.vocabulary import ADDRESSES, DELIVERS
+from reports.abcd import abcd_csv
 from reports.context import build_context
 from reports.graph import GraphOptions, dot_available, graph
+from reports.justifier import justifier_yaml
 from techniques import number_key
 
 __all__ = ["FORMATS", "RenderResult", "check_formats", "render"]
@@ -249,6 +251,14 @@ def _owl(r: Report, out: Path, notes: list[str]) -> list[Path]:
     return [kb.export(out / "ontology.owl", "rdfxml", provenance)]
 
 
+def _abcd(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    return [write_text(out / "abcd.csv", abcd_csv(r.design, r.context["d"]))]
+
+
+def _justifier(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    return [write_text(out / "justifier.yaml", justifier_yaml(r.design, r.context["d"]))]
+
+
 Renderer = Callable[[Report, Path, list[str]], list[Path]]
 FORMATS: dict[str, Renderer] = {
     "json": _json,
@@ -257,6 +267,8 @@ FORMATS: dict[str, Renderer] = {
     "graph": _graph,
     "matrix": _matrix,
     "owl": _owl,
+    "abcd": _abcd,
+    "justifier": _justifier,
 }
 
 
