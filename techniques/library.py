@@ -106,9 +106,12 @@ class Library:
         raise UnknownIdError(f"unknown technique '{raw}'{hint or ' — give a BCTTv1 number such as 1.4'}")
 
     def search(self, query: str = "", group: int | None = None) -> list[Technique]:
-        """Techniques whose number, label or description match `query` (all words, or a near miss)."""
+        """Techniques whose number, BCTO id, label or description match `query` (all words, or a near miss)."""
         items = [t for t in self.techniques.values() if group is None or t.group == group]
         query = query.strip().lower()
+        if BCTO_ID.match(query):  # a BCTO id finds the BCTTv1 technique it stands for
+            found_id = self.technique(query).id
+            return [t for t in items if t.id == found_id]
         if query:
             match = _NUMBER.match(query)
             if match:

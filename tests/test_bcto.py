@@ -123,3 +123,18 @@ def test_owl_export_cross_references_release_ids(tmp_path: Path) -> None:
         str(o) for o in g.objects(rdflib.URIRef(iri("bct:1.4")), rdflib.URIRef("http://purl.org/dc/terms/source"))
     }
     assert "BCTO v2026-08-06" in sources
+
+
+def test_search_and_evidence_take_bcto_ids(project: Path, invoke: Invoke) -> None:
+    data = json.loads(invoke("techniques", "BCIO:007094", "--json").stdout)
+    assert [t["id"] for t in data] == ["bct:8.1"]
+    path = project / "evidence.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('["4.1"]', '["BCIO:007094"]', 1), encoding="utf-8")
+    evidence = load_project(project).evidence
+    # practise behaviour BCT -> 8.1, which no other finding names
+    assert [review for review, _ in evidence.by_technique["bct:8.1"]] == ["review2017"]
+    path.write_text(path.read_text(encoding="utf-8").replace("BCIO:007094", "BCIO:007001"), encoding="utf-8")
+    problems = [str(p) for p in check_project(project)]
+    assert any(
+        "evidence.yaml:" in p and "'goal directed BCT' has no BCT Taxonomy v1 counterpart" in p for p in problems
+    )
