@@ -39,6 +39,11 @@ code_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(code_app, name="code")
+store_app = typer.Typer(
+    help="Keep designs of many projects in a SPARQL store (embedded Oxigraph, or --endpoint) and ask across them.",
+    no_args_is_help=True,
+)
+app.add_typer(store_app, name="store")
 
 
 class _Terminal(Console):
@@ -512,7 +517,9 @@ def design_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for design.json and the reports.")],
     formats: Annotated[
         list[str] | None,
-        typer.Option("--format", "-f", help="Only these outputs: json, html, markdown, graph, matrix, owl."),
+        typer.Option(
+            "--format", "-f", help="Only these outputs: json, html, markdown, graph, matrix, owl, abcd, justifier."
+        ),
     ] = None,
     json_out: JsonOption = False,
     watch: Annotated[
@@ -742,6 +749,67 @@ def ontology_check(
         names = ", ".join(verdict.unsatisfiable) or verdict.detail or "no detail from HermiT"
         raise ReasonerError(f"the ontology is inconsistent: {names}")
     out.print(f"consistent: HermiT found no contradiction in {len(kb.entities)} entities and {len(kb.links)} links")
+
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Folder of the embedded Oxigraph store (default: ~/.barriermap/store)."),
+]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="A SPARQL 1.1 query endpoint to use instead (Oxigraph, Fuseki, GraphDB)."),
+]
+UpdateEndpointOption = Annotated[
+    str | None,
+    typer.Option("--update-endpoint", help="Its update endpoint, when not the same URL ('/query' -> '/update')."),
+]
+
+
+@store_app.command("add")
+@_errors_to_exit
+def store_add(
+    project: ProjectArg,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
+    name: Annotated[
+        str | None, typer.Option("--as", help="The project's key in the store (default: its name).")
+    ] = None,
+) -> None:
+    """Design a project and put it in the store as one named graph, replacing the project's earlier graph.
+
+    Example: barriermap store add examples/best --store team-store
+    """
+    from reports.store import add_design, open_store
+
+    target = open_store(store, endpoint, update_endpoint)
+    graph = add_design(target, _design(project), name)
+    out.print(f"Added {project} as {graph}", markup=False, soft_wrap=True)
+
+
+@store_app.command("query")
+@_errors_to_exit
+def store_query(
+    question: Annotated[str, typer.Argument(help="A named question (see below) or the path of a SPARQL .rq file.")],
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Ask the store a named question or run a SELECT query file across every project in it.
+
+    Named questions: techniques-per-domain, unanswered-barriers, uptake-per-technique, projects.
+
+    Example: barriermap store query techniques-per-domain --store team-store --csv
+    """
+    from reports.output import Listing
+    from reports.store import QUESTIONS, ask, open_store
+
+    answer = ask(open_store(store, endpoint), question)
+    listing = Listing(QUESTIONS.get(question, question), answer.columns, list(answer.rows))
+    if not answer.rows:
+        listing = Listing(f"{listing.title}: no rows", answer.columns, [])
+    _output(answer.as_json(), [listing], json_out, csv_out)
 
 
 def main() -> None:

@@ -115,7 +115,8 @@ class BarrierIn(_Model):
     )  # with about: course, what the course must do about it
     techniques: list[str | float] = Field(
         default_factory=list,
-        description="Techniques the team chooses for it (BCT numbers such as '8.1'; quote '10.10'): the course "
+        description="Techniques the team chooses for it (BCT numbers such as '8.1', quoting '10.10', or BCTO ids "
+        "such as 'BCIO:007094'): the course "
         "then answers it with these, where they can be delivered, instead of the ones barriermap would fit.",
     )
     strategies: list[str] = Field(

@@ -28,6 +28,7 @@ from ontology import (
 from ontology.ids import suggest
 from ontology.vocabulary import FUNCTION, curie, local
 from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
+from techniques.bcto import BCTO_ID
 from techniques.linksets import read_link_set_csv, shipped_link_sets
 
 if TYPE_CHECKING:
@@ -481,6 +482,25 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
     return settings, doc, problems
 
 
+def _bcto_chosen(coded: CodedData, library: Library) -> tuple[CodedData, list[Problem]]:
+    """Techniques chosen by a BCTO id ('BCIO:007010') stand for their BCTTv1 number from here on."""
+    problems = []
+    where = coded.origin[0] if coded.origin else None
+    statements = []
+    for statement in coded.barriers:
+        chosen = []
+        for raw in statement.techniques:
+            if not BCTO_ID.match(raw.strip()):
+                chosen.append(raw)
+                continue
+            try:
+                chosen.append(library.technique(raw).number)
+            except UnknownIdError as exc:
+                problems.append(Problem(f"barrier '{statement.id}' chooses technique '{raw}': {exc}", where))
+        statements.append(dataclasses.replace(statement, techniques=tuple(chosen)))
+    return dataclasses.replace(coded, barriers=tuple(statements)), problems
+
+
 def _chosen(coded: CodedData, library: Library) -> list[Problem]:
     """Techniques and strategies the team chose for a statement must exist."""
     from mapper.supports import strategies
@@ -609,6 +629,8 @@ def load_project(path: Path, cache: bool = False) -> Project:
     evidence = evidence or Evidence((), {})
     if settings is not None and doc is not None:
         problems.extend(_cross_checks(settings, doc, coded, evidence))
+        coded, more = _bcto_chosen(coded, library)
+        problems.extend(more)
         problems.extend(_chosen(coded, library))
     uptake = None
     if settings is not None and (path / "evaluation").is_dir():

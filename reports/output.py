@@ -134,8 +134,9 @@ def technique_listing(d: dict[str, Any], function_label: Callable[[str], str]) -
     lead = [
         f"{d['number']} {d['label']}  ({d['id']}, group {d['group']}: {d['group_label']})",
         d["description"],
-        f"BCIO: {_join(d['bcio'])}",
         f"Intervention functions: {_join(fns) or 'none listed'}",
+        f"BCTO classes (release {d['bcto']['release']}; ids are the key, labels as that release gives them):",
+        *(f"  {c['id']} {c['label']} ({c['relation']})" for c in d["bcto"]["classes"]),
     ]
     if course:
         lead += [f"Course activity: {course['format']}, '{course['title']}', {course['minutes']} min"]

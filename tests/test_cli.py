@@ -256,9 +256,11 @@ def test_design_writes_design_json(invoke: Invoke, project: Path, tmp_path: Path
     names = sorted(p.name for p in out.iterdir())
     expected = [
         ".barriermap-output",  # the marker that lets the next run replace this folder
+        "abcd.csv",
         "design.json",
         "graph.dot",
         "graph.svg",
+        "justifier.yaml",
         "matrix.csv",
         "matrix.xlsx",
         "messages.md",
@@ -278,7 +280,7 @@ def test_design_json_only(invoke: Invoke, project: Path, tmp_path: Path) -> None
     assert bad.exit_code == 1
     assert (
         bad.stderr
-        == "Error: unknown report format 'pdf' — use one or more of json, html, markdown, graph, matrix, owl\n"
+        == "Error: unknown report format 'pdf' — use one or more of json, html, markdown, graph, matrix, owl, abcd, justifier\n"
     )
 
 
