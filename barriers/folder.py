@@ -18,7 +18,16 @@ from barriers.yamlformat import Located, check_references, dump_coded, parse_cod
 from ontology import Frameworks, InputError, OutputError, Problem, load_yaml, slugify, write_text
 from ontology.yamlfile import check_input_file, parse_yaml
 
-__all__ = ["CODED_DIR", "ImportReport", "coded_files", "export_coded", "import_into", "load_coded", "read_any"]
+__all__ = [
+    "CODED_DIR",
+    "ImportReport",
+    "coded_files",
+    "export_coded",
+    "import_into",
+    "load_coded",
+    "load_coded_located",
+    "read_any",
+]
 
 CODED_DIR = "coded"
 FORMATS = (".yaml", ".yml", ".csv", ".qdpx", ".qdc")
@@ -35,6 +44,7 @@ class ImportReport:
     enablers: int
     unmapped_codes: int
     notes: tuple[str, ...]
+    behaviours: tuple[str, ...] = ()  # the target behaviour ids the imported statements name, in first-use order
 
 
 def coded_files(project: Path) -> list[Path]:
@@ -97,12 +107,17 @@ def load_coded(
     Raises:
         InputError: every problem in every file, `path:line: message`, one per line.
     """
-    return _load_located(project, frameworks, skip, read)[0]
+    return load_coded_located(project, frameworks, skip, read)[0]
 
 
-def _load_located(
+def load_coded_located(
     project: Path, frameworks: Frameworks, skip: Path | None = None, read: ReadCoded | None = None
 ) -> tuple[CodedData, Located]:
+    """All coded data of a project folder and where each id stands: (kind, id) -> (path, line).
+
+    Raises:
+        InputError: every problem in every file, `path:line: message`, one per line.
+    """
     parts: list[tuple[CodedData, Located]] = []
     problems: list[Problem] = []
     for path in coded_files(project):
@@ -209,7 +224,7 @@ def import_into(
     data, notes = read_any(src, frameworks, mapping)
     text = dump_coded(data)
     _check_as_written(text, target, src, frameworks)
-    existing, located = _load_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
+    existing, located = load_coded_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
     _, _, clashes = _combine([(existing, located), (data, _located(data, str(src)))])
     if clashes:
         raise InputError.from_problems(clashes)
@@ -227,4 +242,5 @@ def import_into(
         valence.count("enabler"),
         len(data.unmapped_codes),
         tuple(notes),
+        tuple(dict.fromkeys(b.behaviour for b in data.barriers if b.behaviour)),
     )

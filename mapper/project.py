@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from barriers import CodedData, SalienceRule, load_coded
+from barriers import CodedData, SalienceRule
+from barriers.folder import load_coded_located
+from barriers.yamlformat import Located
 from mapper.uptake import Uptake, read_uptake
 from ontology import (
     Frameworks,
@@ -452,12 +454,17 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
     return settings, doc, problems
 
 
-def _chosen(coded: CodedData, library: Library) -> list[Problem]:
+def _at(where: Located, statement_id: str) -> tuple[str | None, int | None]:
+    """The file and line where a statement is defined (barriers.yaml or coded/NAME.yaml)."""
+    path, line = where.get(("barrier", statement_id), ("", 0))
+    return path or None, line or None
+
+
+def _chosen(coded: CodedData, where: Located, library: Library) -> list[Problem]:
     """Techniques and strategies the team chose for a statement must exist."""
     from mapper.supports import strategies
 
     problems = []
-    where = coded.origin[0] if coded.origin else None
     known = {t.number: t.id for t in library.techniques.values()}
     for statement in coded.barriers:
         for raw in statement.techniques:
@@ -466,7 +473,10 @@ def _chosen(coded: CodedData, library: Library) -> list[Problem]:
                 close = suggest(number, {k: k for k in known})
                 hint = f" — did you mean {close}?" if close else " — give a BCT Taxonomy v1 number such as 8.1"
                 problems.append(
-                    Problem(f"barrier '{statement.id}' chooses technique '{raw}', which is no BCT{hint}", where)
+                    Problem(
+                        f"barrier '{statement.id}' chooses technique '{raw}', which is no BCT{hint}",
+                        *_at(where, statement.id),
+                    )
                 )
         for name in statement.strategies:
             if name not in strategies():
@@ -475,13 +485,15 @@ def _chosen(coded: CodedData, library: Library) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"barrier '{statement.id}' chooses strategy '{name}', which barriermap does not know{hint}",
-                        where,
+                        *_at(where, statement.id),
                     )
                 )
     return problems
 
 
-def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, evidence: Evidence) -> list[Problem]:
+def _cross_checks(
+    settings: ProjectFile, doc: YamlDocument, coded: CodedData, where: Located, evidence: Evidence
+) -> list[Problem]:
     problems = []
     behaviours = {b.id for b in settings.target_behaviours}
     audiences = {a.id for a in settings.audiences}
@@ -508,13 +520,16 @@ def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, ev
     for statement in coded.barriers:
         if statement.behaviour and statement.behaviour not in behaviours:
             close = suggest(statement.behaviour, {x: x for x in behaviours})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(sorted(behaviours))}"
-            where = coded.origin[0] if coded.origin else None
+            hint = (
+                f" — did you mean '{close}'? Or add it to target_behaviours in project.yaml"
+                if close
+                else f" — add it to target_behaviours in project.yaml, or use one of {', '.join(sorted(behaviours))}"
+            )
             problems.append(
                 Problem(
                     f"barrier '{statement.id}' names target behaviour '{statement.behaviour}', which project.yaml "
                     f"does not define{hint}",
-                    where,
+                    *_at(where, statement.id),
                 )
             )
     reviews = {f"review:{r.id}" for r in evidence.reviews}
@@ -572,15 +587,16 @@ def load_project(path: Path, cache: bool = False) -> Project:
 
         parse_cache = ParseCache(path)
         read = functools.partial(parse_cache.coded, frameworks_key=frameworks.comb_version, frameworks=frameworks)
-    coded = _attempt(problems, lambda: load_coded(path, frameworks, read=read)) or CodedData()
+    found_coded = _attempt(problems, lambda: load_coded_located(path, frameworks, read=read))
+    coded, where = found_coded or (CodedData(), {})
     evidence_path = path / "evidence.yaml"
     evidence = None
     if evidence_path.exists():
         evidence = _attempt(problems, lambda: load_evidence(evidence_path, library))
     evidence = evidence or Evidence((), {})
     if settings is not None and doc is not None:
-        problems.extend(_cross_checks(settings, doc, coded, evidence))
-        problems.extend(_chosen(coded, library))
+        problems.extend(_cross_checks(settings, doc, coded, where, evidence))
+        problems.extend(_chosen(coded, where, library))
     uptake = None
     if settings is not None and (path / "evaluation").is_dir():
         uptake = _attempt(problems, functools.partial(_uptake, path, settings.evaluation))

@@ -101,6 +101,31 @@ def test_unknown_target_behaviour(project: Path) -> None:
     ), problems
 
 
+def test_statement_problems_name_its_own_file_and_line(project: Path) -> None:
+    # a statement imported into coded/ is reported there, at its line, not in barriers.yaml
+    (project / "coded").mkdir()
+    (project / "coded" / "more.yaml").write_text(
+        "barriers:\n"
+        "  - id: X1\n"
+        "    statement: Clinicians forget\n"
+        "    valence: barrier\n"
+        "    domains: [memory-attention-and-decision-processes]\n"
+        "  - id: X2\n"
+        "    statement: Clinicians doubt it works\n"
+        "    valence: barrier\n"
+        "    domains: [beliefs-about-consequences]\n"
+        "    behaviour: run-groups\n"
+        "    techniques: ['99.9']\n",
+        encoding="utf-8",
+    )
+    problems = [p for p in check_project(project) if "X2" in p.message]
+    assert [(Path(p.path or "").relative_to(project).as_posix(), p.line) for p in problems] == [
+        ("coded/more.yaml", 6),
+        ("coded/more.yaml", 6),
+    ], problems
+    assert "add it to target_behaviours in project.yaml" in problems[0].message
+
+
 def test_problems_from_every_file_together(project: Path) -> None:
     _edit(project / "project.yaml", "channels: [social-media, email, conference]", "channels: [fax]")
     _edit(project / "barriers.yaml", "domains: [skills]", "domains: [skils]")
