@@ -344,18 +344,6 @@ def evidence_command(
     _output(data, [evidence_listing(rows, len(found.evidence.reviews), labels)], json_out, csv_out)
 
 
-def _init_after_import(folder: Path, init: bool) -> list[str]:
-    """Notes on the project around an import: started by --init, or how to start it."""
-    from mapper.scaffold import default_answers, init_project
-
-    if (folder / "project.yaml").exists():
-        return []
-    if not init:
-        return [f"{folder} has no project.yaml — start one with: barriermap init {folder}"]
-    written = init_project(folder, default_answers(folder.resolve().name))
-    return [f"started the project: wrote {', '.join(str(p) for p in written)} — edit project.yaml next"]
-
-
 @code_app.command("import")
 @_errors_to_exit
 def code_import(
@@ -376,12 +364,13 @@ def code_import(
     Example: barriermap code import interviews.qdpx --into my-project --mapping codes.yaml
     """
     from barriers import import_into
+    from mapper.scaffold import settle_import
     from ontology import load_frameworks
     from reports.output import import_listing
 
     with err.status(f"Reading {src.name} ..."):
         report = import_into(src, into, load_frameworks(), mapping, replace, name)
-    notes = [*report.notes, *_init_after_import(into, init)]
+    notes = [*report.notes, *settle_import(into, report.behaviours, str(report.target), init)]
     for note in notes:
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     data = {**report.__dict__, "target": str(report.target), "notes": list(report.notes)}

@@ -442,6 +442,64 @@ def test_code_import_offers_init(invoke: Invoke, tmp_path: Path) -> None:
     assert invoke("validate", str(tmp_path / "b")).exit_code == 0
 
 
+@pytest.fixture(scope="module")
+def best_qdpx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The BeST example exported as REFI-QDA: its statements name four target behaviours."""
+    from typer.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("best") / "best.qdpx"
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "code",
+            "export",
+            str(PROJECT.parent.parent.parent / "examples" / "best"),
+            "--format",
+            "qdpx",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_code_import_defines_the_behaviours_its_statements_name(
+    invoke: Invoke, tmp_path: Path, best_qdpx: Path
+) -> None:
+    # into a project started by init: the behaviours are added to project.yaml and to what the course serves
+    folder = tmp_path / "p"
+    assert invoke("init", str(folder), "--yes").exit_code == 0
+    result = invoke("code", "import", str(best_qdpx), "--into", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "note: added target behaviours deliver-best, complete-training, refer-best, support-best to "
+        f"{folder / 'project.yaml'} and to delivery.course_for" in result.stderr
+    )
+    text = (folder / "project.yaml").read_text(encoding="utf-8")
+    assert "course_for: [put-what-course, deliver-best, complete-training, refer-best, support-best]" in text
+    assert invoke("validate", str(folder)).exit_code == 0
+    # into a new folder with --init: project.yaml is written with them, and the course serves all
+    result = invoke("code", "import", str(best_qdpx), "--into", str(tmp_path / "q"), "--init")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "q" / "project.yaml").read_text(encoding="utf-8")
+    assert "  - id: refer-best\n" in text and "course_for: []" in text
+    assert invoke("validate", str(tmp_path / "q")).exit_code == 0
+
+
+def test_code_import_says_what_to_add_when_it_cannot_edit(invoke: Invoke, tmp_path: Path, best_qdpx: Path) -> None:
+    # a flow-style list is not edited: the note gives the lines to add, and project.yaml is left as it was
+    folder = tmp_path / "p"
+    folder.mkdir()
+    original = 'name: p\ntarget_behaviours: [{id: run, who: physios, what: "run groups"}]\n'
+    (folder / "project.yaml").write_text(original, encoding="utf-8")
+    result = invoke("code", "import", str(best_qdpx), "--into", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert f"names target behaviours that {folder / 'project.yaml'} does not define (deliver-best, " in result.stderr
+    assert '  - id: "support-best"\n    who: "the people the interviews are about"\n' in result.stderr
+    assert (folder / "project.yaml").read_text(encoding="utf-8") == original
+
+
 def test_validate_json(invoke: Invoke, tmp_path: Path) -> None:
     ok = json.loads(invoke("validate", str(PROJECT), "--json").stdout)
     assert ok == {"project": str(PROJECT), "ok": True, "problems": []}
