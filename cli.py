@@ -532,6 +532,8 @@ def design_command(
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("Writing reports", total=len(chosen))
         result = render(d, out_dir, chosen, on_step=lambda name: progress.update(task, advance=1, description=name))
+    for note in d.salience.notes:  # a small project's threshold; why nothing is a priority
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
     for w in d.warnings:
         err.print(f"warning: {w}", markup=False, soft_wrap=True)
     _output(as_json(d) if json_out else None, [design_listing(d)], json_out)

@@ -615,3 +615,25 @@ def test_listing_as_csv(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "No.,Technique,Group,Functions,BCIO" and len(lines) == 5
+
+
+def test_design_of_a_small_project_says_why_and_counts_as_the_report(invoke: Invoke, tmp_path: Path) -> None:
+    import re
+
+    folder = tmp_path / "small"
+    assert invoke("init", str(folder), "--yes").exit_code == 0
+    shutil.copy(PROJECT.parent / "small" / "barriers.yaml", folder / "barriers.yaml")
+    result = invoke("barriers", str(folder))
+    assert "note: a small project (6 excerpts, fewer than 20) with no priority at min_excerpts 2" in result.stdout
+    with (folder / "project.yaml").open("a", encoding="utf-8") as f:
+        f.write("salience:\n  min_excerpts: 2\n")
+    result = invoke("design", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert "note: no statement is a priority, so the design targets none" in result.stderr
+    assert "set salience.min_excerpts: 1 (now 2) in project.yaml" in result.stderr
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "set salience.min_excerpts: 1 (now 2) in project.yaml" in report
+    for label in ("techniques selected", "techniques used"):
+        terminal = re.search(rf"│ {label}\s+│ (\d+)", result.stdout)
+        card = re.search(rf"<b>(\d+)</b>{label}</div>", report)
+        assert terminal and card and terminal[1] == card[1], label
