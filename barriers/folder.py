@@ -195,6 +195,15 @@ def _check_as_written(text: str, target: Path, src: Path, frameworks: Frameworks
         )
 
 
+def _nothing_to_design(unmapped: int, src: Path, project: Path) -> str:
+    return (
+        f"no code names a TDF domain or a belief statement, so design has nothing to work on yet: map the "
+        f"{unmapped} kept code(s) in a mapping file ('codes: {{Confidence: beliefs about capabilities, Time "
+        f"pressure: barrier}}') and import again with: barriermap code import {src} --into {project} "
+        "--mapping FILE.yaml --replace"
+    )
+
+
 def import_into(
     src: Path,
     project: Path,
@@ -233,6 +242,8 @@ def import_into(
     except OSError as exc:
         raise OutputError(f"{target.parent}: cannot create the folder ({exc.strerror}) — check the project") from None
     write_text(target, text)
+    if not data.barriers and data.unmapped_codes:
+        notes = [*notes, _nothing_to_design(len(data.unmapped_codes), src, project)]
     valence = [b.valence for b in data.barriers]
     return ImportReport(
         target,

@@ -637,3 +637,34 @@ def test_design_of_a_small_project_says_why_and_counts_as_the_report(invoke: Inv
         terminal = re.search(rf"│ {label}\s+│ (\d+)", result.stdout)
         card = re.search(rf"<b>(\d+)</b>{label}</div>", report)
         assert terminal and card and terminal[1] == card[1], label
+
+
+REAL = PROJECT.parent / "real"
+
+
+def test_first_hour_on_a_real_export(invoke: Invoke, tmp_path: Path) -> None:
+    # init -> import -> validate -> design on a file QualCoder wrote, as a new user would run them
+    folder = tmp_path / "hand-hygiene"
+    assert invoke("init", str(folder), "--yes").exit_code == 0
+    result = invoke("code", "import", str(REAL / "qualcoder-4-hand-hygiene.qdpx"), "--into", str(folder))
+    assert result.exit_code == 0, result.stderr
+    result = invoke("validate", str(folder))
+    assert (result.exit_code, result.stdout) == (0, f"{folder}: no problems found\n"), result.stdout
+    result = invoke("design", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    design = json.loads((tmp_path / "out" / "design.json").read_text(encoding="utf-8"))
+    assert [b["priority"] for b in design["barriers"]] == [True]
+    assert design["selected"] and design["modules"] and design["messages"]
+
+
+def test_import_with_no_domain_says_how_to_map(invoke: Invoke, tmp_path: Path) -> None:
+    # NVivo project with 152 codes in Hungarian, none a TDF domain: the import says what to do next
+    src = REAL / "nvivo12-windows-oltas0517.qdpx"
+    result = invoke("code", "import", str(src), "--into", str(tmp_path / "p"), "--init")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "note: no code names a TDF domain or a belief statement, so design has nothing to work on yet: map the 152 "
+        "kept code(s) in a mapping file" in result.stderr
+    )
+    assert f"barriermap code import {src} --into {tmp_path / 'p'} --mapping FILE.yaml --replace" in result.stderr
+    assert invoke("validate", str(tmp_path / "p")).exit_code == 0
