@@ -153,11 +153,19 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
         return read_qdpx(src, frameworks, mapping)
     if suffix == ".qdc":
         return read_qdc(src, frameworks, mapping)
+    if suffix == ".qde":
+        raise InputError(
+            "a .qde file is the project inside a REFI-QDA archive — zip it as a .qdpx, with project.qde and "
+            "its sources/ folder at the top (zip -r project.qdpx project.qde sources), and import the .qdpx",
+            str(src),
+        )
     raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
 
 
-def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> None:
+def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> str:
     """Write coded data as `fmt` (qdpx, qdc, csv or yaml) to `path`; `name` titles a .qdpx project.
+
+    Returns what the file holds, in words ('100 excerpts, 14 belief statements').
 
     Raises:
         OutputError: for an unknown format or a file that cannot be written.
@@ -166,12 +174,29 @@ def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, 
         write_qdpx(data, frameworks, path, name=name or path.stem)
     elif fmt == "qdc":
         write_qdc(data, frameworks, path)
+        return _codebook_held(path, len(data.barriers))
     elif fmt == "csv":
         write_csv(data, path)
+        return (
+            f"{len(data.excerpts)} excerpts; a CSV holds excerpts and their codes, not belief statements: "
+            "use yaml or qdpx to keep them"
+        )
     elif fmt == "yaml":
         write_text(path, dump_coded(data))
     else:
         raise OutputError(f"unknown export format '{fmt}' — use qdpx, qdc, csv or yaml")
+    return f"{len(data.excerpts)} excerpts, {len(data.barriers)} belief statements"
+
+
+def _codebook_held(path: Path, statements: int) -> str:
+    """What a .qdc just written holds: its codes, counted in the file itself."""
+    from xml.etree import ElementTree  # our own file, just written: no untrusted XML here
+
+    codes = sum(1 for el in ElementTree.parse(path).iter() if el.tag.rsplit("}", 1)[-1] == "Code")
+    return (
+        f"a codebook of {codes} codes, {statements} of them belief statements; a .qdc holds no excerpts: "
+        "use qdpx to keep them"
+    )
 
 
 def _check_as_written(text: str, target: Path, src: Path, frameworks: Frameworks) -> None:

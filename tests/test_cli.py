@@ -179,6 +179,41 @@ def test_code_export_formats(invoke: Invoke, tmp_path: Path, fmt: str) -> None:
     assert target.stat().st_size > 100
 
 
+@pytest.mark.parametrize(
+    ("fmt", "held"),
+    [
+        # a codebook: the codes counted in the file written, no excerpts claimed
+        (
+            "qdc",
+            "a codebook of 102 codes, 4 of them belief statements; a .qdc holds no excerpts: use qdpx to keep them",
+        ),
+        (
+            "csv",
+            "6 excerpts; a CSV holds excerpts and their codes, not belief statements: use yaml or qdpx to keep them",
+        ),
+        ("yaml", "6 excerpts, 4 belief statements"),
+    ],
+)
+def test_code_export_says_what_it_wrote(invoke: Invoke, tmp_path: Path, fmt: str, held: str) -> None:
+    target = tmp_path / f"out.{fmt}"
+    result = invoke("code", "export", str(PROJECT), "--format", fmt, "--out", str(target))
+    assert result.stdout == f"Wrote {target} ({held})\n"
+    if fmt == "qdc":
+        assert target.read_text(encoding="utf-8").count("<Code ") == 102
+
+
+def test_code_import_of_a_qde_says_to_zip_it(invoke: Invoke, tmp_path: Path) -> None:
+    src = tmp_path / "project.qde"
+    src.write_text("<Project/>", encoding="utf-8")
+    result = invoke("code", "import", str(src), "--into", str(tmp_path / "p"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {src}: a .qde file is the project inside a REFI-QDA archive — zip it as a .qdpx, with project.qde "
+        "and its sources/ folder at the top (zip -r project.qdpx project.qde sources), and import the .qdpx\n"
+    )
+    assert not (tmp_path / "p").exists()
+
+
 def test_code_export_pseudonymise(invoke: Invoke, tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     assert invoke("code", "export", str(PROJECT), "-f", "csv", "-o", str(target), "--pseudonymise").exit_code == 0
