@@ -298,6 +298,7 @@ def techniques_command(
     """List or search the 93 BCT Taxonomy v1 techniques; 'show NUMBER' gives one in full.
 
     Example: barriermap techniques feedback --group 2
+
     Example: barriermap techniques show 1.4
     """
     from mapper.folder import load_evidence_folder

@@ -112,6 +112,12 @@ def test_techniques_search_and_group(invoke: Invoke) -> None:
     assert [i["number"] for i in items] == ["15.1", "15.2", "15.3", "15.4"]
 
 
+def test_techniques_help_shows_each_example_on_its_own_line(invoke: Invoke) -> None:
+    lines = invoke("techniques", "-h").stdout.splitlines()
+    assert "  Example: barriermap techniques feedback --group 2" in lines
+    assert "  Example: barriermap techniques show 1.4" in lines
+
+
 def test_techniques_show(invoke: Invoke) -> None:
     result = invoke("techniques", "show", "1.4")
     assert result.exit_code == 0, result.stderr
