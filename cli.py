@@ -58,6 +58,23 @@ class _Terminal(Console):
 
         return super().status(escape(strip_control(status)) if isinstance(status, str) else status, **kwargs)
 
+    @property
+    def size(self) -> Any:
+        """Piped or redirected (and COLUMNS unset), lines are as long as their text: a command, a path or an id
+        wrapped at the terminal's width would break in the middle of a word."""
+        from rich.console import ConsoleDimensions
+
+        dims = super().size
+        if self.is_terminal or self._width is not None or (self._environ.get("COLUMNS") or "").isdigit():
+            return dims
+        return ConsoleDimensions(_PIPED_WIDTH, dims.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+_PIPED_WIDTH = 100_000  # no wrapping: tables take the width they need, messages stay on one line
 
 out = _Terminal(highlight=False)
 err = _Terminal(stderr=True, highlight=False)

@@ -456,6 +456,19 @@ def cli_runner_invoke(args: list[str], stdin: str) -> Result:
     return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"}).invoke(cli.app, args, input=stdin)
 
 
+def test_piped_output_is_not_wrapped(tmp_path: Path) -> None:
+    # no COLUMNS and not a terminal (a pipe): a long path and the statements' text stay whole, on one line
+    from typer.testing import CliRunner
+
+    runner = CliRunner(env={"COLUMNS": None, "LINES": None, "NO_COLOR": "1"})
+    folder = tmp_path / "a-folder-name-long-enough-to-pass-eighty-columns-when-written-twice"
+    result = runner.invoke(cli.app, ["init", str(folder), "--yes"])
+    assert f"Next: barriermap code import FILE --into {folder}, then barriermap validate {folder}\n" in result.stdout
+    result = runner.invoke(cli.app, ["barriers", str(PROJECT)])
+    row = next(line for line in result.stdout.splitlines() if line.startswith("│ B1 "))
+    assert "environmental-context-and-resources" in result.stdout and len(row) > 120, row
+
+
 def test_init_refuses_to_overwrite(invoke: Invoke, tmp_path: Path) -> None:
     (tmp_path / "project.yaml").write_text("name: mine\n", encoding="utf-8")
     result = invoke("init", str(tmp_path), "--yes")
