@@ -7,15 +7,31 @@ re-importing an updated export replaces exactly what it brought (and needs --rep
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from barriers.csvformat import read_csv, write_csv
 from barriers.model import CodedData
 from barriers.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx
-from barriers.yamlformat import Located, check_references, dump_coded, parse_coded, read_coded
-from ontology import Frameworks, InputError, OutputError, Problem, load_yaml, slugify, write_text
+from barriers.yamlformat import (
+    BarrierIn,
+    ExcerptIn,
+    Located,
+    NoteIn,
+    ParticipantIn,
+    SetIn,
+    SourceIn,
+    UnmappedIn,
+    check_references,
+    dump_coded,
+    parse_coded,
+    read_coded,
+)
+from ontology import Frameworks, InputError, OutputError, Problem, YamlDocument, load_yaml, slugify, write_text
 from ontology.yamlfile import check_input_file, parse_yaml
 
 __all__ = [
@@ -96,6 +112,61 @@ def _located(data: CodedData, path: str) -> Located:
     return where
 
 
+# the lists of a coded-data file, the model of one item, and the kind of id an item defines
+_LISTS: dict[str, tuple[type[BaseModel], str]] = {
+    "participants": (ParticipantIn, "participant"),
+    "sources": (SourceIn, "source"),
+    "excerpts": (ExcerptIn, "excerpt"),
+    "barriers": (BarrierIn, "barrier"),
+    "unmapped_codes": (UnmappedIn, ""),
+    "notes": (NoteIn, ""),
+    "sets": (SetIn, ""),
+}
+
+
+def _beyond_schema(path: Path, frameworks: Frameworks, found: Sequence[Problem]) -> list[Problem]:
+    """The problems a coded file has besides those its schema found (unknown codes, duplicate and dangling
+    ids), so that validate lists every problem in one run: the file is checked again without the items
+    that failed the schema, and a reference to one of those items is not reported as missing."""
+    try:
+        doc = load_yaml(path)
+    except InputError:
+        return []
+    if not isinstance(doc.data, dict):
+        return []
+    cleaned: dict[str, Any] = {k: v for k, v in doc.data.items() if k == "users" or k in _LISTS}
+    lines = dict(doc.lines)
+    dropped: list[str] = []
+    for key, (model, kind) in _LISTS.items():
+        items = cleaned.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            del cleaned[key]
+            continue
+        kept: dict[int, int] = {}  # old index -> new
+        for i, item in enumerate(items):
+            try:
+                model.model_validate(item)
+            except ValidationError:
+                if kind and isinstance(item, dict) and isinstance(item.get("id"), str):
+                    dropped.append(f"names {kind} '{item['id']}'")
+                continue
+            kept[i] = len(kept)
+        cleaned[key] = [items[i] for i in kept]
+        lines = {
+            (loc if loc[:1] != (key,) or len(loc) < 2 else (key, kept[int(loc[1])], *loc[2:])): line
+            for loc, line in lines.items()
+            if loc[:1] != (key,) or len(loc) < 2 or loc[1] in kept
+        }
+    try:
+        coded, where, more = parse_coded(YamlDocument(doc.path, cleaned, lines), frameworks)
+    except InputError:  # a problem the items do not hold (the list of users, say): nothing more to learn
+        return []
+    more += [p for p in check_references(coded, where) if not any(d in p.message for d in dropped)]
+    return [p for p in more if p not in found]
+
+
 ReadCoded = Callable[[Path], tuple[CodedData, Located, list[Problem]]]
 
 
@@ -127,6 +198,7 @@ def load_coded_located(
             coded, where, found = read(path) if read else parse_coded(load_yaml(path), frameworks)
         except InputError as exc:
             problems.extend(exc.problems)
+            problems.extend(_beyond_schema(path, frameworks, exc.problems))
             continue
         problems.extend(found)
         parts.append((coded, where))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,25 @@ def test_a_chosen_technique_or_strategy_must_exist(project: Path, line: str, mes
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    domains: [skills]\n", "    domains: [skills]\n" + line), encoding="utf-8")
     assert any(message in str(p) for p in check_project(project))
+
+
+def test_a_schema_error_does_not_hide_the_file_s_other_problems(tmp_path: Path) -> None:
+    # a bad valence (schema), an unknown domain and a dangling reference, all in one run; the excerpt that
+    # fails its schema is left out of the rest of the check, and a statement naming it is not reported
+    shutil.copy(PROJECT.parent / "small" / "barriers.yaml", tmp_path / "barriers.yaml")
+    _edit(
+        tmp_path / "barriers.yaml",
+        "{id: B1, statement: s1, valence: barrier",
+        "{id: B1, statement: s1, valence: barier",
+    )
+    _edit(tmp_path / "barriers.yaml", "domains: [emotion], excerpts: [E3]", "domains: [emoton], excerpts: [E33]")
+    _edit(tmp_path / "barriers.yaml", "text: No time in clinic,", "text: No time in clinic, foo: 1,")
+    problems = [str(p).removeprefix(f"{tmp_path}/") for p in check_project(tmp_path) if "barriers.yaml" in str(p)]
+    assert problems == [
+        "barriers.yaml:5: excerpts[1].foo: unknown field — use one of coder, codes, codings, end, id, participant, "
+        "source, start, text",
+        "barriers.yaml:11: barriers[0].valence: Input should be 'barrier' or 'enabler' (got 'barier')",
+        "barriers.yaml:13: unknown TDF domain 'emoton' — did you mean 'emotion'?",
+        "barriers.yaml:13: barrier 'B3' names excerpt 'E33', which is not in excerpts — add the excerpt or remove "
+        "the reference",
+    ]
