@@ -209,6 +209,9 @@ def _ask(name: str) -> Answers:
     from mapper.scaffold import Answers, BehaviourAnswer
 
     name = typer.prompt("Project name", default=name)
+    audiences = _split(typer.prompt("Audiences, separated by commas", default="learners, service leads"))
+    audiences = audiences or ("learners",)
+    choices = "; ".join(f"{i + 1} {a}" for i, a in enumerate(audiences))
     behaviours: list[BehaviourAnswer] = []
     while not behaviours or typer.confirm("Another target behaviour?", default=False):
         n = len(behaviours) + 1
@@ -217,20 +220,37 @@ def _ask(name: str) -> Answers:
             f"Target behaviour {n}: what should they do (a verb phrase, such as 'use hand rub before each patient')",
             default="put what the course teaches into practice",
         )
+        label = typer.prompt(
+            f"Target behaviour {n}: a short name for titles, such as 'hand rub' (Enter: the whole phrase)",
+            default="",
+            show_default=False,
+        )
         service = typer.confirm(
             "Must the service (its managers) change it, rather than the people themselves?", default=False
         )
-        behaviours.append(BehaviourAnswer(who, what, "service" if service else "individual"))
+        audience = 0 if not service else len(audiences) - 1
+        if len(audiences) > 1:
+            audience = _choose(f"Target behaviour {n}: which audience does it ({choices})", audience, len(audiences))
+        level = "service" if service else "individual"
+        behaviours.append(BehaviourAnswer(who, what, level, label=label.strip(), audience=audience))
     listed = "; ".join(f"{i + 1} {b.what}" for i, b in enumerate(behaviours))
-    course = typer.prompt(f"Which behaviour does the course serve ({listed})", default=1, type=int) - 1
-    audiences = _split(typer.prompt("Audiences, separated by commas", default="learners, service leads"))
+    course = _choose(f"Which behaviour does the course serve ({listed})", 0, len(behaviours))
     while True:
         channels = _split(typer.prompt(f"Channels ({', '.join(CHANNELS)})", default="email"))
         unknown = [c for c in channels if c not in CHANNELS]
         if not unknown:
             break
         err.print(f"unknown channel {', '.join(unknown)} — use the names listed", markup=False)
-    return Answers(name, tuple(behaviours), course, audiences or ("learners",), channels)
+    return Answers(name, tuple(behaviours), course, audiences, channels)
+
+
+def _choose(question: str, default: int, count: int) -> int:
+    """A number from 1 to `count`, asked until one is given; returned as an index."""
+    while True:
+        n: int = typer.prompt(question, default=default + 1, type=int)
+        if 1 <= n <= count:
+            return n - 1
+        err.print(f"give a number from 1 to {count}", markup=False)
 
 
 @app.command("init")
@@ -242,12 +262,12 @@ def init_command(
 ) -> None:
     """Start a project: a commented project.yaml and an empty barriers.yaml; never overwrites project.yaml.
 
-    On a terminal it asks for the name, target behaviours, the one the course serves, audiences and
-    channels; otherwise (or with --yes) it writes defaults to edit.
+    On a terminal it asks for the name, the audiences, each target behaviour (who, what, a short name, its
+    audience), the one the course serves and the channels; otherwise (or with --yes) it writes defaults to edit.
 
     Example: barriermap init my-project --name "Online course uptake" --yes
     """
-    from mapper.scaffold import default_answers, init_project
+    from mapper.scaffold import default_answers, init_project, unused_audiences
 
     named = name or folder.resolve().name
     asked = not yes and _on_terminal()
@@ -256,6 +276,13 @@ def init_command(
     answers = _ask(named) if asked else default_answers(named)
     for path in init_project(folder, answers):
         out.print(f"Wrote {path}", markup=False)
+    for label in unused_audiences(answers):
+        err.print(
+            f"warning: no target behaviour names audience '{label}', so the campaign writes it no message — "
+            "name it as a behaviour's audience in project.yaml, or remove it",
+            markup=False,
+            soft_wrap=True,
+        )
     out.print(f"Next: barriermap code import FILE --into {folder}, then barriermap validate {folder}", markup=False)
 
 

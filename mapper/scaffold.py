@@ -24,6 +24,7 @@ __all__ = [
     "init_project",
     "project_yaml",
     "settle_import",
+    "unused_audiences",
 ]
 
 
@@ -35,6 +36,8 @@ class BehaviourAnswer:
     what: str
     level: str = "individual"
     key: str = ""  # the id, when it is given (an imported statement names it); else made from `what`
+    label: str = ""  # a short name for titles ('running BeST groups'); empty: titles use `what`
+    audience: int | None = None  # index into Answers.audiences; None: the first (individual) or last (service)
 
     @property
     def id(self) -> str:
@@ -89,6 +92,18 @@ def _course_for(a: Answers, ids: list[str]) -> str:
     return ids[a.course_for] if 0 <= a.course_for < len(ids) else ids[0]
 
 
+def _audience_of(b: BehaviourAnswer, count: int) -> int:
+    if b.audience is not None and 0 <= b.audience < count:
+        return b.audience
+    return 0 if b.level == "individual" else count - 1
+
+
+def unused_audiences(a: Answers) -> list[str]:
+    """The audiences that no target behaviour names: no behaviour's messages speak to them."""
+    used = {_audience_of(b, len(a.audiences)) for b in a.behaviours}
+    return [label for i, label in enumerate(a.audiences) if i not in used]
+
+
 def _q(text: str) -> str:
     # a JSON string is a valid YAML double-quoted scalar: nothing a user types can change the structure
     return json.dumps(" ".join(text.split()), ensure_ascii=False)
@@ -119,9 +134,12 @@ def project_yaml(a: Answers) -> str:
     for b in a.behaviours:
         bid = b.id if b.id not in ids else f"{b.id}-{len(ids) + 1}"
         ids.append(bid)
-        lines += [f"  - id: {bid}", f"    who: {_q(b.who)}", f"    what: {_q(b.what)}", f"    level: {b.level}"]
+        lines += [f"  - id: {bid}", f"    who: {_q(b.who)}", f"    what: {_q(b.what)}"]
+        if b.label.strip():
+            lines.append(f"    label: {_q(b.label)}")
+        lines.append(f"    level: {b.level}")
         if audiences:
-            lines.append(f"    audience: {audiences[0] if b.level == 'individual' else audiences[-1]}")
+            lines.append(f"    audience: {audiences[_audience_of(b, len(audiences))]}")
     lines += ["", "# Who the messages speak to.", "audiences:"]
     lines += [f"  - {{id: {i}, label: {_q(label)}}}" for i, label in zip(audiences, a.audiences, strict=True)]
     lines += [

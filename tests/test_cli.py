@@ -439,14 +439,22 @@ def test_init_asks_on_request_and_quotes_answers(
 ) -> None:
     monkeypatch.setattr(cli, "_on_terminal", lambda: True)
     folder = tmp_path / "asked"
-    # name; behaviour 1 (who, what, service?); another?; behaviour 2; another?; course; audiences; channels
-    answers = ["Name: with colon", "physios", "run groups", "n", "y", "managers", "provide group rooms", "y", "n"]
-    answers += ["1", "physios, leads", "email, blog", ""]
+    # name; audiences; behaviour 1 (who, what, short name, service?, audience); another?; behaviour 2 (no short
+    # name, a bad audience number first); another?; course; channels
+    answers = ["Name: with colon", "physios, leads, patients", "physios", "run groups", "groups", "n", "1", "y"]
+    answers += ["managers", "provide group rooms", "", "y", "7", "2", "n", "1", "email, blog", ""]
     result = cli_runner_invoke(["init", str(folder)], "\n".join(answers))
     assert result.exit_code == 0, result.stderr
     text = (folder / "project.yaml").read_text(encoding="utf-8")
     assert 'name: "Name: with colon"' in text and "level: service" in text and "course_for: [run-groups]" in text
     assert "channels: [email, blog]" in text
+    assert '    what: "run groups"\n    label: "groups"\n    level: individual\n    audience: physios\n' in text
+    assert '    what: "provide group rooms"\n    level: service\n    audience: leads\n' in text
+    assert "give a number from 1 to 3" in result.stderr
+    assert (
+        "warning: no target behaviour names audience 'patients', so the campaign writes it no message — name it "
+        "as a behaviour's audience in project.yaml, or remove it\n" in result.stderr
+    )
     assert invoke("validate", str(folder)).exit_code == 0
 
 
