@@ -589,6 +589,8 @@ def _watch(project: Path, out_dir: Path, formats: list[str]) -> None:
             err.print(f"Error: {change.error}", markup=False, soft_wrap=True)
             err.print(f"(kept the previous output in {out_dir}; waiting for the next change)", markup=False)
             return
+        for w in change.warnings:
+            err.print(f"warning: {w}", markup=False, soft_wrap=True)
         for line in change.lines or (f"Wrote {out_dir}",):
             out.print(line, markup=False, soft_wrap=True)
         out.print(f"Watching {project} for changes (Ctrl-C stops) ...", markup=False)
