@@ -492,7 +492,7 @@ def _chosen(coded: CodedData, where: Located, library: Library) -> list[Problem]
 
 
 def _cross_checks(
-    settings: ProjectFile, doc: YamlDocument, coded: CodedData, where: Located, evidence: Evidence
+    settings: ProjectFile, doc: YamlDocument, coded: CodedData, where: Located, evidence: Evidence | None
 ) -> list[Problem]:
     problems = []
     behaviours = {b.id for b in settings.target_behaviours}
@@ -532,6 +532,25 @@ def _cross_checks(
                     *_at(where, statement.id),
                 )
             )
+    for i, fact in enumerate(settings.key_facts):
+        for field, names, known in (
+            ("audiences", fact.audiences, audiences),
+            ("behaviours", fact.behaviours, behaviours),
+        ):
+            for j, name in enumerate(names):
+                if name not in known:
+                    close = suggest(name, {x: x for x in known})
+                    hint = f"did you mean '{close}'?" if close else f"use one of {', '.join(sorted(known)) or '(none)'}"
+                    problems.append(
+                        Problem(
+                            f"key fact '{fact.id}' names {field[:-1]} '{name}', which project.yaml does not define — "
+                            f"{hint}",
+                            doc.path,
+                            doc.line(("key_facts", i, field, j)),
+                        )
+                    )
+    if evidence is None:  # evidence.yaml could not be read: its own problems say why; no review to check against
+        return problems
     reviews = {f"review:{r.id}" for r in evidence.reviews}
     for i, fact in enumerate(settings.key_facts):
         if fact.source.startswith("review:") and fact.source not in reviews:
@@ -590,12 +609,12 @@ def load_project(path: Path, cache: bool = False) -> Project:
     found_coded = _attempt(problems, lambda: load_coded_located(path, frameworks, read=read))
     coded, where = found_coded or (CodedData(), {})
     evidence_path = path / "evidence.yaml"
-    evidence = None
+    read_evidence: Evidence | None = Evidence((), {})
     if evidence_path.exists():
-        evidence = _attempt(problems, lambda: load_evidence(evidence_path, library))
-    evidence = evidence or Evidence((), {})
+        read_evidence = _attempt(problems, lambda: load_evidence(evidence_path, library))
+    evidence = read_evidence or Evidence((), {})
     if settings is not None and doc is not None:
-        problems.extend(_cross_checks(settings, doc, coded, where, evidence))
+        problems.extend(_cross_checks(settings, doc, coded, where, read_evidence))
         problems.extend(_chosen(coded, where, library))
     uptake = None
     if settings is not None and (path / "evaluation").is_dir():

@@ -199,3 +199,25 @@ def test_a_schema_error_does_not_hide_the_file_s_other_problems(tmp_path: Path) 
         "barriers.yaml:13: barrier 'B3' names excerpt 'E33', which is not in excerpts — add the excerpt or remove "
         "the reference",
     ]
+
+
+def test_key_facts_name_known_audiences_and_behaviours_and_a_bad_evidence_file_cascades_nothing(
+    project: Path,
+) -> None:
+    # a key fact naming an unknown audience and behaviour is reported at its line; a bad evidence.yaml is
+    # reported once, not again as every review a key fact cites
+    _edit(
+        project / "project.yaml",
+        "source: review:trial2010}",
+        "source: review:trial2010, audiences: [physio], behaviours: [deliver-bst]}",
+    )
+    text = (project / "evidence.yaml").read_text(encoding="utf-8")
+    (project / "evidence.yaml").write_text(text.replace("techniques: [", "techniques: [99.1, ", 1), encoding="utf-8")
+    problems = [str(p).removeprefix(f"{project}/") for p in check_project(project)]
+    assert [p for p in problems if p.startswith("project.yaml")] == [
+        "project.yaml:19: key fact 'trial' names audience 'physio', which project.yaml does not define — did you "
+        "mean 'physios'?",
+        "project.yaml:19: key fact 'trial' names behaviour 'deliver-bst', which project.yaml does not define — did "
+        "you mean 'deliver-best'?",
+    ]
+    assert len([p for p in problems if p.startswith("evidence.yaml")]) == 1, problems
