@@ -587,7 +587,10 @@ def load_project(path: Path, cache: bool = False) -> Project:
     if not path.is_dir():
         raise InputError("no such project folder — give the folder that holds project.yaml", str(path))
     problems: list[Problem] = []
-    found = _attempt(problems, lambda: _settings(path / "project.yaml", load_frameworks()))
+    target = path / "project.yaml"
+    if not (target.exists() or target.is_symlink()):  # the first thing a new user meets: say how to start one
+        problems.append(Problem(f"no project.yaml — start one with: barriermap init {path}", str(target)))
+    found = None if problems else _attempt(problems, lambda: _settings(target, load_frameworks()))
     if found is None:
         settings, doc = None, None
     else:

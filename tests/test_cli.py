@@ -272,7 +272,7 @@ def test_validate_lists_every_problem(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("validate", str(tmp_path))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()  # the report is the result: stdout; the verdict is the error: stderr
-    assert lines[0] == f"{tmp_path}/project.yaml: file not found — check the path"
+    assert lines[0] == f"{tmp_path}/project.yaml: no project.yaml — start one with: barriermap init {tmp_path}"
     assert f"{tmp_path}/barriers.yaml:2: unknown TDF domain 'knowlege' — did you mean 'knowledge'?" in lines
     assert result.stderr == f"Error: {len(lines)} problem(s) in {tmp_path} — correct them and run validate again\n"
 
