@@ -411,12 +411,50 @@ def _unknown_settings(doc: YamlDocument) -> tuple[YamlDocument, list[Problem]]:
     return dataclasses.replace(doc, data=cleaned), problems
 
 
+def _listed(doc: YamlDocument, key: str) -> list[tuple[int, str]]:
+    """The strings listed under a top-level key, with their index, read before (or without) the schema."""
+    values = doc.data.get(key) if isinstance(doc.data, dict) else None
+    return [(i, v) for i, v in enumerate(values) if isinstance(v, str)] if isinstance(values, list) else []
+
+
+def _names(doc: YamlDocument, folder: Path, frameworks: Frameworks) -> list[Problem]:
+    """Unknown intervention functions, channels and link sets: checked on the file as written, so a schema
+    error elsewhere in project.yaml does not hide them."""
+    problems = []
+    functions = {local(f.id): f.id for f in frameworks.functions}
+    for i, name in _listed(doc, "exclude_functions"):
+        if slugify(local(name)) not in functions:
+            close = suggest(slugify(name), {k: k for k in functions})
+            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(functions)}"
+            problems.append(
+                Problem(f"unknown intervention function '{name}'{hint}", doc.path, doc.line(("exclude_functions", i)))
+            )
+    for i, channel in _listed(doc, "channels"):
+        if channel not in CHANNELS:
+            close = suggest(channel, {k: k for k in CHANNELS})
+            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(CHANNELS)}"
+            problems.append(Problem(f"unknown channel '{channel}'{hint}", doc.path, doc.line(("channels", i))))
+    shipped = set(shipped_link_sets())
+    for i, name in _listed(doc, "link_sets"):
+        if name != "bcw" and name not in shipped and not (folder / name).is_file():
+            problems.append(
+                Problem(
+                    f"unknown link set '{name}' — use bcw, {', '.join(sorted(shipped))}, or the path "
+                    "of a link-set CSV in the project folder",
+                    doc.path,
+                    doc.line(("link_sets", i)),
+                )
+            )
+    return problems
+
+
 def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocument, list[Problem]]:
     doc, problems = _unknown_settings(load_yaml(path))
+    named = _names(doc, path.parent, frameworks)
     try:
         settings = validate(doc, ProjectFile)
     except InputError as exc:
-        raise InputError.from_problems([*problems, *exc.problems]) from None
+        raise InputError.from_problems([*problems, *exc.problems, *named]) from None
     ids = [b.id for b in settings.target_behaviours]
     for i, b in enumerate(settings.target_behaviours):
         if ids.index(b.id) != i:
@@ -427,31 +465,7 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
                     doc.line(("target_behaviours", i, "id")),
                 )
             )
-    functions = {local(f.id): f.id for f in frameworks.functions}
-    for i, name in enumerate(settings.exclude_functions):
-        if slugify(local(name)) not in functions:
-            close = suggest(slugify(name), {k: k for k in functions})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(functions)}"
-            problems.append(
-                Problem(f"unknown intervention function '{name}'{hint}", doc.path, doc.line(("exclude_functions", i)))
-            )
-    for i, channel in enumerate(settings.channels):
-        if channel not in CHANNELS:
-            close = suggest(channel, {k: k for k in CHANNELS})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(CHANNELS)}"
-            problems.append(Problem(f"unknown channel '{channel}'{hint}", doc.path, doc.line(("channels", i))))
-    shipped = set(shipped_link_sets())
-    for i, name in enumerate(settings.link_sets):
-        if name != "bcw" and name not in shipped and not (path.parent / name).is_file():
-            problems.append(
-                Problem(
-                    f"unknown link set '{name}' — use bcw, {', '.join(sorted(shipped))}, or the path "
-                    "of a link-set CSV in the project folder",
-                    doc.path,
-                    doc.line(("link_sets", i)),
-                )
-            )
-    return settings, doc, problems
+    return settings, doc, [*problems, *named]
 
 
 def _at(where: Located, statement_id: str) -> tuple[str | None, int | None]:

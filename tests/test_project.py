@@ -221,3 +221,11 @@ def test_key_facts_name_known_audiences_and_behaviours_and_a_bad_evidence_file_c
         "you mean 'deliver-best'?",
     ]
     assert len([p for p in problems if p.startswith("evidence.yaml")]) == 1, problems
+
+
+def test_a_schema_error_in_project_yaml_does_not_hide_an_unknown_channel(project: Path) -> None:
+    _edit(project / "project.yaml", "channels: [social-media, email, conference]", "channels: [social-media, emial]")
+    _edit(project / "project.yaml", "name: Test training project", "name: ''")
+    problems = [str(p).removeprefix(f"{project}/") for p in check_project(project)]
+    assert "project.yaml:1: name: String should have at least 1 character (got '')" in problems, problems
+    assert "project.yaml:14: unknown channel 'emial' — did you mean 'email'?" in problems, problems
