@@ -10,18 +10,43 @@ import contextlib
 import fcntl
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from barriers.csvformat import read_csv, write_csv
 from barriers.model import CodedData
 from barriers.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx
-from barriers.yamlformat import Located, check_references, dump_coded, parse_coded, read_coded
-from ontology import Frameworks, InputError, OutputError, Problem, load_yaml, slugify, write_text
+from barriers.yamlformat import (
+    BarrierIn,
+    ExcerptIn,
+    Located,
+    NoteIn,
+    ParticipantIn,
+    SetIn,
+    SourceIn,
+    UnmappedIn,
+    check_references,
+    dump_coded,
+    parse_coded,
+    read_coded,
+)
+from ontology import Frameworks, InputError, OutputError, Problem, YamlDocument, load_yaml, slugify, write_text
 from ontology.yamlfile import check_input_file, parse_yaml
 
-__all__ = ["CODED_DIR", "ImportReport", "coded_files", "export_coded", "import_into", "load_coded", "read_any"]
+__all__ = [
+    "CODED_DIR",
+    "ImportReport",
+    "coded_files",
+    "export_coded",
+    "import_into",
+    "load_coded",
+    "load_coded_located",
+    "read_any",
+]
 
 CODED_DIR = "coded"
 FORMATS = (".yaml", ".yml", ".csv", ".qdpx", ".qdc")
@@ -38,6 +63,7 @@ class ImportReport:
     enablers: int
     unmapped_codes: int
     notes: tuple[str, ...]
+    behaviours: tuple[str, ...] = ()  # the target behaviour ids the imported statements name, in first-use order
 
 
 def coded_files(project: Path) -> list[Path]:
@@ -89,6 +115,61 @@ def _located(data: CodedData, path: str) -> Located:
     return where
 
 
+# the lists of a coded-data file, the model of one item, and the kind of id an item defines
+_LISTS: dict[str, tuple[type[BaseModel], str]] = {
+    "participants": (ParticipantIn, "participant"),
+    "sources": (SourceIn, "source"),
+    "excerpts": (ExcerptIn, "excerpt"),
+    "barriers": (BarrierIn, "barrier"),
+    "unmapped_codes": (UnmappedIn, ""),
+    "notes": (NoteIn, ""),
+    "sets": (SetIn, ""),
+}
+
+
+def _beyond_schema(path: Path, frameworks: Frameworks, found: Sequence[Problem]) -> list[Problem]:
+    """The problems a coded file has besides those its schema found (unknown codes, duplicate and dangling
+    ids), so that validate lists every problem in one run: the file is checked again without the items
+    that failed the schema, and a reference to one of those items is not reported as missing."""
+    try:
+        doc = load_yaml(path)
+    except InputError:
+        return []
+    if not isinstance(doc.data, dict):
+        return []
+    cleaned: dict[str, Any] = {k: v for k, v in doc.data.items() if k == "users" or k in _LISTS}
+    lines = dict(doc.lines)
+    dropped: list[str] = []
+    for key, (model, kind) in _LISTS.items():
+        items = cleaned.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            del cleaned[key]
+            continue
+        kept: dict[int, int] = {}  # old index -> new
+        for i, item in enumerate(items):
+            try:
+                model.model_validate(item)
+            except ValidationError:
+                if kind and isinstance(item, dict) and isinstance(item.get("id"), str):
+                    dropped.append(f"names {kind} '{item['id']}'")
+                continue
+            kept[i] = len(kept)
+        cleaned[key] = [items[i] for i in kept]
+        lines = {
+            (loc if loc[:1] != (key,) or len(loc) < 2 else (key, kept[int(loc[1])], *loc[2:])): line
+            for loc, line in lines.items()
+            if loc[:1] != (key,) or len(loc) < 2 or loc[1] in kept
+        }
+    try:
+        coded, where, more = parse_coded(YamlDocument(doc.path, cleaned, lines), frameworks)
+    except InputError:  # a problem the items do not hold (the list of users, say): nothing more to learn
+        return []
+    more += [p for p in check_references(coded, where) if not any(d in p.message for d in dropped)]
+    return [p for p in more if p not in found]
+
+
 ReadCoded = Callable[[Path], tuple[CodedData, Located, list[Problem]]]
 
 
@@ -100,12 +181,17 @@ def load_coded(
     Raises:
         InputError: every problem in every file, `path:line: message`, one per line.
     """
-    return _load_located(project, frameworks, skip, read)[0]
+    return load_coded_located(project, frameworks, skip, read)[0]
 
 
-def _load_located(
+def load_coded_located(
     project: Path, frameworks: Frameworks, skip: Path | None = None, read: ReadCoded | None = None
 ) -> tuple[CodedData, Located]:
+    """All coded data of a project folder and where each id stands: (kind, id) -> (path, line).
+
+    Raises:
+        InputError: every problem in every file, `path:line: message`, one per line.
+    """
     parts: list[tuple[CodedData, Located]] = []
     problems: list[Problem] = []
     for path in coded_files(project):
@@ -115,6 +201,7 @@ def _load_located(
             coded, where, found = read(path) if read else parse_coded(load_yaml(path), frameworks)
         except InputError as exc:
             problems.extend(exc.problems)
+            problems.extend(_beyond_schema(path, frameworks, exc.problems))
             continue
         problems.extend(found)
         parts.append((coded, where))
@@ -141,11 +228,19 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
         return read_qdpx(src, frameworks, mapping)
     if suffix == ".qdc":
         return read_qdc(src, frameworks, mapping)
+    if suffix == ".qde":
+        raise InputError(
+            "a .qde file is the project inside a REFI-QDA archive — zip it as a .qdpx, with project.qde and "
+            "its sources/ folder at the top (zip -r project.qdpx project.qde sources), and import the .qdpx",
+            str(src),
+        )
     raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
 
 
-def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> None:
+def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> str:
     """Write coded data as `fmt` (qdpx, qdc, csv or yaml) to `path`; `name` titles a .qdpx project.
+
+    Returns what the file holds, in words ('100 excerpts, 14 belief statements').
 
     Raises:
         OutputError: for an unknown format or a file that cannot be written.
@@ -154,12 +249,29 @@ def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, 
         write_qdpx(data, frameworks, path, name=name or path.stem)
     elif fmt == "qdc":
         write_qdc(data, frameworks, path)
+        return _codebook_held(path, len(data.barriers))
     elif fmt == "csv":
         write_csv(data, path)
+        return (
+            f"{len(data.excerpts)} excerpts; a CSV holds excerpts and their codes, not belief statements: "
+            "use yaml or qdpx to keep them"
+        )
     elif fmt == "yaml":
         write_text(path, dump_coded(data))
     else:
         raise OutputError(f"unknown export format '{fmt}' — use qdpx, qdc, csv or yaml")
+    return f"{len(data.excerpts)} excerpts, {len(data.barriers)} belief statements"
+
+
+def _codebook_held(path: Path, statements: int) -> str:
+    """What a .qdc just written holds: its codes, counted in the file itself."""
+    from xml.etree import ElementTree  # our own file, just written: no untrusted XML here
+
+    codes = sum(1 for el in ElementTree.parse(path).iter() if el.tag.rsplit("}", 1)[-1] == "Code")
+    return (
+        f"a codebook of {codes} codes, {statements} of them belief statements; a .qdc holds no excerpts: "
+        "use qdpx to keep them"
+    )
 
 
 def _check_as_written(text: str, target: Path, src: Path, frameworks: Frameworks) -> None:
@@ -181,6 +293,15 @@ def _check_as_written(text: str, target: Path, src: Path, frameworks: Frameworks
                 for p in problems
             ]
         )
+
+
+def _nothing_to_design(unmapped: int, src: Path, project: Path) -> str:
+    return (
+        f"no code names a TDF domain or a belief statement, so design has nothing to work on yet: map the "
+        f"{unmapped} kept code(s) in a mapping file ('codes: {{Confidence: beliefs about capabilities, Time "
+        f"pressure: barrier}}') and import again with: barriermap code import {src} --into {project} "
+        "--mapping FILE.yaml --replace"
+    )
 
 
 def import_into(
@@ -214,11 +335,15 @@ def import_into(
     # other's file nor adds ids that clash with it
     with _project_lock(project):
         _refuse_existing(target, src, replace)
-        existing, located = _load_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
+        existing, located = (
+            load_coded_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
+        )
         _, _, clashes = _combine([(existing, located), (data, _located(data, str(src)))])
         if clashes:
             raise InputError.from_problems(clashes)
         _write_import(target, text)
+    if not data.barriers and data.unmapped_codes:
+        notes = [*notes, _nothing_to_design(len(data.unmapped_codes), src, project)]
     valence = [b.valence for b in data.barriers]
     return ImportReport(
         target,
@@ -228,6 +353,7 @@ def import_into(
         valence.count("enabler"),
         len(data.unmapped_codes),
         tuple(notes),
+        tuple(dict.fromkeys(b.behaviour for b in data.barriers if b.behaviour)),
     )
 
 

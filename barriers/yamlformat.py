@@ -10,7 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from barriers.coding import resolve_code, resolve_constructs
+from barriers.coding import comma_hint, resolve_code, resolve_constructs
 from barriers.model import (
     STATEMENT_FIELDS,
     Barrier,
@@ -203,7 +203,9 @@ def _codes(
                 memo[code] = exc
         found = memo[code]
         if isinstance(found, UnknownIdError):
-            out.append(Problem(str(found), doc.path, doc.line((*loc, k))))
+            hint = comma_hint(frameworks, codes, k)  # a label YAML split at its comma: said once, for both halves
+            if not (hint and out and out[-1].message == hint):
+                out.append(Problem(hint or str(found), doc.path, doc.line((*loc, k))))
             continue
         domain, construct = found
         if domain not in domains:

@@ -55,6 +55,17 @@ def _fit_text(c: Candidate) -> str:
     return text
 
 
+def _selected_tag(d: Design, technique: str, barrier: str) -> str:
+    """Whether the design delivers `technique` for this statement or for others only: a statement left
+    uncovered never reads as if a technique selected for it were delivered."""
+    if technique not in d.selection.selected:
+        return ""
+    if technique in d.selection.covers.get(barrier, ()):
+        return " [selected for it]"
+    others = ", ".join(b.removeprefix("barrier:") for b, ts in d.selection.covers.items() if technique in ts)
+    return f" [selected for {others}, not for this statement]" if others else " [selected, not for this statement]"
+
+
 def _barrier(d: Design, barrier_id: str) -> Node:
     statement = d.project.coded.barrier(barrier_id)
     if statement is None:
@@ -67,7 +78,7 @@ def _barrier(d: Design, barrier_id: str) -> Node:
         *(
             _node(
                 f"{_label(d, c.technique)}: score {c.score} = salience {c.salience} x paths {c.path_strength} x "
-                f"evidence {c.evidence}{_fit_text(c)}" + (" [selected]" if c.technique in d.selection.selected else ""),
+                f"evidence {c.evidence}{_fit_text(c)}" + _selected_tag(d, c.technique, statement.entity_id),
                 *(_path(d, p.ids, p.origin) for p in c.paths[:4]),
                 id=c.technique,
                 kind="technique",
