@@ -9,7 +9,7 @@ from typing import Any
 from barriers import Barrier, Salience, salience
 from mapper.campaign import STAGES, Message, build_campaign
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
-from mapper.course import FRAME_MINUTES, CourseSummary, Module, build_course
+from mapper.course import CourseSummary, Module, build_course, frame_of
 from mapper.fit import Route, course_fit, message_fit
 from mapper.plan import Plans, StatementPlan, plan_statements
 from mapper.project import Project
@@ -382,7 +382,11 @@ def as_json(d: Design) -> dict[str, Any]:
         ],
         "routes": [{"barrier": r.barrier, "destination": r.destination, "reason": r.reason} for r in d.routes],
         "requirements": [{"barrier": r.barrier, "valence": r.valence, "text": r.text} for r in d.requirements],
-        "course": {"minutes": d.course_minutes, "modules": len(d.modules), "frame_minutes": FRAME_MINUTES},
+        "course": {
+            "minutes": d.course_minutes,
+            "modules": len(d.modules),
+            "frame_minutes": sum(frame_of(d.project.settings.delivery.module_minutes)),
+        },
         "modules": [
             {
                 "id": m.id,
