@@ -52,17 +52,18 @@ def spreadsheet_cell(value: object) -> object:
     """A value safe to write as a CSV or XLSX cell: text never starts a formula nor carries control characters.
 
     Text that starts with = + - @ (or a tab or carriage return) gets a leading apostrophe, the OWASP rule
-    that spreadsheets themselves use to mean "this is text".
+    that spreadsheets themselves use to mean "this is text". Text that already starts with apostrophes before
+    such a sign gets one more, so `unquote_cell` gives back exactly what was written (`'=A1` stays `'=A1`).
     """
     if not isinstance(value, str):
         return value
     text = _CONTROL.sub("", value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
 
 
 def unquote_cell(text: str) -> str:
     """Undo `spreadsheet_cell`'s apostrophe, so barriermap's own CSV export reads back as it was written."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
         return text[1:]
     return text
 
