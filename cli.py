@@ -417,7 +417,7 @@ def code_export(
     check_output_file(out_file, [project])
     folder = load_coded_folder(project, whole=False)
     data = pseudo(folder.coded) if pseudonymise else folder.coded
-    export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name)
+    export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name, project=project)
     if fmt.value == "csv":  # a CSV carries excerpts and codes only
         what = f"({len(data.excerpts)} excerpts) (a CSV holds excerpts and their codes, not belief statements: "
         what += "use yaml or qdpx to keep them)"

@@ -141,12 +141,24 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
     raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
 
 
-def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> None:
+def export_coded(
+    data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "", *, project: Path | None = None
+) -> None:
     """Write coded data as `fmt` (qdpx, qdc, csv or yaml) to `path`; `name` titles a .qdpx project.
 
+    An export of `project` never lands where the project reads its coded data (its barriers.yaml or its
+    coded/ folder): the copy would be read with the original, and every id would clash.
+
     Raises:
-        OutputError: for an unknown format or a file that cannot be written.
+        OutputError: for an unknown format, a file in the project's own coded data, or one that cannot be written.
     """
+    if project is not None:
+        home, where = Path(project).resolve(), Path(path).resolve()
+        if where == home / "barriers.yaml" or home / CODED_DIR in where.parents:
+            raise OutputError(
+                f"{path}: is inside the project's own coded data ({project}/{CODED_DIR}/ or barriers.yaml), which "
+                "the project would then read twice — write the export outside the project"
+            )
     if fmt == "qdpx":
         write_qdpx(data, frameworks, path, name=name or path.stem)
     elif fmt == "qdc":
