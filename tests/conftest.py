@@ -72,3 +72,9 @@ def made(request: pytest.FixtureRequest) -> Design:
     root = Path(__file__).resolve().parent
     folder = root / "data" / "project" if request.param == "fixture" else root.parent / "examples" / "best"
     return design(load_project(folder))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The parse cache's sealing key goes to a temporary XDG_CACHE_HOME, never the real ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
