@@ -339,10 +339,21 @@ def _safe_members(zf: zipfile.ZipFile, where: str) -> None:
             f"the archive holds {len(infos)} files, more than {MAX_MEMBERS} — refusing to unpack it", where
         )
     total = 0
+    seen: dict[str, str] = {}
     for info in infos:
         name = info.filename
         if not name:  # found by fuzzing: zipfile itself trips over a nameless member
             raise InputError("a file inside the archive has no name — the archive is damaged; export it again", where)
+        # two members of one name: a reader would take one, another tool the other (sources are found by name
+        # regardless of case, so 'a.txt' and 'A.TXT' clash too)
+        folded = name.replace("\\", "/").casefold()
+        if folded in seen:
+            raise InputError(
+                f"two files named '{seen[folded]}' inside the archive — the archive is damaged or was altered; "
+                "export the project again",
+                where,
+            )
+        seen[folded] = name
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
             raise InputError(
@@ -668,9 +679,54 @@ class _ProjectReader:
                 per_coder.setdefault(coder, ([], [], []))
 
 
+# elements whose `guid` names the element itself (references carry targetGUID, or guid inside a set)
+_GUID_KINDS = {
+    "TextSource": "source",
+    "PictureSource": "source",
+    "PDFSource": "source",
+    "AudioSource": "source",
+    "VideoSource": "source",
+    "Case": "case",
+    "Code": "code",
+    "PlainTextSelection": "selection",
+    "Note": "note",
+    "User": "user",
+    "Set": "set",
+}
+
+
+def _check_guids(root: Any, where: str) -> list[Problem]:
+    """One problem per GUID that names two things (a case and its own code may share one: NVivo, QualCoder)."""
+    first: dict[str, tuple[str, str]] = {}
+    problems: list[Problem] = []
+    for el in root.iter():
+        kind = _GUID_KINDS.get(local(el.tag)) if isinstance(el.tag, str) else None
+        gid = (el.get("guid") or "").strip().upper() if kind else ""
+        if not gid or kind is None:
+            continue
+        label = el.get("name") or gid
+        if gid not in first:
+            first[gid] = (kind, label)
+            continue
+        other_kind, other = first[gid]
+        if {kind, other_kind} == {"case", "code"} or (kind == other_kind == "code"):
+            continue  # a case's own code; two codes of one GUID are reported with the code tree
+        problems.append(
+            Problem(
+                f"GUID {gid} names both {other_kind} '{other}' and {kind} '{label}' — every source, case, code, "
+                "selection and note needs its own GUID; the export is damaged or was altered, export it again",
+                where,
+            )
+        )
+    return problems
+
+
 def _read_project(
     root: Any, frameworks: Frameworks, mapping: dict[str, str], where: str, text_of: Callable[[str], str | None]
 ) -> tuple[CodedData, list[str]]:
+    clashes = _check_guids(root, where)
+    if clashes:
+        raise InputError.from_problems(clashes)
     cases = {(c.get("guid") or "").upper() for c in children(child(root, "Cases") or [], "Case")}
     tree = _CodeTree(frameworks, mapping, where, cases - {""})
     codebook = child(root, "CodeBook")
