@@ -449,7 +449,18 @@ def read_qdpx(path: Path, frameworks: Frameworks, mapping_file: Path | None = No
 
         def text_of(plain_path: str) -> str | None:
             member = find(plain_path)
-            return None if member is None else _read_member(zf, member).decode("utf-8-sig", errors="replace")
+            if member is None:
+                return None
+            raw = _read_member(zf, member)
+            try:  # REFI-QDA 1.5: a text source is UTF-8; guessing another encoding would garble it in silence
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"text source '{member}' is not UTF-8 (byte {exc.start} is 0x{raw[exc.start]:02X}), the encoding "
+                    "REFI-QDA requires — it may be Latin-1 or Windows-1252: save it as UTF-8 in your QDA tool and "
+                    "export again",
+                    where,
+                ) from None
 
         return _read_project(root, frameworks, mapping, where, text_of)
 

@@ -133,3 +133,23 @@ def test_a_case_may_share_its_guid_with_its_own_code(frameworks: Frameworks, tmp
     path = _archive(tmp_path / "ok.qdpx", [("project.qde", _QDE.format(**guids)), ("sources/a.txt", "Hello")])
     data, _ = read_qdpx(path, frameworks)
     assert [s.title for s in data.sources] == ["a.txt"]
+
+
+def test_a_text_source_that_is_not_utf8_is_refused(invoke: Callable[..., Result], tmp_path: Path) -> None:
+    # REFI-QDA keeps text sources as UTF-8: Latin-1 was read with U+FFFD in place of 'é' and no word
+    path = tmp_path / "latin1.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", _QDE.format(**_GUIDS))
+        zf.writestr("sources/a.txt", "Café staff".encode("latin-1"))
+    project = tmp_path / "project"
+    expect = "text source 'sources/a.txt' is not UTF-8 (byte 3 is 0xE9), the encoding REFI-QDA requires"
+    _refused(invoke("code", "import", str(path), "--into", str(project)), path, expect, project)
+
+
+def test_a_utf8_text_source_keeps_its_accents(frameworks: Frameworks, tmp_path: Path) -> None:
+    path = tmp_path / "utf8.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", _QDE.format(**_GUIDS))
+        zf.writestr("sources/a.txt", "\ufeffCafé staff".encode())
+    data, _ = read_qdpx(path, frameworks)
+    assert data.sources[0].text == "Café staff" and data.excerpts[0].text == "Café "
