@@ -161,14 +161,16 @@ class _CodeTree:
     def _split_dotted(self) -> None:
         # Taguette writes a flat list of dotted paths ("emotion.anxiety"); rebuild the hierarchy
         by_name = {c.name.lower(): c for c in self.roots}
-        for code in list(self.roots):
-            if "." in code.name and not code.children:
-                head, _, tail = code.name.rpartition(".")
-                parent = by_name.get(head.lower())
-                if parent is not None:
-                    self.roots.remove(code)
-                    code.parent, code.name, code.path = parent, tail, f"{parent.path}/{tail}"
-                    parent.children.append(code)
+        roots: list[_Code] = []  # rebuilt, not removed from one by one: linear in the number of codes
+        for code in self.roots:
+            head, dot, tail = code.name.rpartition(".")
+            parent = by_name.get(head.lower()) if dot and not code.children else None
+            if parent is None:
+                roots.append(code)
+                continue
+            code.parent, code.name, code.path = parent, tail, f"{parent.path}/{tail}"
+            parent.children.append(code)
+        self.roots = roots
 
     def read_sets(self, sets_el: Any | None) -> None:
         if sets_el is None:
@@ -201,12 +203,9 @@ class _CodeTree:
 
     def _domain_of_name(self, name: str) -> str | None:
         for text in (name, (_NUMBERED.match(name) or [None, None, ""])[2]):
-            if not text:
-                continue
-            try:
-                return self.frameworks.domain(text).id
-            except UnknownIdError:
-                continue
+            found = self.frameworks.find_domain(text) if text else None
+            if found is not None:
+                return found.id
         return None
 
     def classify(self) -> None:
@@ -255,10 +254,9 @@ class _CodeTree:
         # barriermap writes a construct whose label another code shares as 'Domain: Construct' (unique names)
         head, sep, tail = name.partition(": ")
         for text in (name, tail) if sep and head.lower() in self._labels else (name,):
-            try:
-                return self.frameworks.construct(domain, text).id
-            except UnknownIdError:
-                continue
+            found = self.frameworks.find_construct(domain, text)
+            if found is not None:
+                return found.id
         return ""
 
     def _belief(self, code: _Code, target: str | None, counter: list[int]) -> None:
