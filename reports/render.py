@@ -29,7 +29,7 @@ from ontology import (
 from ontology.textsafety import markdown_text, spreadsheet_cell
 from ontology.vocabulary import ADDRESSES, DELIVERS
 from reports.context import build_context
-from reports.graph import GraphOptions, dot_available, graph
+from reports.graph import GraphOptions, dot_available, draw, graph
 from techniques import number_key
 
 __all__ = ["FORMATS", "RenderResult", "check_formats", "render"]
@@ -69,7 +69,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
 
 
 def _svg(d: Design) -> str:
-    raw: str = graph(d).pipe(format="svg").decode("utf-8")
+    raw: str = draw(graph(d), "svg").decode("utf-8")
     return raw[raw.index("<svg") :]
 
 
@@ -115,8 +115,9 @@ def _graph(r: Report, out: Path, notes: list[str]) -> list[Path]:
     g = graph(d, GraphOptions())
     written = [write_text(out / "graph.dot", g.source)]
     if dot_available():
+        drawn = draw(g, "svg")
         with atomic_path(out / "graph.svg") as tmp:
-            tmp.write_bytes(g.pipe(format="svg"))
+            tmp.write_bytes(drawn)
         written.append(out / "graph.svg")
     else:
         notes.append(DOT_HINT)
