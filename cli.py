@@ -402,7 +402,10 @@ def code_export(
     fmt: Annotated[CodeFormat, typer.Option("--format", "-f", help="Output format.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
     pseudonymise: Annotated[
-        bool, typer.Option("--pseudonymise", help="Replace participants' names with their ids; drop transcripts.")
+        bool,
+        typer.Option(
+            "--pseudonymise", help="Replace every spelling of participants' names in every text; drop transcripts."
+        ),
     ] = False,
 ) -> None:
     """Export the project's coded data for a QDA tool or a spreadsheet.
