@@ -535,6 +535,7 @@ def design_command(
     from rich.progress import Progress
 
     from mapper import as_json
+    from ontology import check_output_folder
     from reports import check_formats, render
     from reports.output import design_listing
 
@@ -542,6 +543,7 @@ def design_command(
     if watch:
         _watch(project, out_dir, chosen)
         return
+    check_output_folder(out_dir, [project])  # before the design, which may write the project's parse cache
     d = _design(project, cache=not no_cache)
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("Writing reports", total=len(chosen))

@@ -246,7 +246,7 @@ def test_missing_project_folder(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_design_writes_design_json(invoke: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = invoke("design", str(PROJECT), "--out", str(out))
+    result = invoke("design", str(PROJECT), "--out", str(out), "--no-cache")  # no cache written into the checkout
     assert result.exit_code == 0, result.stderr
     assert f"Wrote {out / 'design.json'}" in result.stdout
     data = json.loads((out / "design.json").read_text(encoding="utf-8"))
@@ -270,9 +270,9 @@ def test_design_writes_design_json(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_design_json_only(invoke: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert invoke("design", str(PROJECT), "--out", str(out), "--format", "json").exit_code == 0
+    assert invoke("design", str(PROJECT), "--out", str(out), "--format", "json", "--no-cache").exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [".barriermap-output", "design.json"]
-    bad = invoke("design", str(PROJECT), "--out", str(out), "--format", "pdf")
+    bad = invoke("design", str(PROJECT), "--out", str(out), "--format", "pdf", "--no-cache")
     assert bad.exit_code == 1
     assert (
         bad.stderr

@@ -216,7 +216,15 @@ def test_a_format_imports_only_what_it_needs(fmt: str, allowed: tuple[str, ...],
         "try:\n    cli.main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         f"print('imported:', *[m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
     )
-    args = ["design", str(EXAMPLE), "--out", str(tmp_path / "out"), "-f", fmt]
+    args = [
+        "design",
+        str(EXAMPLE),
+        "--out",
+        str(tmp_path / "out"),
+        "-f",
+        fmt,
+        "--no-cache",
+    ]  # nothing into the checkout
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     imported = set(done.stderr.strip().splitlines()[-1].split()[1:])
     assert imported <= set(allowed), imported
