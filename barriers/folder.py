@@ -130,15 +130,19 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
     """
     suffix = Path(src).suffix.lower()
     check_input_file(src)  # before any reader opens it: a FIFO would hang the zip reader too
-    if suffix in (".yaml", ".yml"):
-        return read_coded(src, frameworks)[0], []
-    if suffix == ".csv":
-        return read_csv(src, frameworks), []
-    if suffix == ".qdpx":
-        return read_qdpx(src, frameworks, mapping)
-    if suffix == ".qdc":
-        return read_qdc(src, frameworks, mapping)
-    raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
+    readers: dict[str, Callable[[], tuple[CodedData, list[str]]]] = {
+        ".yaml": lambda: (read_coded(src, frameworks)[0], []),
+        ".yml": lambda: (read_coded(src, frameworks)[0], []),
+        ".csv": lambda: (read_csv(src, frameworks), []),
+        ".qdpx": lambda: read_qdpx(src, frameworks, mapping),
+        ".qdc": lambda: read_qdc(src, frameworks, mapping),
+    }
+    if suffix not in readers:
+        raise InputError(
+            f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src)
+        )
+    data, notes = readers[suffix]()
+    return data.nfc(), notes  # one spelling of each text, whichever tool wrote it
 
 
 def export_coded(

@@ -38,6 +38,7 @@ from barriers.qdpx_schema import (
     machine_fields,
 )
 from ontology import Frameworks, InputError, Problem, UnknownIdError, load_yaml
+from ontology.textsafety import describe_invisible, find_invisible
 
 __all__ = ["read_qdc", "read_qdpx"]
 
@@ -147,6 +148,14 @@ class _CodeTree:
             )
         gid = (el.get("guid") or "").strip().upper()
         path = f"{parent.path}/{name}" if parent else name
+        if (at := find_invisible(name)) is not None:  # 'Know\u200bledge' would pass for Knowledge
+            self.problems.append(
+                Problem(
+                    f"code '{path}' has an invisible character {describe_invisible(name[at])} in its name — remove it "
+                    "in your QDA tool and export again (it makes the name look like another)",
+                    self.where,
+                )
+            )
         desc_el = child(el, "Description")
         description = (desc_el.text or "") if desc_el is not None else ""
         code = _Code(gid, name, path, parent, description, (el.get("color") or "").strip())
@@ -479,7 +488,15 @@ class _ProjectReader:
             (u.get("guid") or "").upper(): (u.get("name") or u.get("id") or u.get("guid") or "")
             for u in children(child(root, "Users") or [], "User")
         }
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = [
+            Problem(
+                f"user '{name}' has an invisible character {describe_invisible(name[at])} in their name — remove it "
+                "in your QDA tool and export again (coders are told apart by name)",
+                where,
+            )
+            for name in self.users.values()
+            if (at := find_invisible(name)) is not None
+        ]
         self.participants: dict[str, Participant] = {}
         self.source_participant: dict[str, str] = {}
         self.case_participant: dict[str, str] = {}

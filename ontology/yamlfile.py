@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from ontology.errors import InputError, Problem
-from ontology.textsafety import describe_control, find_control
+from ontology.textsafety import describe_control, describe_invisible, find_control, find_invisible
 
 if TYPE_CHECKING:  # pydantic is imported when a file is validated, so `--help` and `frameworks` start fast
     from pydantic import BaseModel
@@ -309,6 +309,16 @@ def validate(doc: YamlDocument, model: type[M]) -> M:
         for loc, text in _strings(doc.data, ())
         if (at := find_control(text)) is not None
     ]
+    problems += [
+        Problem(
+            f"{_field(loc)}: invisible character {describe_invisible(text[at])} in an id or code — remove it (it makes "
+            "the text look like another, or read in another order than it is stored)",
+            doc.path,
+            doc.line(loc),
+        )
+        for loc, text in _strings(doc.data, ())
+        if _is_identifier(loc, text) and (at := find_invisible(text)) is not None
+    ]
     if problems:
         raise InputError.from_problems(problems)
     try:
@@ -324,6 +334,42 @@ def validate(doc: YamlDocument, model: type[M]) -> M:
     if problems:
         raise InputError.from_problems(problems)
     return result
+
+
+# fields whose values are ids or codes, in every barriermap file: no invisible character may hide in them
+_ID_FIELDS = frozenset(
+    {
+        "id",
+        "participant",
+        "source",
+        "coder",
+        "codes",
+        "domains",
+        "constructs",
+        "excerpts",
+        "excerpt",
+        "behaviour",
+        "behaviours",
+        "techniques",
+        "technique",
+        "strategies",
+        "audience",
+        "audiences",
+        "channels",
+        "users",
+        "about",
+    }
+)
+
+
+def _is_identifier(loc: Loc, text: str) -> bool:
+    """Whether the string at `loc` is an id, a code or a mapping key (a code's name, a field's name)."""
+    names = [p for p in loc if isinstance(p, str)]
+    if not names:
+        return False
+    if loc[-1] == text:  # a key: a field name, or a code name in a mapping file
+        return True
+    return names[-1] in _ID_FIELDS or (names[0] in ("unmapped_codes", "sets") and names[-1] in ("name", "path"))
 
 
 def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from mapper import Design, Message, Module, Support
 from ontology import OutputError, UnknownIdError, atomic_path, write_text
 from ontology.ids import closest
+from ontology.textsafety import visible_text
 from ontology.vocabulary import DELIVERS
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
             "rankdir": "LR",
             "fontname": "Helvetica",
             "fontsize": "11",
-            "tooltip": graphviz.escape(_shorten(d.project.settings.name, TOOLTIP_CHARS)),
+            "tooltip": graphviz.escape(visible_text(_shorten(d.project.settings.name, TOOLTIP_CHARS))),
         },
         node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled,rounded", "shape": "box"},
         edge_attr={"color": "#777777", "arrowsize": "0.6"},
@@ -263,7 +264,7 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
         attrs = {
             "fillcolor": COLOURS.get(kind, "#ffffff"),
             "shape": shape,
-            "tooltip": graphviz.escape(_shorten(tooltip, TOOLTIP_CHARS)),
+            "tooltip": graphviz.escape(visible_text(_shorten(tooltip, TOOLTIP_CHARS))),
             "URL": f"{report}#{node.replace(':', '-')}",
             "target": "_top",
         }
@@ -271,7 +272,7 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
             attrs["penwidth"] = "2"
         if node == focus:  # the node the drawing is about
             attrs |= {"penwidth": "3", "color": "#c0392b", "peripheries": "2"}
-        g.node(_name(node), graphviz.escape(label), id=node, **attrs)
+        g.node(_name(node), graphviz.escape(visible_text(label)), id=node, **attrs)
     for a, b, kind in edges:
         g.edge(_name(a), _name(b), style="dashed" if kind == "route" else "solid")
     for members in layers.values():  # one column per layer: statements, domains, COM-B, techniques, outputs
