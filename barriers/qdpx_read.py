@@ -22,7 +22,7 @@ from xml.etree import ElementTree as StdET
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from barriers.coding import resolve_code
+from barriers.coding import resolve_code, resolve_constructs
 from barriers.model import Barrier, CodedData, CodeSet, Coding, Excerpt, Note, Participant, Source, UnmappedCode
 from barriers.qdpx_schema import (
     ID,
@@ -307,14 +307,22 @@ class _CodeTree:
                 )
             )
             return
-        constructs = tuple(c for c in fields.get("constructs", "").split(",") if c)
+        constructs: list[str] = []
+        for written in (c.strip() for c in fields.get("constructs", "").split(",")):
+            try:  # 'anxiety' is read within the statement's domains, as barriers.yaml reads it
+                found = resolve_constructs(self.frameworks, tuple(domain_ids), written) if written else ""
+            except UnknownIdError as exc:
+                self.problems.append(Problem(f"code '{code.path}': {exc}", self.where))
+                return
+            if found and found not in constructs:
+                constructs.append(found)
         code.kind = "belief"
         code.barrier = Barrier(
             bid,
             statement,
             valence,
             tuple(domain_ids),
-            constructs,
+            tuple(constructs),
             fields.get("behaviour", ""),
             (),
             fields.get("strength", ""),

@@ -153,3 +153,31 @@ def test_a_utf8_text_source_keeps_its_accents(frameworks: Frameworks, tmp_path: 
         zf.writestr("sources/a.txt", "\ufeffCafé staff".encode())
     data, _ = read_qdpx(path, frameworks)
     assert data.sources[0].text == "Café staff" and data.excerpts[0].text == "Café "
+
+
+@pytest.mark.parametrize(
+    ("constructs", "expect"),
+    [
+        ("anxiety", None),  # no domain prefix: read within the statement's domain (it was an IndexError)
+        ("tdf:emotion/anxiety", None),
+        ("skills", "construct 'skills' is not in this statement's domains (Emotion)"),
+        ("tdf:knowledge/x", "construct 'tdf:knowledge/x' is not in this statement's domains (tdf:emotion)"),
+    ],
+)
+def test_a_belief_codes_constructs_in_a_codebook(
+    invoke: Callable[..., Result], tmp_path: Path, constructs: str, expect: str | None
+) -> None:
+    path = tmp_path / "book.qdc"
+    path.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        '<Code guid="00000000-0000-0000-0000-000000000001" name="Emotion" isCodable="true">'
+        '<Code guid="00000000-0000-0000-0000-000000000002" name="- worry" isCodable="true">'
+        f"<Description>barriermap: constructs={constructs}</Description></Code></Code></Codes></CodeBook>",
+        encoding="utf-8",
+    )
+    project = tmp_path / "project"
+    result = invoke("code", "import", str(path), "--into", str(project))
+    if expect is not None:
+        return _refused(result, path, expect, project)
+    assert result.exit_code == 0, result.stderr
+    assert "constructs: [anxiety]" in (project / "coded" / "book.yaml").read_text(encoding="utf-8")
