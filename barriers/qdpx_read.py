@@ -116,6 +116,14 @@ def _read_mapping(path: Path | None) -> dict[str, str]:
         raise InputError(
             "a mapping file needs a 'codes:' mapping from code names to TDF domains — see README", str(path), 1
         )
+    for k in raw:
+        if (at := find_invisible(str(k))) is not None:
+            raise InputError(
+                f"codes.{k}: invisible character {describe_invisible(str(k)[at])} in a code name — remove it (it "
+                "makes the name look like another)",
+                str(path),
+                doc.line(("codes", str(k))),
+            )
     return {str(k).strip().lower(): str(v).strip() for k, v in raw.items()}
 
 

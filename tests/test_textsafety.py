@@ -167,3 +167,24 @@ def test_imported_text_is_nfc_and_spans_move_with_it(invoke: Invoke, tmp_path: P
     data = load_coded(tmp_path / "proj", load_frameworks())
     (e,) = data.excerpts
     assert e.text == "José is anxious" and data.sources[0].text[e.start : e.end] == e.text
+
+
+def test_a_csv_coder_and_a_mapping_code_name_with_invisible_characters_are_refused(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    coded = tmp_path / "coded.csv"
+    coded.write_text("excerpt,participant,text,code,coder\nE1,P1,Some text,emotion,A\u200b\n", encoding="utf-8")
+    result = invoke("code", "import", str(coded), "--into", str(tmp_path / "a"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {coded}:2: coder 'A{{U+200B}}' has an invisible character U+200B (ZERO WIDTH SPACE) — remove it "
+        "(coders are told apart by name)\n"
+    )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("codes:\n  Worry: emotion\n  Know\u2060ledge: knowledge\n", encoding="utf-8")
+    book = _qdpx(tmp_path / "p.qdpx", "Worry", "Some text", 0, 4)
+    result = invoke("code", "import", str(book), "--into", str(tmp_path / "b"), "--mapping", str(mapping))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: {mapping}:3: codes.Know{{U+2060}}ledge: invisible character U+2060 (WORD JOINER) in a code name"
+    )
