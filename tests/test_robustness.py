@@ -37,7 +37,7 @@ def generate(out: Path, participants: int, each: int, seed: int) -> Path:
 
 def _design(project: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-c", "import cli; cli.main()", "design", str(project), "--out", str(out)],
+        [sys.executable, "-c", "import cli; cli.main()", "design", str(project), "--out", str(out), "--no-cache"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
