@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing barriermap and its dependencies into $(VENV) (a minute or two the first time; once only)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# the editable install keeps its metadata in $(VENV); the egg-info setuptools leaves here is a by-product
+	@rm -rf barriermap.egg-info
 	@touch $(STAMP)
 
 system-deps:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any, TypeVar, get_origin, get_type_hints
 
 from ontology import Entity, Link
 from ontology.vocabulary import CODED_TO
 
-__all__ = ["Barrier", "CodeSet", "CodedData", "Coding", "Excerpt", "Note", "Participant", "Source", "UnmappedCode"]
+__all__ = [
+    "STATEMENT_FIELDS",
+    "STATEMENT_LISTS",
+    "Barrier",
+    "CodeSet",
+    "CodedData",
+    "Coding",
+    "Excerpt",
+    "Note",
+    "Participant",
+    "Source",
+    "UnmappedCode",
+    "statement_default",
+]
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,20 @@ class Barrier:
     def entity_id(self) -> str:
         """The DESIGN.md id: 'barrier:B1'."""
         return f"barrier:{self.id}"
+
+
+# The one field list of a belief statement: every reader and writer (YAML, REFI-QDA) walks it, so a field
+# added to Barrier reaches every format or the round-trip property test (tests/test_formats.py) fails.
+STATEMENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Barrier))
+STATEMENT_LISTS: frozenset[str] = frozenset(
+    name for name, hint in get_type_hints(Barrier).items() if name in STATEMENT_FIELDS and get_origin(hint) is tuple
+)
+_DEFAULTS = {f.name: f.default for f in fields(Barrier) if f.default is not MISSING}
+
+
+def statement_default(name: str) -> object:
+    """The value a statement field has when a file leaves it out (MISSING for a required field)."""
+    return _DEFAULTS.get(name, MISSING)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 from xml.etree import ElementTree as StdET
 
 import defusedxml.ElementTree as SafeET
@@ -25,6 +25,7 @@ from defusedxml import DefusedXmlException
 from barriers.coding import resolve_code, resolve_constructs
 from barriers.model import Barrier, CodedData, CodeSet, Coding, Excerpt, Note, Participant, Source, UnmappedCode
 from barriers.qdpx_schema import (
+    BELIEF_MACHINE_FIELDS,
     ID,
     MAX_CODE_DEPTH,
     MAX_EXPANDED_BYTES,
@@ -36,7 +37,9 @@ from barriers.qdpx_schema import (
     human_text,
     local,
     machine_fields,
+    parse_machine_value,
 )
+from barriers.yamlformat import BarrierIn
 from ontology import Frameworks, InputError, Problem, UnknownIdError, load_yaml
 from ontology.textsafety import describe_invisible, find_invisible
 
@@ -47,6 +50,13 @@ _NUMBERED = re.compile(r"^\s*(\d{1,2})[.):\s-]+\s*(.+)$")
 _Given = tuple[list[str], list[str], list[str]]  # one coder's domains, constructs, domains implied by beliefs
 _OWN_BELIEF_TEXT = ("Barrier statement.", "Enabler statement.")  # what barriermap writes on belief codes
 _SCHEME = re.compile(r"^(internal|relative)://", re.IGNORECASE)
+
+
+def _choices(annotation: object) -> tuple[object, ...]:
+    """The values a Literal field allows (through `| None`), or () when it takes any text."""
+    if get_origin(annotation) is Literal:
+        return get_args(annotation)
+    return tuple(c for arg in get_args(annotation) for c in _choices(arg))
 
 
 @dataclass
@@ -315,26 +325,35 @@ class _CodeTree:
                 )
             )
             return
-        constructs: list[str] = []
-        for written in (c.strip() for c in fields.get("constructs", "").split(",")):
-            try:  # 'anxiety' is read within the statement's domains, as barriers.yaml reads it
-                found = resolve_constructs(self.frameworks, tuple(domain_ids), written) if written else ""
-            except UnknownIdError as exc:
-                self.problems.append(Problem(f"code '{code.path}': {exc}", self.where))
+        given = {
+            name: parse_machine_value(name, fields[name])
+            for name in BELIEF_MACHINE_FIELDS
+            if name in fields and name not in ("id", "domains")
+        }
+        for name, value in given.items():
+            allowed = _choices(BarrierIn.model_fields[name].annotation)
+            if allowed and value not in allowed and value != "":
+                self.problems.append(
+                    Problem(
+                        f"code '{code.path}': {name} '{value}' is not one of {', '.join(map(str, allowed))} — "
+                        "correct the 'barriermap:' line of its description",
+                        self.where,
+                    )
+                )
                 return
-            if found and found not in constructs:
-                constructs.append(found)
+        if "constructs" in given:
+            constructs: list[str] = []
+            for written in given["constructs"]:
+                try:  # 'anxiety' is read within the statement's domains, as barriers.yaml reads it
+                    found = resolve_constructs(self.frameworks, tuple(domain_ids), written) if written.strip() else ""
+                except UnknownIdError as exc:
+                    self.problems.append(Problem(f"code '{code.path}': {exc}", self.where))
+                    return
+                if found and found not in constructs:
+                    constructs.append(found)
+            given["constructs"] = tuple(constructs)
         code.kind = "belief"
-        code.barrier = Barrier(
-            bid,
-            statement,
-            valence,
-            tuple(domain_ids),
-            tuple(constructs),
-            fields.get("behaviour", ""),
-            (),
-            fields.get("strength", ""),
-        )
+        code.barrier = Barrier(bid, statement, valence, tuple(domain_ids), **given)  # type: ignore[arg-type]
 
     def barriers(self) -> list[Barrier]:
         seen: dict[str, Barrier] = {}
@@ -782,19 +801,7 @@ def _read_project(
     notes = list(tree.notes)
     for kind, n in sorted(reader.skipped.items()):
         notes.append(f"{n} {kind} source(s) skipped: barriermap reads text sources only")
-    barriers = [
-        Barrier(
-            b.id,
-            b.statement,
-            b.valence,
-            b.domains,
-            b.constructs,
-            b.behaviour,
-            tuple(reader.belief_excerpts.get(b.id, ())),
-            b.strength,
-        )
-        for b in tree.barriers()
-    ]
+    barriers = [replace(b, excerpts=tuple(reader.belief_excerpts.get(b.id, ()))) for b in tree.barriers()]
     unmapped = tree.unmapped(reader.unmapped_codings)
     if unmapped:
         notes.append(

@@ -8,8 +8,12 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
+
+from barriers.model import STATEMENT_FIELDS, STATEMENT_LISTS
 
 __all__ = [
+    "BELIEF_MACHINE_FIELDS",
     "CODEBOOK_NS",
     "MAX_CODE_DEPTH",
     "MAX_EXPANDED_BYTES",
@@ -19,6 +23,8 @@ __all__ = [
     "children",
     "guid",
     "local",
+    "machine_value",
+    "parse_machine_value",
 ]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -32,6 +38,13 @@ ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, Not
 GUID_NAMESPACE = uuid.UUID("6f1c1c83-5b3e-5f0e-9d2c-8a3b2e0b7d11")  # barriermap's uuid5 namespace
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MACHINE = re.compile(r"^barriermap:\s*(.*)$", re.MULTILINE)
+# A belief statement code is named '- B1: statement' (valence, id, statement) and its codings carry its
+# excerpts; every other field of STATEMENT_FIELDS goes on the machine line of its description, in that order.
+BELIEF_MACHINE_FIELDS: tuple[str, ...] = tuple(
+    f for f in STATEMENT_FIELDS if f not in ("statement", "valence", "excerpts")
+)
+# what would end a value on the machine line ('key=a,b; key=c'), and '%' itself, are written %-escaped
+_ESCAPES = {c: f"%{ord(c):02X}" for c in "%;,=\n\r"}
 
 
 def guid(key: str) -> str:
@@ -67,6 +80,19 @@ def machine_fields(description: str) -> dict[str, str]:
         if key.strip():
             fields[key.strip()] = value.strip()
     return fields
+
+
+def machine_value(value: str | tuple[str, ...]) -> str:
+    """A field's value as the machine line writes it: list items joined by ',', separators %-escaped."""
+    items = value if isinstance(value, tuple) else (value,)
+    return ",".join("".join(_ESCAPES.get(ch, ch) for ch in item) for item in items)
+
+
+def parse_machine_value(name: str, text: str) -> str | tuple[str, ...]:
+    """A statement field's value read back from the machine line (the inverse of machine_value)."""
+    if name in STATEMENT_LISTS:
+        return tuple(unquote(item) for item in text.split(",") if item)
+    return unquote(text)
 
 
 def human_text(description: str) -> str:

@@ -17,9 +17,10 @@ from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree as StdET
 
-from barriers.model import Barrier, CodedData, Excerpt, Note, Source
-from barriers.qdpx_schema import CODEBOOK_NS, PROJECT_NS, guid
+from barriers.model import Barrier, CodedData, Excerpt, Note, Source, statement_default
+from barriers.qdpx_schema import BELIEF_MACHINE_FIELDS, CODEBOOK_NS, PROJECT_NS, guid, machine_value
 from ontology import Frameworks, atomic_path
+from ontology.vocabulary import local
 
 __all__ = ["write_qdc", "write_qdpx"]
 
@@ -59,13 +60,14 @@ def _belief_name(b: Barrier) -> str:
 
 
 def _belief_description(b: Barrier, text: str = "") -> str:
-    fields = [f"id={b.id}", "domains=" + ",".join(d.removeprefix("tdf:") for d in b.domains)]
-    if b.constructs:
-        fields.append("constructs=" + ",".join(b.constructs))
-    if b.behaviour:
-        fields.append(f"behaviour={b.behaviour}")
-    if b.strength:
-        fields.append(f"strength={b.strength}")
+    fields = []
+    for name in BELIEF_MACHINE_FIELDS:
+        value = getattr(b, name)
+        if name != "id" and (value == statement_default(name) or value in ("", ())):
+            continue
+        if name == "domains":
+            value = tuple(local(d) for d in value)
+        fields.append(f"{name}={machine_value(value)}")
     return f"{text or b.valence.capitalize() + ' statement.'}\nbarriermap: " + "; ".join(fields)
 
 

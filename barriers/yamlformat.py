@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import MISSING
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from barriers.coding import resolve_code, resolve_constructs
-from barriers.model import Barrier, CodedData, CodeSet, Coding, Excerpt, Note, Participant, Source, UnmappedCode
-from ontology import Frameworks, InputError, Problem, UnknownIdError, YamlDocument, load_yaml, validate
+from barriers.coding import comma_hint, resolve_code, resolve_constructs
+from barriers.model import (
+    STATEMENT_FIELDS,
+    Barrier,
+    CodedData,
+    CodeSet,
+    Coding,
+    Excerpt,
+    Note,
+    Participant,
+    Source,
+    UnmappedCode,
+    statement_default,
+)
+from ontology import (
+    Frameworks,
+    InputError,
+    Problem,
+    UnknownIdError,
+    YamlDocument,
+    load_frameworks,
+    load_yaml,
+    validate,
+)
+from ontology.vocabulary import local
+from ontology.yamlfile import TextDumper, dump_yaml
 
-__all__ = ["Located", "dump_coded", "parse_coded", "read_coded"]
+__all__ = ["BarrierIn", "Located", "dump_coded", "parse_coded", "read_coded"]
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 # where each id was defined: (kind, id) -> (path, line)
@@ -80,16 +105,19 @@ class BarrierIn(_Model):
     strength: Literal["high", "medium", "low"] | None = Field(
         default=None, description="How strongly the data support it, when the coders judged it."
     )
-    about: Literal["behaviour", "course"] = Field(
+    about: Literal["behaviour", "course", "service", "practice"] = Field(
         default="behaviour",
-        description="behaviour: about the target behaviour; course: about the course itself (a design requirement).",
-    )  # "course": the statement is about the course itself
+        description="behaviour: about the target behaviour (barriermap infers when its words name a cause the "
+        "service owns, such as an order form or a rota); course: about the course itself (a design requirement); "
+        "service: the service must answer it; practice: the clinicians' own to change, never sent to the service.",
+    )
     requirement: str = Field(
         default="", description="With about: course, what the course must do about it."
     )  # with about: course, what the course must do about it
     techniques: list[str | float] = Field(
         default_factory=list,
-        description="Techniques the team chooses for it (BCT numbers such as '8.1'; quote '10.10'): the course "
+        description="Techniques the team chooses for it (BCT numbers such as '8.1', quoting '10.10', or BCTO ids "
+        "such as 'BCIO:007094'): the course "
         "then answers it with these, where they can be delivered, instead of the ones barriermap would fit.",
     )
     strategies: list[str] = Field(
@@ -176,7 +204,9 @@ def _codes(
                 memo[code] = exc
         found = memo[code]
         if isinstance(found, UnknownIdError):
-            out.append(Problem(str(found), doc.path, doc.line((*loc, k))))
+            hint = comma_hint(frameworks, codes, k)  # a label YAML split at its comma: said once, for both halves
+            if not (hint and out and out[-1].message == hint):
+                out.append(Problem(hint or str(found), doc.path, doc.line((*loc, k))))
             continue
         domain, construct = found
         if domain not in domains:
@@ -258,22 +288,16 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
                 continue
             if cid and cid not in constructs_out:
                 constructs_out.append(cid)
-        barriers.append(
-            Barrier(
-                b.id,
-                " ".join(b.statement.split()),
-                b.valence,
-                domains,
-                tuple(constructs_out),
-                b.behaviour,
-                tuple(b.excerpts),
-                b.strength or "",
-                b.about,
-                " ".join(b.requirement.split()),
-                tuple(str(t) for t in b.techniques),
-                tuple(b.strategies),
-            )
+        given: dict[str, object] = {name: getattr(b, name) for name in STATEMENT_FIELDS}
+        given.update(
+            statement=" ".join(b.statement.split()),
+            domains=domains,
+            constructs=constructs_out,
+            strength=b.strength or "",
+            requirement=" ".join(b.requirement.split()),
+            techniques=[str(t) for t in b.techniques],
         )
+        barriers.append(Barrier(**{k: tuple(v) if isinstance(v, list) else v for k, v in given.items()}))  # type: ignore[arg-type]
     unmapped = tuple(
         UnmappedCode(
             u.name, u.path, tuple(u.excerpts), u.description, u.color, tuple((c.excerpt, c.coder) for c in u.codings)
@@ -405,25 +429,12 @@ def dump_coded(data: CodedData) -> str:
     if data.barriers:
         doc["barriers"] = []
         for b in data.barriers:
-            item = {
-                "id": b.id,
-                "statement": b.statement,
-                "valence": b.valence,
-                "domains": [d.removeprefix("tdf:") for d in b.domains],
-            }
-            if b.constructs:
-                item["constructs"] = [c.split("/", 1)[1] for c in b.constructs]
-            for key, value in (
-                ("behaviour", b.behaviour),
-                ("excerpts", list(b.excerpts)),
-                ("strength", b.strength),
-                ("about", "" if b.about == "behaviour" else b.about),
-                ("requirement", b.requirement),
-                ("techniques", list(b.techniques)),
-                ("strategies", list(b.strategies)),
-            ):
-                if value:
-                    item[key] = value
+            item = {}
+            for name in STATEMENT_FIELDS:
+                value = getattr(b, name)
+                if statement_default(name) is MISSING or (value and value != statement_default(name)):
+                    out = _YAML_OUT[name](b) if name in _YAML_OUT else value
+                    item[name] = list(out) if isinstance(out, tuple) else out
             doc["barriers"].append(item)  # type: ignore[attr-defined]
     if data.unmapped_codes:
         doc["unmapped_codes"] = [
@@ -474,10 +485,31 @@ def dump_coded(data: CodedData) -> str:
             }
             for c in data.sets
         ]
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(doc, _Dumper)
 
 
-class _Dumper(yaml.SafeDumper):
+def _constructs_out(b: Barrier) -> list[str]:
+    """Each construct by its own name, or by its id where an earlier domain of the statement has one so named
+    ('consequents' is a construct of Reinforcement and of Beliefs about consequences)."""
+    out = []
+    for c in b.constructs:
+        name = c.split("/", 1)[1]
+        try:
+            meant = resolve_constructs(load_frameworks(), b.domains, name)
+        except UnknownIdError:
+            meant = ""
+        out.append(name if meant == c else c)
+    return out
+
+
+# statement fields that YAML writes otherwise than they are held: domains without their prefix, constructs
+_YAML_OUT: dict[str, Callable[[Barrier], object]] = {
+    "domains": lambda b: [local(d) for d in b.domains],
+    "constructs": _constructs_out,
+}
+
+
+class _Dumper(TextDumper):
     """Block style, except short lists of plain values (codes, domains, excerpt ids) on one line; never an
     alias (barriermap refuses them when it reads the file back)."""
 

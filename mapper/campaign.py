@@ -17,12 +17,12 @@ never appear before launch; every quoted fact carries its source.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from barriers import Barrier
-from mapper.candidates import Candidate
-from mapper.fit import message_fit
+from mapper.course import CourseSummary
+from mapper.plan import StatementPlan
 from mapper.project import (
     AVAILABLE,
     CAMPAIGN_PLAN,
@@ -35,7 +35,6 @@ from mapper.project import (
 )
 from mapper.supports import Support
 from mapper.text import fill
-from ontology import KnowledgeBase
 from techniques import number_key
 
 __all__ = ["STAGES", "Message", "build_campaign"]
@@ -123,22 +122,17 @@ def _audience(project: Project, audience_id: str) -> AudienceIn:
 
 def _lines(
     project: Project,
-    kb: KnowledgeBase,
-    candidates: dict[str, list[Candidate]],
-    targets: list[str],
-    behaviour_of: dict[str, BehaviourIn],
+    plans: Sequence[StatementPlan],
+    *,
     stages: tuple[str, ...],
     in_course: frozenset[str],
     reviews: dict[str, str],
 ) -> dict[tuple[str, str], list[_Line]]:
     """(audience, stage) -> the statements a message there can answer, best first."""
-    statements = {b.entity_id: b for b in project.coded.barriers}
     roles = _roles(project)
     found: dict[tuple[str, str], list[_Line]] = {}
-    for barrier in targets:
-        statement: Barrier = statements[barrier]
-        aim = behaviour_of[barrier]
-        audience = project.behaviours.audience_of(aim)
+    for p in plans:
+        aim, audience = p.behaviour, p.audience
         role = roles.get(audience)
         # before launch a message may answer any statement; after it, only those of the stage's own behaviour
         allowed = [
@@ -152,9 +146,7 @@ def _lines(
         if early:
             wanted.append(next((x for x in early if len(found.get((audience, x), [])) < STAGE_ROOM), early[0]))
         for stage in dict.fromkeys(wanted):
-            line = _best_line(
-                project, kb, candidates[barrier], statement, aim, stage, audience, role, in_course, reviews
-            )
+            line = _best_line(project, p, stage=stage, role=role, in_course=in_course, reviews=reviews)
             if line is not None:
                 found.setdefault((audience, stage), []).append(line)
     for lines in found.values():
@@ -164,12 +156,9 @@ def _lines(
 
 def _best_line(
     project: Project,
-    kb: KnowledgeBase,
-    cands: list[Candidate],
-    statement: Barrier,
-    aim: BehaviourIn,
+    plan: StatementPlan,
+    *,
     stage: str,
-    audience: str,
     role: str | None,
     in_course: frozenset[str],
     reviews: dict[str, str],
@@ -179,11 +168,10 @@ def _best_line(
     A line that brings evidence meant for this technique or behaviour comes first; otherwise the best
     fitting candidate's line.
     """
+    statement, aim, audience = plan.statement, plan.behaviour, plan.audience
     hook = _hook_fact(project, stage, audience)  # the message opens with it: a line quotes another fact
     found: list[tuple[bool, _Line]] = []
-    for c in cands:
-        if message_fit(kb, project.library, c, statement, project.excluded_functions):
-            continue
+    for c in plan.message:
         template = project.library.techniques[c.technique].message
         if template is None or (template.stages and stage not in template.stages):
             continue
@@ -195,7 +183,13 @@ def _best_line(
         if template.needs_fact:
             used = frozenset([hook.id] if hook else [])
             fact = fact_for(
-                project.settings, c.technique, stage, audience, aim.id, used, named_only=template.named_fact
+                project.settings,
+                c.technique,
+                stage,
+                audience=audience,
+                behaviour=aim.id,
+                used=used,
+                named_only=template.named_fact,
             )
             if fact is None:
                 continue
@@ -218,98 +212,97 @@ def _hook_fact(project: Project, stage: str, audience: str) -> KeyFactIn | None:
     return found[0] if found else None
 
 
-def build_campaign(
-    project: Project,
-    kb: KnowledgeBase,
-    candidates: dict[str, list[Candidate]],
-    targets: list[str],
-    behaviour_of: dict[str, BehaviourIn],
-    supports: list[Support],
-    course: tuple[int, int, frozenset[str]],
-    warnings: list[str],
-) -> list[Message]:
-    """Every stage's messages, in stage, audience and channel order.
+def _names(
+    project: Project, aims: list[BehaviourIn], *, stage: str, role: str, course: CourseSummary
+) -> dict[str, Any]:
+    """The words a stage's messages for one audience fill their templates with."""
+    settings, behaviours = project.settings, project.behaviours
+    audience_id = behaviours.audience_of(aims[0])
+    audience = _audience(project, audience_id)
+    aim = aims[-1] if stage == "use" else aims[0]
+    if role == "learner" and stage == "use":  # after the course: the first behaviour it serves at this stage
+        aim = next((b for b in aims if behaviours.serves(b.id) and b.stage == "use"), aim)
+    course_aim = next(
+        (b for b in settings.target_behaviours if behaviours.serves(b.id) and b.audience == audience_id),
+        aim,
+    )
+    value = audience.value or (
+        f"an online course on how to {course_aim.what}" if role == "learner" else f"what it takes to {aim.what}"
+    )
+    return {
+        "name": settings.name,
+        "value": value,
+        "value_short": audience.value_short or (aim.label or aim.what),
+        "incentives": ", ".join(settings.campaign.incentives),
+        "incentives_short": settings.campaign.incentives[0] if settings.campaign.incentives else "",
+        "hours": _hours(course.minutes),
+        "modules": course.modules,
+        "course_size": f"{course.modules} {'module' if course.modules == 1 else 'modules'}, "
+        f"{_hours(course.minutes)} of study at your own pace"
+        if course.modules
+        else "",
+        "part": f"{settings.delivery.part_minutes} minutes" if settings.delivery.part_minutes else "one sitting",
+        "label": aim.label or aim.what,
+        "behaviour": aim.what,
+        "who": aim.who,
+        "course_who": (course_aim if role == "learner" else aim).who,
+        "course_behaviour": (course_aim if role == "learner" else aim).what,
+    }
 
-    `course` is (number of modules, total minutes, techniques the course delivers): a message may describe
-    a course activity only when the course has it.
+
+def build_campaign(
+    plans: Sequence[StatementPlan], *, project: Project, supports: Sequence[Support], course: CourseSummary
+) -> tuple[list[Message], list[str]]:
+    """Every stage's messages, in stage, audience and channel order, and the warnings.
+
+    `plans` are the statements messages may answer; a message may describe a course activity only when the
+    course (`course`) has it.
     """
-    modules, course_minutes, in_course = course
     settings = project.settings
-    plan = CAMPAIGN_PLAN
+    warnings: list[str] = []
     stages = tuple(s for s in STAGES if s in settings.campaign.stages)
     roles = _roles(project)
     reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
-    lines = _lines(project, kb, candidates, targets, behaviour_of, stages, in_course, reviews)
+    lines = _lines(project, plans, stages=stages, in_course=course.techniques, reviews=reviews)
     if not settings.campaign.url:
         warnings.append("campaign.url is not set in project.yaml: calls to action show '[course link]'")
     audiences = [a.id for a in settings.audiences] or ["all"]
-    behaviours = project.behaviours
-    behaviours_of_audience = {
-        a: [b for b in settings.target_behaviours if behaviours.audience_of(b) == a] for a in audiences
+    of_audience = {
+        a: [b for b in settings.target_behaviours if project.behaviours.audience_of(b) == a] for a in audiences
     }
-    incentives = ", ".join(settings.campaign.incentives)
-    part = settings.delivery.part_minutes
     messages: list[Message] = []
     for stage in stages:
-        spec = plan["stages"][stage]
+        spec = CAMPAIGN_PLAN["stages"][stage]
         for audience_id in audiences:
             role = roles.get(audience_id)
-            if role is None or role not in spec["audiences"] or not behaviours_of_audience[audience_id]:
+            if role is None or role not in spec["audiences"] or not of_audience[audience_id]:
                 continue
-            audience = _audience(project, audience_id)
-            aims = behaviours_of_audience[audience_id]
-            aim = aims[-1] if stage == "use" else aims[0]
-            if role == "learner" and stage == "use":  # after the course: the first behaviour it serves at this stage
-                aim = next((b for b in aims if behaviours.serves(b.id) and b.stage == "use"), aim)
-            course_aim = next(
-                (b for b in settings.target_behaviours if behaviours.serves(b.id) and b.audience == audience_id),
-                aim,
-            )
-            value = audience.value or (
-                f"an online course on how to {course_aim.what}" if role == "learner" else f"what it takes to {aim.what}"
-            )
-            names = {
-                "name": settings.name,
-                "value": value,
-                "value_short": audience.value_short or (aim.label or aim.what),
-                "incentives": incentives,
-                "incentives_short": settings.campaign.incentives[0] if settings.campaign.incentives else "",
-                "hours": _hours(course_minutes),
-                "modules": modules,
-                "course_size": f"{modules} {'module' if modules == 1 else 'modules'}, "
-                f"{_hours(course_minutes)} of study at your own pace"
-                if modules
-                else "",
-                "part": f"{part} minutes" if part else "one sitting",
-                "label": aim.label or aim.what,
-                "behaviour": aim.what,
-                "who": aim.who,
-                "course_who": (course_aim if role == "learner" else aim).who,
-                "course_behaviour": (course_aim if role == "learner" else aim).what,
-            }
             url = (settings.campaign.service_url if role == "supporter" else "") or settings.campaign.url or NO_URL
             parts = _Parts(
                 stage,
                 audience_id,
                 role,
                 spec,
-                names,
+                _names(project, of_audience[audience_id], stage=stage, role=role, course=course),
                 url,
                 _hook_fact(project, stage, audience_id),
                 lines.get((audience_id, stage), []),
                 [s for s in supports if s.audience == audience_id] if role == "supporter" else [],
             )
             for channel in settings.channels:
-                form_spec = plan["channels"].get(channel)
+                form_spec = CAMPAIGN_PLAN["channels"].get(channel)
                 if form_spec is None or stage not in form_spec["stages"]:
                     continue
-                messages.append(_message(len(messages) + 1, channel, form_spec, parts, reviews, project, warnings))
+                n = len(messages) + 1
+                messages.append(
+                    _message(n, channel, form_spec, parts, reviews=reviews, project=project, warnings=warnings)
+                )
     texts: dict[str, str] = {}
     for m in messages:
         if m.text in texts:
             warnings.append(f"{m.id} repeats the text of {texts[m.text]}")
         texts.setdefault(m.text, m.id)
-    return messages
+    return messages, warnings
 
 
 @dataclass(frozen=True)
@@ -345,6 +338,7 @@ def _message(
     channel: str,
     form_spec: dict[str, Any],
     p: _Parts,
+    *,
     reviews: dict[str, str],
     project: Project,
     warnings: list[str],

@@ -13,11 +13,12 @@ activities are left out with a warning.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from barriers import Barrier
 from mapper.candidates import Candidate
-from mapper.fit import course_fit
+from mapper.plan import StatementPlan
 from mapper.project import BehaviourIn, Project, fact_for, template_names
 from mapper.selection import Selection, select
 from mapper.text import fill, module_title
@@ -31,6 +32,7 @@ __all__ = [
     "INTRO_MINUTES",
     "PHASES",
     "Activity",
+    "CourseSummary",
     "Module",
     "Objective",
     "build_course",
@@ -110,16 +112,11 @@ class _Item:
     fact: str = ""  # the id of the key fact its activity quotes
 
 
-def _chosen_for(statement: Barrier, c: Candidate) -> bool:
-    """Whether the team chose this candidate's technique for the statement, and the course can deliver it."""
-    chosen = {f"bct:{t.removeprefix('bct:')}" for t in statement.techniques}
-    return c.technique in chosen and c.feasible and c.course
-
-
 def _items(
     project: Project,
     aim: BehaviourIn,
     selection: Selection,
+    *,
     fit: dict[str, list[Candidate]],
     position: dict[str, int],
     used: set[str],
@@ -154,32 +151,52 @@ def _items(
         if course.minutes + FRAME_MINUTES > project.settings.delivery.module_minutes:
             if technique not in extra:
                 warnings.append(
-                    f"{technique} left out of the course: its activity takes {course.minutes} min, more than a "
+                    f"{technique} left out of the course{_for(served)}: its activity takes {course.minutes} min, "
+                    "more than a "
                     f"{project.settings.delivery.module_minutes}-minute module holds with its introduction and check"
                 )
             continue
         score = round(sum(scores.get((b, technique), 0.0) for b in served), 6)
         items.append(_Item(technique, served, score, course.phase, course.minutes, technique in extra))
-    # each key fact is quoted once in the course: the strongest activity gets it
+    kept = _with_facts(project, aim, items, used=used, warnings=warnings)
+    kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(i.technique.removeprefix("bct:"))))
+    return kept
+
+
+def _with_facts(
+    project: Project, aim: BehaviourIn, items: list[_Item], *, used: set[str], warnings: list[str]
+) -> list[_Item]:
+    """The items whose activity has the key fact it quotes: each fact is quoted once, the strongest first."""
     kept = []
     for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(i.technique.removeprefix("bct:")))):
         course = project.library.techniques[item.technique].course
         if course is not None and course.needs_fact:
             fact = fact_for(
-                project.settings, item.technique, "course", aim.audience, aim.id, frozenset(used), course.named_fact
+                project.settings,
+                item.technique,
+                "course",
+                audience=aim.audience,
+                behaviour=aim.id,
+                used=frozenset(used),
+                named_only=course.named_fact,
             )
             if fact is None:
                 if not item.extra:
                     warnings.append(
-                        f"{item.technique} left out of the course for '{aim.label or aim.what}': its activity "
+                        f"{item.technique} left out of the course for '{aim.label or aim.what}'{_for(item.barriers)}: "
+                        "its activity "
                         "quotes a key fact and project.yaml has none left that is true before launch"
                     )
                 continue
             item.fact = fact.id
             used.add(fact.id)
         kept.append(item)
-    kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(i.technique.removeprefix("bct:"))))
     return kept
+
+
+def _for(statements: Sequence[str]) -> str:
+    """The statements a warning is about, as it names them: ' (it would answer barrier:B3, barrier:B7)'."""
+    return f" (it would answer {', '.join(statements)})" if statements else ""
 
 
 def _pack(items: list[_Item], budget: int) -> list[list[_Item]]:
@@ -217,6 +234,7 @@ def _tidier(
     kb: KnowledgeBase,
     n: int,
     total: int,
+    *,
     title: str,
     activities: list[Activity],
     minutes: int,
@@ -321,92 +339,115 @@ def _tidier(
     )
 
 
-def build_course(
-    project: Project,
-    kb: KnowledgeBase,
-    candidates: dict[str, list[Candidate]],
-    need: dict[str, int],
-    cover_threshold: float,
-    warnings: list[str],
-) -> tuple[list[Module], dict[str, Selection]]:
-    """Modules for the statements in `need` (statement id -> techniques wanted), and each behaviour's selection."""
-    statements = {b.entity_id: b for b in project.coded.barriers}
-    position = {b: i for i, b in enumerate(statements)}
-    by_behaviour: dict[str, dict[str, int]] = {}
-    for b, n in need.items():
-        by_behaviour.setdefault(project.behaviours.of_statement(statements[b]).id, {})[b] = n
-    order = [b.id for b in project.settings.target_behaviours if b.id in by_behaviour]
-    selections: dict[str, Selection] = {}
-    packed: list[tuple[BehaviourIn, list[_Item]]] = []
-    quoted: set[str] = set()
-    budget = project.settings.delivery.module_minutes - FRAME_MINUTES
-    behaviours = {b.id: b for b in project.settings.target_behaviours}
-    for behaviour_id in order:
-        targets = by_behaviour[behaviour_id]
-        fit = {
-            b: [
-                c
-                for c in candidates[b]
-                if (
-                    # the team's own choice stands where the course can deliver it; otherwise what fits
-                    _chosen_for(statements[b], c)
-                    if statements[b].techniques
-                    else not course_fit(kb, project.library, c, statements[b], project.excluded_functions)
-                )
-            ]
-            for b in targets
-        }
-        for b in targets:
-            for t in statements[b].techniques:
-                tid = f"bct:{t.removeprefix('bct:')}"
-                if tid not in {c.technique for c in fit[b]}:
-                    cand = next((c for c in candidates[b] if c.technique == tid), None)
-                    why = (cand.reason or "no course activity") if cand else "its domains do not reach it"
-                    warnings.append(f"{b}: the team chose {tid}, which the course cannot deliver for it ({why})")
-        selection = select(fit, targets, cover_threshold)
-        selections[behaviour_id] = selection
-        items = _items(project, behaviours[behaviour_id], selection, fit, position, quoted, warnings)
-        packed += [(behaviours[behaviour_id], group) for group in _pack(items, budget)]
-    limit = project.settings.delivery.max_modules
+@dataclass(frozen=True)
+class CourseSummary:
+    """What the campaign may say of the course: how many modules, how long, and the techniques it delivers."""
+
+    modules: int
+    minutes: int
+    techniques: frozenset[str]
+
+    @classmethod
+    def of(cls, modules: Sequence[Module]) -> CourseSummary:
+        """The summary of these modules."""
+        return cls(len(modules), sum(m.minutes for m in modules), frozenset(t for m in modules for t in m.techniques))
+
+
+def _choices_left_out(plans: Sequence[StatementPlan]) -> list[str]:
+    """A warning for each technique the team chose for a statement that the course cannot deliver for it."""
+    warnings = []
+    for p in plans:
+        for tid in p.chosen:
+            if tid not in {c.technique for c in p.course}:
+                cand = next((c for c in p.candidates if c.technique == tid), None)
+                why = (cand.reason or "no course activity") if cand else "its domains do not reach it"
+                warnings.append(f"{p.id}: the team chose {tid}, which the course cannot deliver for it ({why})")
+    return warnings
+
+
+def _within_limit(
+    packed: list[tuple[BehaviourIn, list[_Item]]], order: list[BehaviourIn], *, budget: int, limit: int
+) -> tuple[list[tuple[BehaviourIn, list[_Item]]], list[str]]:
+    """Leave out the weakest activities (those that only deepen the course first) until the modules fit."""
+    warnings = []
     while len(packed) > limit:
-        # leave out the weakest activity (those that only deepen the course first), then pack again
         weakest = min((i for _, g in packed for i in g), key=lambda i: (not i.extra, i.score, i.technique))
         if not weakest.extra:
             warnings.append(
-                f"{weakest.technique} left out of the course: the {limit} modules of delivery.max_modules are "
+                f"{weakest.technique} left out of the course{_for(weakest.barriers)}: the {limit} modules of "
+                "delivery.max_modules are "
                 "full — raise max_modules or module_minutes"
             )
         rebuilt: list[tuple[BehaviourIn, list[_Item]]] = []
-        for behaviour_id in order:
-            rest = [i for aim, g in packed if aim.id == behaviour_id for i in g if i is not weakest]
-            rebuilt += [(behaviours[behaviour_id], g) for g in _pack(rest, budget)]
+        for aim in order:
+            rest = [i for a, g in packed if a.id == aim.id for i in g if i is not weakest]
+            rebuilt += [(aim, g) for g in _pack(rest, budget)]
         packed = rebuilt
-    for behaviour_id in order:
-        aim = behaviours[behaviour_id]
-        phases = {i.phase for b, g in packed if b.id == behaviour_id for i in g}
+    return packed, warnings
+
+
+def _unrehearsed(packed: list[tuple[BehaviourIn, list[_Item]]], order: list[BehaviourIn]) -> list[str]:
+    """A warning for each behaviour with situations to rehearse whose modules have no practice."""
+    warnings = []
+    for aim in order:
+        phases = {i.phase for b, g in packed if b.id == aim.id for i in g}
         if aim.situations and "practise" not in phases:
             warnings.append(
                 f"'{aim.label or aim.what}' lists situations to rehearse, but no statement of it is coded to a "
                 "domain a rehearsal answers (Skills, Beliefs about Capabilities), so its modules have no practice "
                 "— code such a statement in barriers.yaml, or drop the situations"
             )
+    return warnings
+
+
+def build_course(
+    plans: Sequence[StatementPlan], *, project: Project, kb: KnowledgeBase, cover_threshold: float
+) -> tuple[list[Module], dict[str, Selection], list[str]]:
+    """Modules for the plans the course answers (each wants its `need` techniques), each behaviour's selection,
+    and the warnings."""
+    statements = {b.entity_id: b for b in project.coded.barriers}
+    position = {b: i for i, b in enumerate(statements)}
+    by_behaviour: dict[str, list[StatementPlan]] = {}
+    for p in plans:
+        by_behaviour.setdefault(p.behaviour.id, []).append(p)
+    order = [b for b in project.settings.target_behaviours if b.id in by_behaviour]
+    warnings: list[str] = []
+    selections: dict[str, Selection] = {}
+    packed: list[tuple[BehaviourIn, list[_Item]]] = []
+    quoted: set[str] = set()
+    budget = project.settings.delivery.module_minutes - FRAME_MINUTES
+    for aim in order:
+        mine = by_behaviour[aim.id]
+        fit: dict[str, list[Candidate]] = {p.id: list(p.course) for p in mine}
+        warnings += _choices_left_out(mine)
+        need: dict[str, int] = {p.id: p.need for p in mine}
+        selection = select(fit, need, cover_threshold)
+        selections[aim.id] = selection
+        items = _items(project, aim, selection, fit=fit, position=position, used=quoted, warnings=warnings)
+        packed += [(aim, group) for group in _pack(items, budget)]
+    packed, left_out = _within_limit(packed, order, budget=budget, limit=project.settings.delivery.max_modules)
+    warnings += left_out + _unrehearsed(packed, order)
     modules: list[Module] = []
     for n, (aim, group) in enumerate(packed, start=1):
-        modules.append(_module(project, kb, n, len(packed), aim, group, statements, position, modules))
-    return modules, selections
+        where = _Place(n, len(packed), statements, position)
+        modules.append(_module(project, kb, aim, group, where=where, before=modules))
+    return modules, selections, warnings
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a module sits: its number, how many there are, and the statements in project order."""
+
+    n: int
+    total: int
+    statements: dict[str, Barrier]
+    position: dict[str, int]
 
 
 def _module(
-    project: Project,
-    kb: KnowledgeBase,
-    n: int,
-    total: int,
-    aim: BehaviourIn,
-    group: list[_Item],
-    statements: dict[str, Barrier],
-    position: dict[str, int],
-    before: list[Module],
+    project: Project, kb: KnowledgeBase, aim: BehaviourIn, group: list[_Item], *, where: _Place, before: list[Module]
 ) -> Module:
+    n, total, statements, position = where.n, where.total, where.statements, where.position
     activities = []
     quoted: list[str] = []
     for m, item in enumerate(group, start=1):
@@ -487,7 +528,17 @@ def _module(
         intro = f"introduction, learning outcomes and a look back at practice since module {len(before)}"
     statements_here = [statements[b] for b in barrier_ids]
     tidier = _tidier(
-        project, kb, n, total, title, activities, minutes, statements_here, comb_order, prerequisites, intro
+        project,
+        kb,
+        n,
+        total,
+        title=title,
+        activities=activities,
+        minutes=minutes,
+        statements=statements_here,
+        combs=comb_order,
+        prerequisites=prerequisites,
+        intro=intro,
     )
     return Module(
         f"module:{n}",

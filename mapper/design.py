@@ -9,9 +9,10 @@ from typing import Any
 from barriers import Barrier, Salience, salience
 from mapper.campaign import STAGES, Message, build_campaign
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
-from mapper.course import FRAME_MINUTES, Module, build_course
+from mapper.course import FRAME_MINUTES, CourseSummary, Module, build_course
 from mapper.fit import Route, course_fit, message_fit
-from mapper.project import BehaviourIn, Project
+from mapper.plan import Plans, StatementPlan, plan_statements
+from mapper.project import Project
 from mapper.selection import Selection
 from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
@@ -57,6 +58,7 @@ class Design:
     principles: tuple[str, ...]
     settings: ScoreSettings
     warnings: tuple[str, ...]
+    plans: Plans  # what each step was told about each statement
 
     @property
     def course_minutes(self) -> int:
@@ -67,11 +69,6 @@ class Design:
 def project_kb(project: Project) -> KnowledgeBase:
     """The knowledge base of a project: frameworks, techniques and link sets, reviews, coded statements."""
     return build(project.library, project.evidence, project.coded, frameworks=project.frameworks)
-
-
-def behaviours_of(project: Project) -> dict[str, BehaviourIn]:
-    """Statement id -> its target behaviour (the first target behaviour when it names none)."""
-    return {b.entity_id: project.behaviours.of_statement(b) for b in project.coded.barriers}
 
 
 def _policies(project: Project, kb: KnowledgeBase, statement: Barrier, cands: list[Candidate]) -> tuple[str, ...]:
@@ -132,72 +129,79 @@ def _as_delivered(selections: dict[str, Selection], modules: list[Module]) -> Se
     )
 
 
+def _short_of_need(selection: Selection) -> list[str]:
+    """A warning for each statement the delivered techniques cover less often than min_techniques_per_barrier."""
+    return [
+        f"{short_id}: covered by {len(selection.covers[short_id])} technique(s), {missing} short of "
+        "min_techniques_per_barrier"
+        for short_id, missing in sorted(selection.short.items())
+        if selection.covers.get(short_id)
+    ]
+
+
+def _candidates(project: Project, kb: KnowledgeBase, sal: Salience) -> tuple[dict[str, list[Candidate]], list[str]]:
+    """Every statement's candidates, and a warning for each statement that has none."""
+    settings = project.score_settings
+    candidates = candidates_for(
+        project.coded.barriers,
+        kb,
+        library=project.library,
+        evidence=project.evidence,
+        salience=sal,
+        settings=settings,
+        behaviours=project.behaviours,
+    )
+    if not any(c.feasible for cands in candidates.values() for c in cands):
+        raise InputError(
+            "no candidate technique can be delivered: check exclude_functions and the delivery mode in project.yaml",
+            str(project.path),
+        )
+    warnings = [
+        f"{b.entity_id}: its domains reach no technique through the chosen link sets"
+        for b in project.coded.barriers
+        if not candidates[b.entity_id]
+    ]
+    return candidates, warnings
+
+
 def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
     """Run the mapper on a loaded project (and its knowledge base, built here when not given).
 
     Raises:
         InputError: when nothing sensible can be produced (no statements, or every candidate infeasible).
     """
-    where = str(project.path)
     if not project.coded.barriers:
         raise InputError(
-            "no barriers or enablers to design for — add barriers.yaml or run 'barriermap code import'", where
+            "no barriers or enablers to design for — add barriers.yaml or run 'barriermap code import'",
+            str(project.path),
         )
-    warnings: list[str] = []
     kb = kb or project_kb(project)
     sal = salience(project.coded, project.frameworks, project.salience_rule)
-    settings = project.score_settings
-    candidates = candidates_for(
-        project.coded.barriers, kb, project.library, project.evidence, sal, settings, project.behaviours
+    candidates, warnings = _candidates(project, kb, sal)
+    plans = plan_statements(project, kb=kb, candidates=candidates, salience=sal)
+    cover = project.score_settings.cover_threshold
+    modules, selections, course_warnings = build_course(
+        plans.targeted("course"), project=project, kb=kb, cover_threshold=cover
     )
-    if not any(c.feasible for cands in candidates.values() for c in cands):
-        raise InputError(
-            "no candidate technique can be delivered: check exclude_functions and the delivery mode in project.yaml",
-            where,
-        )
-    for b in project.coded.barriers:
-        if not candidates[b.entity_id]:
-            warnings.append(f"{b.entity_id}: its domains reach no technique through the chosen link sets")
-    aims = behaviours_of(project)
-    serves = project.behaviours.serves
-    priority = [b for b in project.coded.barriers if sal.barriers[b.entity_id].priority]
-    need = {
-        b.entity_id: (project.settings.min_techniques_per_barrier if b.valence == "barrier" else 1) for b in priority
-    }
-    about_course = {b.entity_id for b in project.coded.barriers if b.about == "course"}
-    service = {b for b in need if b not in about_course and aims[b].level == "service"}
-    course_need = {b: n for b, n in need.items() if b not in about_course and b not in service and serves(aims[b].id)}
-    modules, selections = build_course(project, kb, candidates, course_need, settings.cover_threshold, warnings)
     selection = _as_delivered(selections, modules)
-    for short_id, missing in sorted(selection.short.items()):
-        if selection.covers.get(short_id):
-            warnings.append(
-                f"{short_id}: covered by {len(selection.covers[short_id])} technique(s), {missing} short of "
-                "min_techniques_per_barrier"
-            )
-    supports = build_supports(
-        project, kb, candidates, {b: need[b] for b in need if b in service}, aims, settings.cover_threshold
+    supports, support_warnings = build_supports(
+        plans.targeted("service"), project=project, kb=kb, cover_threshold=cover
     )
-    course_minutes = sum(m.minutes for m in modules)
-    targets = [b for b in need if b not in about_course]
-    messages = build_campaign(
-        project,
-        kb,
-        candidates,
-        targets,
-        aims,
-        supports,
-        (len(modules), course_minutes, frozenset(t for m in modules for t in m.techniques)),
-        warnings,
+    messages, campaign_warnings = build_campaign(
+        plans.targeted("service", "course", "campaign"),
+        project=project,
+        supports=supports,
+        course=CourseSummary.of(modules),
     )
+    warnings += plans.warnings() + course_warnings + _short_of_need(selection) + support_warnings + campaign_warnings
     routes, uncovered, requirements, principles = _routes(
-        project, kb, candidates, priority, about_course, service, modules, supports, messages, aims
+        plans, project=project, kb=kb, modules=modules, supports=supports, messages=messages
     )
     if not modules and not messages and not supports:
         raise InputError(
             "neither a course module, a service support nor a message could be made — see the warnings: "
             + "; ".join(warnings[:3]),
-            where,
+            str(project.path),
         )
     return Design(
         project,
@@ -212,76 +216,100 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         tuple(routes),
         tuple(uncovered),
         tuple(principles),
-        settings,
+        project.score_settings,
         tuple(_readable(kb, w) for w in warnings),
+        plans,
     )
 
 
-def _routes(
+def _requirement(b: Barrier) -> Requirement:
+    """What the course must do about a statement about the course itself."""
+    text = b.requirement or (
+        f"Keep what the interviews valued: {b.statement[:1].lower()}{b.statement[1:]}"
+        if b.valence == "enabler"
+        else f"Make sure the course answers this: {b.statement[:1].lower()}{b.statement[1:]}"
+    )
+    return Requirement(b.entity_id, b.valence, text)
+
+
+def _uncovered_reason(p: StatementPlan, *, project: Project, kb: KnowledgeBase) -> str:
+    """Why nothing the design delivers reaches a priority statement."""
+    cands = list(p.candidates)
+    if p.target == "service":
+        return "no implementation strategy for the service fits it; " + _why_not(
+            project, kb, p.statement, cands, course=False
+        )
+    if p.serves:
+        return _why_not(project, kb, p.statement, cands, course=True)
+    return "the course does not serve its target behaviour, and " + _why_not(
+        project, kb, p.statement, cands, course=False
+    )
+
+
+def _route(
+    p: StatementPlan,
+    *,
     project: Project,
     kb: KnowledgeBase,
-    candidates: dict[str, list[Candidate]],
-    priority: list[Barrier],
-    about_course: set[str],
-    service: set[str],
+    modules: list[str],
+    supports: list[str],
+    messages: list[str],
+) -> Route:
+    """Where one statement went, given the modules, supports and messages that answer it."""
+    b = p.statement
+    if p.target == "requirement":
+        return Route(p.id, "requirement", "about the course itself: a requirement of its platform, format or structure")
+    if modules:
+        where = ", ".join(m.replace("module:", "module ") for m in modules)
+        chosen = " (techniques chosen by the team)" if b.techniques else ""
+        return Route(p.id, "course", f"answered in {where}{chosen}")
+    if supports:
+        chosen = " (strategies chosen by the team)" if b.strategies else ""
+        return Route(p.id, "service", "answered for the service by: " + "; ".join(supports) + chosen)
+    if p.target == "not-priority":
+        return Route(p.id, "not-priority", "below the salience threshold, so the design does not target it")
+    if messages:
+        why = (
+            _why_not(project, kb, b, list(p.candidates), course=True)
+            if p.serves
+            else "the course does not serve its target behaviour"
+        )
+        return Route(p.id, "campaign", f"reached by messages only ({why})")
+    if b.valence == "enabler":
+        return Route(p.id, "uncovered", "an enabler no technique reinforces: kept as a design principle")
+    return Route(p.id, "uncovered", _uncovered_reason(p, project=project, kb=kb))
+
+
+def _routes(
+    plans: Plans,
+    *,
+    project: Project,
+    kb: KnowledgeBase,
     modules: list[Module],
     supports: list[Support],
     messages: list[Message],
-    aims: dict[str, BehaviourIn],
 ) -> tuple[list[Route], list[Uncovered], list[Requirement], list[str]]:
     """Where each statement went, the uncovered ones, the course requirements and the principles kept."""
-    in_modules = {b: [m.id for m in modules if b in m.barriers] for b in candidates}
-    in_supports = {b: [s.label for s in supports if b in s.barriers] for b in candidates}
-    in_messages = {b: [m.id for m in messages if b in m.barriers] for b in candidates}
-    top = {b.entity_id for b in priority}
     routes: list[Route] = []
     uncovered: list[Uncovered] = []
     requirements: list[Requirement] = []
     principles: list[str] = []
-    for b in project.coded.barriers:
-        bid = b.entity_id
-        if bid in about_course:
-            text = b.requirement or (
-                f"Keep what the interviews valued: {b.statement[:1].lower()}{b.statement[1:]}"
-                if b.valence == "enabler"
-                else f"Make sure the course answers this: {b.statement[:1].lower()}{b.statement[1:]}"
-            )
-            requirements.append(Requirement(bid, b.valence, text))
-            routes.append(
-                Route(bid, "requirement", "about the course itself: a requirement of its platform, format or structure")
-            )
-        elif in_modules[bid]:
-            where = ", ".join(m.replace("module:", "module ") for m in in_modules[bid])
-            chosen = " (techniques chosen by the team)" if b.techniques else ""
-            routes.append(Route(bid, "course", f"answered in {where}{chosen}"))
-        elif in_supports[bid]:
-            chosen = " (strategies chosen by the team)" if b.strategies else ""
-            routes.append(Route(bid, "service", "answered for the service by: " + "; ".join(in_supports[bid]) + chosen))
-        elif bid not in top:
-            routes.append(Route(bid, "not-priority", "below the salience threshold, so the design does not target it"))
-        elif in_messages[bid]:
-            why = (
-                "the course does not serve its target behaviour"
-                if not project.behaviours.serves(aims[bid].id)
-                else _why_not(project, kb, b, candidates[bid], course=True)
-            )
-            routes.append(Route(bid, "campaign", f"reached by messages only ({why})"))
-        elif b.valence == "enabler":
-            principles.append(f"Keep: {b.statement} ({b.id})")
-            routes.append(Route(bid, "uncovered", "an enabler no technique reinforces: kept as a design principle"))
-        else:
-            if bid in service:
-                reason = "no implementation strategy for the service fits it; " + _why_not(
-                    project, kb, b, candidates[bid], course=False
-                )
-            elif project.behaviours.serves(aims[bid].id):
-                reason = _why_not(project, kb, b, candidates[bid], course=True)
-            else:
-                reason = "the course does not serve its target behaviour, and " + _why_not(
-                    project, kb, b, candidates[bid], course=False
-                )
-            uncovered.append(Uncovered(bid, reason, _policies(project, kb, b, candidates[bid])))
-            routes.append(Route(bid, "uncovered", reason))
+    for p in plans:
+        route = _route(
+            p,
+            project=project,
+            kb=kb,
+            modules=[m.id for m in modules if p.id in m.barriers],
+            supports=[s.label for s in supports if p.id in s.barriers],
+            messages=[m.id for m in messages if p.id in m.barriers],
+        )
+        routes.append(route)
+        if route.destination == "requirement":
+            requirements.append(_requirement(p.statement))
+        elif route.destination == "uncovered" and p.statement.valence == "enabler":
+            principles.append(f"Keep: {p.statement.statement} ({p.statement.id})")
+        elif route.destination == "uncovered":
+            uncovered.append(Uncovered(p.id, route.reason, _policies(project, kb, p.statement, list(p.candidates))))
     return routes, uncovered, requirements, principles
 
 

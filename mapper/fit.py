@@ -24,6 +24,7 @@ Each statement then has one destination, with the reason shown in the report and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from barriers import Barrier
 from mapper.candidates import Candidate
@@ -31,9 +32,18 @@ from ontology import KnowledgeBase
 from ontology.vocabulary import MAPS_TO, SERVED_BY
 from techniques import Library
 
-__all__ = ["DESTINATIONS", "Route", "comb_of_statement", "course_fit", "message_fit", "serving_functions"]
+__all__ = [
+    "DESTINATIONS",
+    "Destination",
+    "Route",
+    "comb_of_statement",
+    "course_fit",
+    "message_fit",
+    "serving_functions",
+]
 
-DESTINATIONS = ("course", "requirement", "service", "campaign", "uncovered", "not-priority")
+Destination = Literal["course", "requirement", "service", "campaign", "uncovered", "not-priority"]
+DESTINATIONS: tuple[Destination, ...] = get_args(Destination)
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,7 @@ class Route:
     """Where one statement goes, and why."""
 
     barrier: str
-    destination: str
+    destination: Destination
     reason: str
 
 

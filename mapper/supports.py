@@ -13,13 +13,15 @@ the service's audience.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from barriers import Barrier
 from mapper.candidates import Candidate
 from mapper.fit import comb_of_statement, serving_functions
-from mapper.project import BehaviourIn, Project
+from mapper.plan import StatementPlan
+from mapper.project import Project
 from mapper.text import fill
 from ontology import KnowledgeBase, read_data
 from ontology.vocabulary import SUPPORTED_BY
@@ -68,48 +70,50 @@ def _fits(
     return max(round(c.salience * c.path_strength * c.evidence, 6) for c in usable), tuple(c.technique for c in usable)
 
 
+def _strategies_for(
+    p: StatementPlan, *, project: Project, kb: KnowledgeBase, cover_threshold: float
+) -> list[tuple[float, str, tuple[str, ...]]]:
+    """(score, strategy, techniques) of the strategies that answer the statement, best first, at most `need`."""
+    scored = []
+    for key, strategy in strategies().items():
+        score, techniques = _fits(kb, p.statement, strategy, list(p.candidates), project.excluded_functions)
+        if score > 0:
+            scored.append((score, key, techniques))
+    scored.sort(key=lambda x: (-x[0], list(strategies()).index(x[1])))
+    # a second strategy only when it fits nearly as well as the best (the cover rule of the course)
+    strong = [x for x in scored if x[0] >= cover_threshold * scored[0][0]][: p.need] if scored else []
+    if p.statement.strategies:  # the team's own choice stands (less what its exclusions rule out)
+        excluded = set(project.excluded_functions)
+        allowed = [
+            key
+            for key in p.statement.strategies
+            if any(set(project.library.techniques[t].functions) - excluded for t in strategies()[key]["techniques"])
+        ]
+        strong = [
+            (1.0, key, tuple(next((x[2] for x in scored if x[1] == key), ()) or strategies()[key]["techniques"]))
+            for key in allowed
+        ]
+    return strong
+
+
 def build_supports(
-    project: Project,
-    kb: KnowledgeBase,
-    candidates: dict[str, list[Candidate]],
-    need: dict[str, int],
-    behaviours: dict[str, BehaviourIn],
-    cover_threshold: float,
-) -> list[Support]:
-    """The implementation pack: strategies for the statements in `need`, in the order of the statements."""
-    statements = {b.entity_id: b for b in project.coded.barriers}
+    plans: Sequence[StatementPlan], *, project: Project, kb: KnowledgeBase, cover_threshold: float
+) -> tuple[list[Support], list[str]]:
+    """The implementation pack: strategies for the plans the service answers, in the order of the statements,
+    and the warnings (none yet)."""
     chosen: dict[str, dict[str, Any]] = {}
-    for barrier, n in need.items():
-        statement = statements[barrier]
-        scored = []
-        for key, strategy in strategies().items():
-            score, techniques = _fits(kb, statement, strategy, candidates[barrier], project.excluded_functions)
-            if score > 0:
-                scored.append((score, key, techniques))
-        scored.sort(key=lambda x: (-x[0], list(strategies()).index(x[1])))
-        # a second strategy only when it fits nearly as well as the best (the cover rule of the course)
-        strong = [x for x in scored if x[0] >= cover_threshold * scored[0][0]][:n] if scored else []
-        if statement.strategies:  # the team's own choice stands (less what its exclusions rule out)
-            excluded = set(project.excluded_functions)
-            allowed = [
-                key
-                for key in statement.strategies
-                if any(set(project.library.techniques[t].functions) - excluded for t in strategies()[key]["techniques"])
-            ]
-            strong = [
-                (1.0, key, tuple(next((x[2] for x in scored if x[1] == key), ()) or strategies()[key]["techniques"]))
-                for key in allowed
-            ]
-        for _, key, techniques in strong:
-            entry = chosen.setdefault(key, {"barriers": [], "techniques": [], "behaviour": behaviours[barrier]})
-            entry["barriers"].append(barrier)
+    for p in plans:
+        for _, key, techniques in _strategies_for(p, project=project, kb=kb, cover_threshold=cover_threshold):
+            entry = chosen.setdefault(key, {"barriers": [], "techniques": [], "plan": p})
+            entry["barriers"].append(p.id)
             entry["techniques"] += [t for t in techniques if t not in entry["techniques"]]
     learners = [b for b in project.settings.target_behaviours if b.id in project.settings.delivery.course_for]
     supported = learners[-1] if learners else project.settings.target_behaviours[0]
     supports = []
     for n, (key, entry) in enumerate(chosen.items(), start=1):
         strategy = strategies()[key]
-        aim: BehaviourIn = entry["behaviour"]
+        plan: StatementPlan = entry["plan"]
+        aim = plan.behaviour
         names = {
             "label": aim.label or aim.what,
             "behaviour": aim.what,
@@ -126,7 +130,7 @@ def build_supports(
                 key,
                 strategy["label"],
                 strategy["taxonomy"],
-                aim.audience,
+                plan.audience,  # from Behaviours: the default audience when the behaviour names none
                 aim.id,
                 fill(strategy["what"], **names),
                 tuple(strategy["provides"]),
@@ -135,4 +139,4 @@ def build_supports(
                 tuple(evidence),
             )
         )
-    return supports
+    return supports, []

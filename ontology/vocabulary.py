@@ -5,6 +5,8 @@ Nothing else spells a link kind or an id prefix as a literal: import the name fr
 
 from __future__ import annotations
 
+from typing import NewType
+
 __all__ = [
     "ADDRESSES",
     "BARRIER",
@@ -15,6 +17,7 @@ __all__ = [
     "CANDIDATE_TECHNIQUE",
     "CODED_TO",
     "DELIVERS",
+    "EntityId",
     "ENABLED_BY",
     "HAS_CONSTRUCT",
     "LINKED_TO",
@@ -29,6 +32,7 @@ __all__ = [
     "barrier_id",
     "curie",
     "local",
+    "technique_id",
 ]
 
 # link kinds: one OWL object property each
@@ -66,6 +70,8 @@ CANDIDATE_TECHNIQUE = "candidateTechnique"
 BCW_ORIGIN = "bcw"
 
 # id prefixes (DESIGN.md "Identifiers")
+# an id inside barriermap: prefix, colon, local part ("barrier:B1", "bct:8.1")
+EntityId = NewType("EntityId", str)
 TDF = "tdf"
 COMB = "comb"
 FUNCTION = "if"
@@ -113,6 +119,11 @@ def curie(prefix: str, local_id: str) -> str:
 def local(entity_id: str) -> str:
     """The local part of an id, as users write it at the edges: 'barrier:B1' -> 'B1', 'bct:1.4' -> '1.4'."""
     return entity_id.partition(":")[2] if ":" in entity_id else entity_id
+
+
+def technique_id(text: str) -> EntityId:
+    """The inside form of a technique id: '8.1' or 'bct:8.1' -> 'bct:8.1'."""
+    return EntityId(curie(BCT, local(text)))
 
 
 def barrier_id(text: str) -> str:

@@ -5,19 +5,44 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from typer.testing import CliRunner, Result
 
 import cli
+from barriers import Barrier, CodedData, Coding, Excerpt, Participant
+from barriers.model import STATEMENT_FIELDS
 from mapper import Design, design, load_project
 from ontology import Frameworks, KnowledgeBase, build, load_frameworks
 
 ROOT = Path(__file__).resolve().parent.parent
 # CI lays shared/ beside the checkout; BARRIERMAP_REFERENCE points elsewhere when it is not
 REFERENCE = Path(os.environ.get("BARRIERMAP_REFERENCE", ROOT.parent / "shared" / "reference"))
+# hypothesis keeps its example database and constants in .hypothesis/ of the working folder: not the checkout's
+set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "barriermap-hypothesis"))
+# what running the suite may leave in the checkout: the environment and the tools' caches
+LEFT_BY_TOOLS = {".venv", ".git", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__"}
+
+
+def _checkout_files() -> set[Path]:
+    found: set[Path] = set()
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in LEFT_BY_TOOLS]
+        found.update(Path(folder, name).relative_to(ROOT) for name in [*names, *dirs])
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_unchanged() -> Iterator[None]:
+    """The suite leaves the checkout as it found it: tests work on copies under tmp_path."""
+    before = _checkout_files()
+    yield
+    assert sorted(map(str, _checkout_files() - before)) == [], "tests wrote into the checkout"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,3 +103,61 @@ def made(request: pytest.FixtureRequest) -> Design:
 def _own_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The parse cache's sealing key goes to a temporary XDG_CACHE_HOME, never the real ~/.cache."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
+# hypothesis generators of coded data that produce every field of a belief statement
+FRAMEWORKS = load_frameworks()
+DOMAINS = [d.id for d in FRAMEWORKS.domains]
+CONSTRUCTS = {d.id: [c.id for c in d.constructs] for d in FRAMEWORKS.domains}
+ids = st.from_regex(r"[A-Z][0-9]{1,3}", fullmatch=True)
+# text as the YAML reader keeps a statement: no control characters, single spaces, nothing XML cannot hold
+texts = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn", "Co", "Zl", "Zp")), min_size=1, max_size=40
+).map(lambda t: " ".join(t.split()) or "x")
+
+
+@st.composite
+def statements(draw: st.DrawFn, sid: str, excerpt_ids: list[str]) -> Barrier:
+    """A belief statement with every field drawn (STATEMENT_DRAWS must name each field of Barrier)."""
+    domains = tuple(draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=2, unique=True)))
+    constructs = [c for d in domains for c in CONSTRUCTS[d]]
+    draws: dict[str, st.SearchStrategy[object]] = {
+        "id": st.just(sid),
+        "statement": texts,
+        "valence": st.sampled_from(["barrier", "enabler"]),
+        "domains": st.just(domains),
+        "constructs": st.lists(st.sampled_from(constructs), unique=True, max_size=2).map(tuple)
+        if constructs
+        else st.just(()),
+        "behaviour": st.sampled_from(["", "refer", "assess-2"]),
+        "excerpts": st.lists(st.sampled_from(excerpt_ids), unique=True, max_size=3).map(tuple)
+        if excerpt_ids
+        else st.just(()),
+        "strength": st.sampled_from(["", "high", "medium", "low"]),
+        "about": st.sampled_from(["behaviour", "course"]),
+        "requirement": st.one_of(st.just(""), texts, st.just("Keep it short; 10% of it, a=b, c")),
+        "techniques": st.lists(st.sampled_from(["1.1", "8.1", "10.10", "2.2"]), unique=True, max_size=3).map(tuple),
+        "strategies": st.lists(st.sampled_from(["champion", "audit-and-feedback", "resources"]), unique=True).map(
+            tuple
+        ),
+    }
+    assert tuple(draws) == STATEMENT_FIELDS, "draw every statement field: add the new field here"
+    return Barrier(**{name: draw(s) for name, s in draws.items()})  # type: ignore[arg-type]
+
+
+@st.composite
+def coded_data(draw: st.DrawFn) -> CodedData:
+    """Participants, double-coded excerpts and belief statements with every field."""
+    pids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
+    eids = draw(st.lists(ids, max_size=6, unique=True))
+    excerpts = []
+    for eid in eids:
+        coders = draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=2, unique=True))
+        codings = tuple(
+            Coding(c, tuple(draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=3, unique=True))))
+            for c in coders
+        )
+        excerpts.append(Excerpt(eid, draw(st.sampled_from(pids)), draw(texts), codings))
+    bids = draw(st.lists(ids, max_size=4, unique=True))
+    barriers = tuple(draw(statements(b, eids)) for b in bids)
+    return CodedData(tuple(Participant(p) for p in pids), (), tuple(excerpts), barriers)

@@ -17,17 +17,22 @@ CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 
 
+def _copy(case: str, tmp_path: Path) -> Path:
+    """A copy of a corpus project (design keeps a parse cache inside the project it reads)."""
+    return Path(shutil.copytree(CORPUS / case, tmp_path / "in" / case))
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_is_refused_cleanly(invoke: Callable[..., Result], tmp_path: Path, case: str) -> None:
     out = tmp_path / "out"
-    result = invoke("design", str(CORPUS / case), "--out", str(out), "--no-cache")  # nothing into the checkout
+    result = invoke("design", str(_copy(case, tmp_path)), "--out", str(out))
     expect = (CORPUS / case / "expect.txt").read_text(encoding="utf-8").strip()
     assert result.exit_code == 1, result.stdout
     assert isinstance(result.exception, SystemExit)  # a clean exit, not an exception
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: ")
     assert expect in result.stderr
-    assert not out.exists() and not list(tmp_path.iterdir())
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["in"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -56,12 +61,9 @@ def test_a_50_megabyte_file(invoke: Callable[..., Result], tmp_path: Path) -> No
 
 def test_a_previous_result_survives_bad_input(invoke: Callable[..., Result], tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert (
-        invoke("design", str(Path(__file__).parent / "data" / "project"), "--out", str(out), "--no-cache").exit_code
-        == 0
-    )
+    assert invoke("design", str(_import_project(tmp_path)), "--out", str(out)).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    assert invoke("design", str(CORPUS / "unknown-domain"), "--out", str(out), "--no-cache").exit_code == 1
+    assert invoke("design", str(_copy("unknown-domain", tmp_path)), "--out", str(out)).exit_code == 1
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
@@ -197,7 +199,8 @@ def test_design_on_a_full_disk_names_the_out_folder(
 
     monkeypatch.setattr(os, "replace", fail)
     out = tmp_path / "out"
-    result = invoke("design", str(Path(__file__).parent / "data" / "project"), "--out", str(out), "--no-cache")
+    # without the parse cache, whose folder would be the first thing written (into a fresh copy)
+    result = invoke("design", str(_import_project(tmp_path)), "--out", str(out), "--no-cache")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {out / 'design.json'}: cannot write (No space left on device)")
     assert "staging" not in result.stderr and "Traceback" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mapper import design, load_project
@@ -53,3 +54,12 @@ def test_a_chosen_technique_the_course_cannot_deliver_is_reported(project: Path)
         "the team chose 12.1 Restructuring the physical environment, which the course cannot" in w
         for w in made.warnings
     )
+
+
+def test_a_technique_left_out_names_the_statements_it_would_answer(project: Path) -> None:
+    path = project / "project.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("max_modules: 3", "max_modules: 1"), encoding="utf-8")
+    made = design(load_project(project))
+    left_out = [w for w in made.warnings if "left out of the course" in w]
+    assert left_out and all(re.search(r"\(it would answer [A-Z]+\d+(, [A-Z]+\d+)*\)", w) for w in left_out), left_out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,24 @@ def test_barrier_that_reaches_no_technique(project: Path) -> None:
         "policy:fiscal-measures",
         "policy:environmental-social-planning",
     )
+
+
+GOLDEN = Path(__file__).parent / "golden"
+DESIGNED = {
+    "project": FIXTURE,  # the test project
+    "best": BEST,  # the BeST example
+    "antibiotics": ROOT / "examples" / "antibiotics",  # the antibiotics example
+}
+
+
+@pytest.mark.parametrize("name", sorted(DESIGNED))
+def test_design_json_golden(name: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    # on a copy, so that nothing is written beside the bundled files
+    folder = tmp_path / name
+    shutil.copytree(DESIGNED[name], folder, ignore=shutil.ignore_patterns(".barriermap"))
+    actual = design_json(design(load_project(folder)))
+    golden = GOLDEN / f"design-{name}.json"
+    if request.config.getoption("--update-golden"):
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden}: run pytest --update-golden"
+    assert actual == golden.read_text(encoding="utf-8")

@@ -37,6 +37,7 @@ def generate(out: Path, participants: int, each: int, seed: int) -> Path:
 
 def _design(project: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
+        # --no-cache: the parse cache would be written into the bundled projects
         [sys.executable, "-c", "import cli; cli.main()", "design", str(project), "--out", str(out), "--no-cache"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

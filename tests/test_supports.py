@@ -51,3 +51,19 @@ def test_the_teams_chosen_strategies_stand() -> None:
     made = design(load_project(BEST))
     for_b8 = {s.strategy for s in made.supports if "barrier:B8" in s.barriers}
     assert for_b8 == {"restructure-service"}  # barriers.yaml chooses it for B8
+
+
+def test_a_service_behaviour_without_an_audience_gets_the_default_one(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "best"
+    shutil.copytree(BEST, folder, ignore=shutil.ignore_patterns(".barriermap"))
+    path = folder / "project.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    stage: use\n    audience: managers\n", "    stage: use\n", 1), encoding="utf-8")
+    made = design(load_project(folder))
+    statement = made.project.coded.barrier("B8")
+    assert statement is not None and made.project.behaviours.of_statement(statement).audience == ""
+    b8 = [s for s in made.supports if "barrier:B8" in s.barriers]
+    # the audience Behaviours gives the statement (the first audience), not the behaviour's empty one
+    assert b8 and all(s.audience == "physios" == made.project.behaviours.audience(statement) for s in b8)

@@ -188,3 +188,17 @@ def test_a_csv_coder_and_a_mapping_code_name_with_invisible_characters_are_refus
     assert result.stderr.startswith(
         f"Error: {mapping}:3: codes.Know{{U+2060}}ledge: invisible character U+2060 (WORD JOINER) in a code name"
     )
+
+
+def test_a_yaml_export_escapes_them_and_reads_back_the_same(invoke: Invoke, project: Path, tmp_path: Path) -> None:
+    target = tmp_path / "copy" / "coded" / "all.yaml"
+    target.parent.mkdir(parents=True)
+    result = invoke("code", "export", str(_project(project)), "-f", "yaml", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert not RAW.search(text) and '"Clinicians feel \\u202Eevisserga\\u202C anxious' in text
+    from barriers import load_coded
+    from ontology import load_frameworks
+
+    back = load_coded(tmp_path / "copy", load_frameworks())
+    assert STATEMENT in [b.statement for b in back.barriers]

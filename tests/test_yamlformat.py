@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import coded_data
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from barriers import Barrier, CodedData, Coding, Excerpt, Participant, dump_coded, load_coded, read_coded
+from barriers import CodedData, Coding, dump_coded, load_coded, read_coded
 from ontology import Frameworks, InputError, load_frameworks
 
 PROJECT = Path(__file__).parent / "data" / "project"
@@ -128,38 +128,6 @@ def test_dump_then_read_is_identity(frameworks: Frameworks, tmp_path: Path) -> N
 
 
 FW = load_frameworks()
-DOMAINS = [d.id for d in FW.domains]
-ids = st.from_regex(r"[A-Z][0-9]{1,3}", fullmatch=True)
-texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
-    lambda t: t.strip() == t and t.strip() != ""
-)
-
-
-@st.composite
-def coded_data(draw: st.DrawFn) -> CodedData:
-    pids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
-    eids = draw(st.lists(ids, max_size=6, unique=True))
-    excerpts = []
-    for eid in eids:
-        coders = draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=2, unique=True))
-        codings = tuple(
-            Coding(c, tuple(draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=3, unique=True))))
-            for c in coders
-        )
-        excerpts.append(Excerpt(eid, draw(st.sampled_from(pids)), draw(texts), codings))
-    bids = draw(st.lists(ids, max_size=4, unique=True))
-    barriers = [
-        Barrier(
-            b,
-            " ".join(draw(texts).split()) or "x",
-            draw(st.sampled_from(["barrier", "enabler"])),
-            tuple(draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=2, unique=True))),
-            excerpts=tuple(draw(st.lists(st.sampled_from(eids), unique=True, max_size=3))) if eids else (),
-            strength=draw(st.sampled_from(["", "high", "low"])),
-        )
-        for b in bids
-    ]
-    return CodedData(tuple(Participant(p) for p in pids), (), tuple(excerpts), tuple(barriers))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -169,3 +137,34 @@ def test_yaml_round_trip_property(tmp_path: Path, data: CodedData) -> None:
     path.write_text(dump_coded(data), encoding="utf-8")
     again, _ = read_coded(path, FW)
     assert again == data
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        # the label YAML split at its comma: one problem, with the quoted label and the id
+        (
+            "[Memory, Attention and Decision Processes]",
+            "'Memory, Attention and Decision Processes' is one TDF domain, split in two by YAML at its comma — "
+            'write it in quotes ("Memory, Attention and Decision Processes") or by its id, '
+            "memory-attention-and-decision-processes",
+        ),
+        # among other codes, in lower case
+        (
+            "[knowledge, memory, attention and decision processes]",
+            "'memory, attention and decision processes' is one TDF domain, split in two by YAML at its comma — "
+            'write it in quotes ("memory, attention and decision processes") or by its id, '
+            "memory-attention-and-decision-processes",
+        ),
+        # no such label: the usual message
+        ("[Memory, Knowledge]", "unknown TDF domain 'Memory' — use a number 1-14, an id or a label"),
+    ],
+)
+def test_a_label_split_at_its_comma_gets_a_hint(
+    tmp_path: Path, frameworks: Frameworks, codes: str, expected: str
+) -> None:
+    path = tmp_path / "barriers.yaml"
+    path.write_text(f"barriers:\n  - {{id: B1, statement: s, valence: barrier, domains: {codes}}}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_coded(path, frameworks)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:2: {expected}"]
