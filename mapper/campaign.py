@@ -26,6 +26,8 @@ from mapper.plan import StatementPlan
 from mapper.project import (
     AVAILABLE,
     CAMPAIGN_PLAN,
+    PRE_LAUNCH,
+    STAGE_NAMES,
     AudienceIn,
     BehaviourIn,
     KeyFactIn,
@@ -35,12 +37,12 @@ from mapper.project import (
 )
 from mapper.supports import Support
 from mapper.text import fill
+from ontology.vocabulary import MESSAGE, REVIEW, curie, local
 from techniques import number_key
 
 __all__ = ["STAGES", "Message", "build_campaign"]
 
-STAGES = ("awareness", "registration", "completion", "use")
-PRE_LAUNCH = ("awareness", "registration")
+STAGES = STAGE_NAMES
 STAGE_ROOM = 3  # statements one stage's messages answer for one audience before the next stage takes them
 # answer lines a form has room for
 ROOM = {"email": 2, "post": 1, "abstract": 2, "pitch": 3, "brief": 4}
@@ -150,7 +152,7 @@ def _lines(
             if line is not None:
                 found.setdefault((audience, stage), []).append(line)
     for lines in found.values():
-        lines.sort(key=lambda x: (-x.score, number_key(x.technique.removeprefix("bct:")), x.barrier))
+        lines.sort(key=lambda x: (-x.score, number_key(local(x.technique)), x.barrier))
     return found
 
 
@@ -262,7 +264,7 @@ def build_campaign(
     warnings: list[str] = []
     stages = tuple(s for s in STAGES if s in settings.campaign.stages)
     roles = _roles(project)
-    reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
+    reviews = {curie(REVIEW, r.id): r.citation for r in project.evidence.reviews}
     lines = _lines(project, plans, stages=stages, in_course=course.techniques, reviews=reviews)
     if not settings.campaign.url:
         warnings.append("campaign.url is not set in project.yaml: calls to action show '[course link]'")
@@ -440,10 +442,11 @@ def _message(
     techniques += [t for s in p.pack for t in s.techniques] if pack_said else []
     if len(text) > form_spec["limit"]:
         warnings.append(
-            f"message:{n} ({channel}) is {len(text)} characters, more than the {form_spec['limit']} its form allows"
+            f"{curie(MESSAGE, str(n))} ({channel}) is {len(text)} characters, more than the "
+            f"{form_spec['limit']} its form allows"
         )
     return Message(
-        f"message:{n}",
+        curie(MESSAGE, str(n)),
         p.audience,
         channel,
         p.stage,

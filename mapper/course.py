@@ -18,12 +18,13 @@ from dataclasses import dataclass
 
 from barriers import Barrier
 from mapper.candidates import Candidate
+from mapper.fit import combs_of, serving_functions
 from mapper.plan import StatementPlan
 from mapper.project import BehaviourIn, Project, fact_for, template_names
 from mapper.selection import Selection, select
 from mapper.text import fill, module_title
 from ontology import KnowledgeBase
-from ontology.vocabulary import MAPS_TO, SERVED_BY, SUPPORTED_BY
+from ontology.vocabulary import ACTIVITY, MODULE, SUPPORTED_BY, curie, local
 from techniques import number_key
 
 __all__ = [
@@ -133,7 +134,7 @@ def _items(
     extra: set[str] = set()
     count = {b: len(ts) for b, ts in selection.covers.items()}
     for b in sorted(fit, key=lambda x: position[x]):
-        for c in sorted(fit[b], key=lambda c: (-c.score, number_key(c.technique.removeprefix("bct:")))):
+        for c in sorted(fit[b], key=lambda c: (-c.score, number_key(local(c.technique)))):
             if count.get(b, 0) >= depth:
                 break
             if c.score <= 0 or b in assigned.get(c.technique, []):
@@ -159,7 +160,7 @@ def _items(
         score = round(sum(scores.get((b, technique), 0.0) for b in served), 6)
         items.append(_Item(technique, served, score, course.phase, course.minutes, technique in extra))
     kept = _with_facts(project, aim, items, used=used, warnings=warnings)
-    kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(i.technique.removeprefix("bct:"))))
+    kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(local(i.technique))))
     return kept
 
 
@@ -168,7 +169,7 @@ def _with_facts(
 ) -> list[_Item]:
     """The items whose activity has the key fact it quotes: each fact is quoted once, the strongest first."""
     kept = []
-    for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(i.technique.removeprefix("bct:")))):
+    for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(local(i.technique)))):
         course = project.library.techniques[item.technique].course
         if course is not None and course.needs_fact:
             fact = fact_for(
@@ -247,8 +248,7 @@ def _tidier(
     aim_label = title
     ids = ", ".join(s.id for s in statements)
     answers = "; ".join(
-        f"{a.technique.removeprefix('bct:')} {kb.label(a.technique)} answers "
-        + ", ".join(b.removeprefix("barrier:") for b in a.barriers)
+        f"{local(a.technique)} {kb.label(a.technique)} answers " + ", ".join(local(b) for b in a.barriers)
         for a in activities
     )
     titles = "; ".join(f"'{a.title}'" for a in activities)
@@ -283,7 +283,7 @@ def _tidier(
     fidelity.append(f"before launch, the course team checks {titles} against this specification")
     spacing = project.settings.delivery.spacing
     if prerequisites:
-        after = ", ".join(p.replace("module:", "module ") for p in prerequisites)
+        after = ", ".join(f"module {local(p)}" for p in prerequisites)
         when = f"taken after {after}" + (f", {spacing} later" if spacing else "")
     else:
         when = "taken first"
@@ -467,7 +467,7 @@ def _module(
         part = project.settings.delivery.part_minutes
         activities.append(
             Activity(
-                f"activity:{n}.{m}",
+                curie(ACTIVITY, f"{n}.{m}"),
                 item.technique,
                 fill(course.title, **names),
                 course.format,
@@ -501,8 +501,8 @@ def _module(
             for domain in statements[b].domains:
                 if domain not in answers:
                     continue
-                for comb in kb.successors(domain, MAPS_TO):
-                    if set(technique.functions) & set(kb.successors(comb, SERVED_BY)):
+                for comb in combs_of(kb, (domain,)):
+                    if set(technique.functions) & serving_functions(kb, (comb,), ()):
                         combs[comb] = combs.get(comb, 0) + 1
     comb_order = tuple(sorted(combs, key=lambda c: (-combs[c], c)))
     phases = tuple(p for p in PHASES if any(a.phase == p for a in activities))
@@ -541,7 +541,7 @@ def _module(
         intro=intro,
     )
     return Module(
-        f"module:{n}",
+        curie(MODULE, str(n)),
         title,
         aim.id,
         comb_order,

@@ -10,14 +10,14 @@ from barriers import Barrier, Salience, salience
 from mapper.campaign import STAGES, Message, build_campaign
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
 from mapper.course import FRAME_MINUTES, CourseSummary, Module, build_course
-from mapper.fit import Route, course_fit, message_fit
+from mapper.fit import Route, comb_of_statement, course_fit, message_fit, serving_functions
 from mapper.plan import Plans, StatementPlan, plan_statements
 from mapper.project import Project
 from mapper.selection import Selection
 from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
 from ontology import DataError, InputError, KnowledgeBase, build
-from ontology.vocabulary import ENABLED_BY, MAPS_TO, MARKETING_POLICY, SERVED_BY, SUPPORTED_BY
+from ontology.vocabulary import BARRIER, BCT, ENABLED_BY, MARKETING_POLICY, SUPPORTED_BY, local, technique_id
 
 __all__ = ["Design", "Requirement", "Uncovered", "design", "design_json", "project_kb"]
 
@@ -72,10 +72,7 @@ def project_kb(project: Project) -> KnowledgeBase:
 
 
 def _policies(project: Project, kb: KnowledgeBase, statement: Barrier, cands: list[Candidate]) -> tuple[str, ...]:
-    functions = {f for c in cands for f in c.functions}
-    for domain in statement.domains:
-        for comb in kb.successors(domain, MAPS_TO):
-            functions.update(kb.successors(comb, SERVED_BY))
+    functions = {f for c in cands for f in c.functions} | serving_functions(kb, comb_of_statement(kb, statement), ())
     functions -= set(project.excluded_functions)
     counts: dict[str, int] = {}
     for f in functions:
@@ -96,15 +93,15 @@ def _why_not(project: Project, kb: KnowledgeBase, statement: Barrier, cands: lis
             course_fit(kb, project.library, c, statement, project.excluded_functions) if course else ""
         ) or message_fit(kb, project.library, c, statement, project.excluded_functions)
         if why:
-            reasons.append(f"{c.technique.removeprefix('bct:')} {kb.label(c.technique)}: {why}")
+            reasons.append(f"{local(c.technique)} {kb.label(c.technique)}: {why}")
     shown = "; ".join(dict.fromkeys(reasons[:3]))
     return f"no candidate technique fits it ({shown})" if shown else "its techniques did not fit the modules' time"
 
 
 def _readable(kb: KnowledgeBase, warning: str) -> str:
     """A warning as a reader wants it: '5.3 Information about ...' and 'B10', not 'bct:5.3' and 'barrier:B10'."""
-    warning = re.sub(r"\bbct:(\d+\.\d+)", lambda m: f"{m.group(1)} {kb.label('bct:' + m.group(1))}", warning)
-    return re.sub(r"\bbarrier:([A-Za-z0-9_.-]+)", r"\1", warning)
+    warning = re.sub(rf"\b{BCT}:(\d+\.\d+)", lambda m: f"{m.group(1)} {kb.label(technique_id(m.group(1)))}", warning)
+    return re.sub(rf"\b{BARRIER}:([A-Za-z0-9_.-]+)", r"\1", warning)
 
 
 def _as_delivered(selections: dict[str, Selection], modules: list[Module]) -> Selection:
@@ -260,7 +257,7 @@ def _route(
     if p.target == "requirement":
         return Route(p.id, "requirement", "about the course itself: a requirement of its platform, format or structure")
     if modules:
-        where = ", ".join(m.replace("module:", "module ") for m in modules)
+        where = ", ".join(f"module {local(m)}" for m in modules)
         chosen = " (techniques chosen by the team)" if b.techniques else ""
         return Route(p.id, "course", f"answered in {where}{chosen}")
     if supports:

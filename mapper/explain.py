@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ontology import UnknownIdError
 from ontology.ids import closest
-from ontology.vocabulary import SUPPORTED_BY
+from ontology.vocabulary import BARRIER, BCT, MESSAGE, MODULE, SUPPORT, SUPPORTED_BY, local
 
 if TYPE_CHECKING:
     from mapper.design import Design
@@ -38,7 +38,7 @@ def _label(d: Design, entity_id: str) -> str:
 def _path(d: Design, ids: tuple[str, ...], origin: str) -> Node:
     via = "BCW route" if origin == "bcw" else f"link set {origin}"
     return _node(
-        f"{via}: " + " -> ".join(_label(d, i) if i.startswith("bct:") else i for i in ids[1:]),
+        f"{via}: " + " -> ".join(_label(d, i) if i.startswith(f"{BCT}:") else i for i in ids[1:]),
         *(_entity(d, i) for i in ids[1:]),
         kind="path",
     )
@@ -134,10 +134,7 @@ def _module(d: Design, module_id: str) -> Node:
         f"{m.id} {m.title} ({m.minutes} min)",
         _node(
             "learning outcomes",
-            *(
-                _node(f"{o.text} (answers {', '.join(b.removeprefix('barrier:') for b in o.barriers)})")
-                for o in m.objectives
-            ),
+            *(_node(f"{o.text} (answers {', '.join(local(b) for b in o.barriers)})") for o in m.objectives),
         ),
         *(
             _node(
@@ -185,13 +182,13 @@ def explain(d: Design, entity_id: str) -> Node:
         UnknownIdError: when the id names nothing in the design.
     """
     text = entity_id.strip()
-    if text.startswith("module:") and any(m.id == text for m in d.modules):
+    if text.startswith(f"{MODULE}:") and any(m.id == text for m in d.modules):
         return _module(d, text)
-    if text.startswith("message:") and any(m.id == text for m in d.messages):
+    if text.startswith(f"{MESSAGE}:") and any(m.id == text for m in d.messages):
         return _message(d, text)
-    if text.startswith("support:") and any(x.id == text for x in d.supports):
+    if text.startswith(f"{SUPPORT}:") and any(x.id == text for x in d.supports):
         return _support(d, text)
-    if text.startswith("barrier:") or d.project.coded.barrier(text) is not None:
+    if text.startswith(f"{BARRIER}:") or d.project.coded.barrier(text) is not None:
         return _barrier(d, text)
     try:
         return _technique(d, text)

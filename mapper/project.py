@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -25,8 +25,8 @@ from ontology import (
     slugify,
     validate,
 )
-from ontology.ids import suggest
-from ontology.vocabulary import FUNCTION, curie, local
+from ontology.ids import did_you_mean
+from ontology.vocabulary import FUNCTION, REVIEW, curie, local
 from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
 from techniques.linksets import read_link_set_csv, shipped_link_sets
 
@@ -48,6 +48,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# the uptake stages of the campaign, in order: the one place they are named
+Stage = Literal["awareness", "registration", "completion", "use"]
+STAGE_NAMES: tuple[Stage, ...] = get_args(Stage)
+PRE_LAUNCH: tuple[Stage, ...] = STAGE_NAMES[:2]  # before the course opens: only what is true now may be said
+
 # what a target behaviour asks of its actors (the mapper carries it in each statement's plan)
 BehaviourKind = Literal["start", "stop", "substitute", "maintain"]
 
@@ -58,7 +63,7 @@ class BehaviourIn(_Model):
         min_length=1, description="Whose behaviour it is (the actor), e.g. 'NHS musculoskeletal clinicians'."
     )
     what: str = Field(min_length=1, description="What they should do, as a verb phrase.")
-    stage: Literal["awareness", "registration", "completion", "use"] | None = Field(
+    stage: Stage | None = Field(
         default=None, description="The campaign stage this behaviour belongs to; empty: judged from the statement."
     )
     audience: str = Field(default="", description="The audience id (from `audiences`) whose members do it.")
@@ -95,10 +100,6 @@ class AudienceIn(_Model):
     value_short: str = Field(
         default="", description="The same in a few words, for an email subject."
     )  # the same in a few words, for an email subject
-
-
-Stage = Literal["awareness", "registration", "completion", "use"]
-STAGE_NAMES: tuple[Stage, ...] = ("awareness", "registration", "completion", "use")
 
 
 class CampaignIn(_Model):
@@ -294,10 +295,7 @@ class ProjectFile(_Model):
 # which key facts each use may quote: course content and pre-launch messages only what is true now
 AVAILABLE: dict[str, tuple[str, ...]] = {
     "course": ("now",),
-    "awareness": ("now",),
-    "registration": ("now",),
-    "completion": ("now", "after-launch"),
-    "use": ("now", "after-launch"),
+    **{stage: ("now",) if stage in PRE_LAUNCH else ("now", "after-launch") for stage in STAGE_NAMES},
 }
 
 
@@ -410,8 +408,7 @@ def _unknown_settings(doc: YamlDocument) -> tuple[YamlDocument, list[Problem]]:
             continue
         unknown = [k for k in values if k not in keys]
         for key in unknown:
-            close = suggest(str(key), {k: k for k in keys})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(keys)}"
+            hint = did_you_mean(str(key), keys)
             problems.append(
                 Problem(f"unknown setting '{key}' under {section}{hint}", doc.path, doc.line((section, key)))
             )
@@ -438,15 +435,13 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
     functions = {local(f.id): f.id for f in frameworks.functions}
     for i, name in enumerate(settings.exclude_functions):
         if slugify(local(name)) not in functions:
-            close = suggest(slugify(name), {k: k for k in functions})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(functions)}"
+            hint = did_you_mean(slugify(name), functions)
             problems.append(
                 Problem(f"unknown intervention function '{name}'{hint}", doc.path, doc.line(("exclude_functions", i)))
             )
     for i, channel in enumerate(settings.channels):
         if channel not in CHANNELS:
-            close = suggest(channel, {k: k for k in CHANNELS})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(CHANNELS)}"
+            hint = did_you_mean(channel, CHANNELS)
             problems.append(Problem(f"unknown channel '{channel}'{hint}", doc.path, doc.line(("channels", i))))
     shipped = set(shipped_link_sets())
     for i, name in enumerate(settings.link_sets):
@@ -470,18 +465,15 @@ def _chosen(coded: CodedData, library: Library) -> list[Problem]:
     where = coded.origin[0] if coded.origin else None
     known = {t.number: t.id for t in library.techniques.values()}
     for statement in coded.barriers:
-        for raw in statement.techniques:
-            number = raw.removeprefix("bct:")
+        for number in statement.techniques:  # BCT numbers: Barrier normalises the team's techniques
             if number not in known:
-                close = suggest(number, {k: k for k in known})
-                hint = f" — did you mean {close}?" if close else " — give a BCT Taxonomy v1 number such as 8.1"
+                hint = did_you_mean(number, known, "give a BCT Taxonomy v1 number such as 8.1", quote=False)
                 problems.append(
-                    Problem(f"barrier '{statement.id}' chooses technique '{raw}', which is no BCT{hint}", where)
+                    Problem(f"barrier '{statement.id}' chooses technique '{number}', which is no BCT{hint}", where)
                 )
         for name in statement.strategies:
             if name not in strategies():
-                close = suggest(name, {k: k for k in strategies()})
-                hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(strategies())}"
+                hint = did_you_mean(name, strategies())
                 problems.append(
                     Problem(
                         f"barrier '{statement.id}' chooses strategy '{name}', which barriermap does not know{hint}",
@@ -517,8 +509,7 @@ def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, ev
             )
     for statement in coded.barriers:
         if statement.behaviour and statement.behaviour not in behaviours:
-            close = suggest(statement.behaviour, {x: x for x in behaviours})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(sorted(behaviours))}"
+            hint = did_you_mean(statement.behaviour, sorted(behaviours))
             where = coded.origin[0] if coded.origin else None
             problems.append(
                 Problem(
@@ -527,9 +518,9 @@ def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, ev
                     where,
                 )
             )
-    reviews = {f"review:{r.id}" for r in evidence.reviews}
+    reviews = {curie(REVIEW, r.id) for r in evidence.reviews}
     for i, fact in enumerate(settings.key_facts):
-        if fact.source.startswith("review:") and fact.source not in reviews:
+        if fact.source.startswith(f"{REVIEW}:") and fact.source not in reviews:
             problems.append(
                 Problem(
                     f"key fact '{fact.id}' cites {fact.source}, which evidence.yaml does not list — "

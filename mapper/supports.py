@@ -24,7 +24,7 @@ from mapper.plan import StatementPlan
 from mapper.project import Project
 from mapper.text import fill
 from ontology import KnowledgeBase, read_data
-from ontology.vocabulary import SUPPORTED_BY
+from ontology.vocabulary import SUPPORT, SUPPORTED_BY, curie
 
 __all__ = ["Support", "build_supports", "strategies"]
 
@@ -126,7 +126,7 @@ def build_supports(
         evidence = sorted({r for t in techniques for r in kb.successors(t, SUPPORTED_BY)})
         supports.append(
             Support(
-                f"support:{n}",
+                curie(SUPPORT, str(n)),
                 key,
                 strategy["label"],
                 strategy["taxonomy"],

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper import Design, Message, Module, Support
-from ontology import OutputError, UnknownIdError, atomic_path, write_text
+from ontology import OutputError, UnknownIdError, atomic_path, kind_of, write_text
 from ontology.ids import closest
 from ontology.vocabulary import DELIVERS
 
@@ -157,10 +157,12 @@ def resolve_focus(d: Design, text: str, nodes: list[str]) -> str:
 
 
 def _kind(d: Design, node: str) -> str:
-    if node.startswith("barrier:"):
+    """The node's kind as the drawing styles it: a statement by its valence, a construct as a domain."""
+    kind = kind_of(node)
+    if kind == "barrier":
         b = d.project.coded.barrier(node)
         return b.valence if b else "barrier"
-    return node.split(":", 1)[0].replace("tdf", "domain").replace("bct", "technique")
+    return "domain" if kind == "construct" else kind
 
 
 def _label(d: Design, node: str) -> tuple[str, str]:
