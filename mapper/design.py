@@ -9,6 +9,7 @@ from typing import Any
 from barriers import Barrier, Salience, salience
 from mapper.campaign import STAGES, Message, build_campaign
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
+from mapper.contract import record
 from mapper.course import FRAME_MINUTES, CourseSummary, Module, build_course
 from mapper.fit import Route, comb_of_statement, course_fit, message_fit, serving_functions
 from mapper.plan import Plans, StatementPlan, plan_statements
@@ -330,9 +331,50 @@ def _candidate_json(c: Candidate) -> dict[str, Any]:
     }
 
 
-def as_json(d: Design) -> dict[str, Any]:
-    """The design.json object (see the mapper issue's output contract)."""
-    p = d.project
+def _module_json(m: Module) -> dict[str, Any]:
+    """A module as design.json holds it."""
+    return {
+        "id": m.id,
+        "title": m.title,
+        "behaviour": m.behaviour,
+        "comb": list(m.comb),
+        "phases": list(m.phases),
+        "minutes": m.minutes,
+        "objectives": [record(o) for o in m.objectives],
+        "activities": [
+            {
+                "id": a.id,
+                "technique": a.technique,
+                "title": a.title,
+                "format": a.format,
+                "phase": a.phase,
+                "description": a.description,
+                "outline": list(a.outline),
+                "materials": list(a.materials),
+                "provider": a.provider,
+                "setting": a.setting,
+                "check": a.check,
+                "tailoring": a.tailoring,
+                "live": a.live,
+                "outcome": a.outcome,
+                "minutes": a.minutes,
+                "parts": a.parts,
+                "barriers": list(a.barriers),
+            }
+            for a in m.activities
+        ],
+        "barriers": list(m.barriers),
+        "techniques": list(m.techniques),
+        "evidence": list(m.evidence),
+        "intro": m.intro,
+        "prerequisites": list(m.prerequisites),
+        "checks": list(m.checks),
+        "tidier": [{"item": k, "text": v} for k, v in m.tidier],
+    }
+
+
+def _candidates_json(d: Design) -> dict[str, list[dict[str, Any]]]:
+    """Every statement's candidates as design.json holds them, each with the reviews behind its technique."""
     reviews = {
         t: d.kb.successors(t, SUPPORTED_BY) for cands in d.candidates.values() for t in {c.technique for c in cands}
     }
@@ -344,6 +386,13 @@ def as_json(d: Design) -> dict[str, Any]:
             item["evidence"] = reviews[c.technique]
             items.append(item)
         candidates[b] = items
+    return candidates
+
+
+def as_json(d: Design) -> dict[str, Any]:
+    """The design.json object (see the mapper issue's output contract)."""
+    p = d.project
+    candidates = _candidates_json(d)
     plan: dict[str, list[str]] = {s: [m.id for m in d.messages if m.stage == s] for s in STAGES}
     settings = {
         "score": d.settings.as_json(),
@@ -377,89 +426,14 @@ def as_json(d: Design) -> dict[str, Any]:
         "selection_steps": [
             {"technique": s.technique, "gain": s.gain, "barriers": list(s.barriers)} for s in d.selection.steps
         ],
-        "routes": [{"barrier": r.barrier, "destination": r.destination, "reason": r.reason} for r in d.routes],
-        "requirements": [{"barrier": r.barrier, "valence": r.valence, "text": r.text} for r in d.requirements],
+        "routes": [record(r) for r in d.routes],
+        "requirements": [record(r) for r in d.requirements],
         "course": {"minutes": d.course_minutes, "modules": len(d.modules), "frame_minutes": FRAME_MINUTES},
-        "modules": [
-            {
-                "id": m.id,
-                "title": m.title,
-                "behaviour": m.behaviour,
-                "comb": list(m.comb),
-                "phases": list(m.phases),
-                "minutes": m.minutes,
-                "objectives": [{"text": o.text, "barriers": list(o.barriers)} for o in m.objectives],
-                "activities": [
-                    {
-                        "id": a.id,
-                        "technique": a.technique,
-                        "title": a.title,
-                        "format": a.format,
-                        "phase": a.phase,
-                        "description": a.description,
-                        "outline": list(a.outline),
-                        "materials": list(a.materials),
-                        "provider": a.provider,
-                        "setting": a.setting,
-                        "check": a.check,
-                        "tailoring": a.tailoring,
-                        "live": a.live,
-                        "outcome": a.outcome,
-                        "minutes": a.minutes,
-                        "parts": a.parts,
-                        "barriers": list(a.barriers),
-                    }
-                    for a in m.activities
-                ],
-                "barriers": list(m.barriers),
-                "techniques": list(m.techniques),
-                "evidence": list(m.evidence),
-                "intro": m.intro,
-                "prerequisites": list(m.prerequisites),
-                "checks": list(m.checks),
-                "tidier": [{"item": k, "text": v} for k, v in m.tidier],
-            }
-            for m in d.modules
-        ],
-        "supports": [
-            {
-                "id": s.id,
-                "strategy": s.strategy,
-                "label": s.label,
-                "taxonomy": s.taxonomy,
-                "audience": s.audience,
-                "behaviour": s.behaviour,
-                "what": s.what,
-                "provides": list(s.provides),
-                "barriers": list(s.barriers),
-                "techniques": list(s.techniques),
-                "evidence": list(s.evidence),
-            }
-            for s in d.supports
-        ],
-        "messages": [
-            {
-                "id": m.id,
-                "audience": m.audience,
-                "channel": m.channel,
-                "stage": m.stage,
-                "form": m.form,
-                "kind": m.kind,
-                "subject": m.subject,
-                "text": m.text,
-                "cta": m.cta,
-                "url": m.url,
-                "barriers": list(m.barriers),
-                "techniques": list(m.techniques),
-                "sources": list(m.sources),
-            }
-            for m in d.messages
-        ],
+        "modules": [_module_json(m) for m in d.modules],
+        "supports": [record(s) for s in d.supports],
+        "messages": [record(m) for m in d.messages],
         "plan": plan,
-        "uncovered": [
-            {"barrier": u.barrier, "reason": u.reason, "policy_categories": list(u.policy_categories)}
-            for u in d.uncovered
-        ],
+        "uncovered": [record(u) for u in d.uncovered],
         "principles": list(d.principles),
         "warnings": list(d.warnings),
         "settings": settings,
