@@ -39,6 +39,11 @@ code_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(code_app, name="code")
+store_app = typer.Typer(
+    help="Keep designs of many projects in a SPARQL store (embedded Oxigraph, or --endpoint) and ask across them.",
+    no_args_is_help=True,
+)
+app.add_typer(store_app, name="store")
 
 
 class _Terminal(Console):
@@ -58,6 +63,23 @@ class _Terminal(Console):
 
         return super().status(escape(strip_control(status)) if isinstance(status, str) else status, **kwargs)
 
+    @property
+    def size(self) -> Any:
+        """Piped or redirected (and COLUMNS unset), lines are as long as their text: a command, a path or an id
+        wrapped at the terminal's width would break in the middle of a word."""
+        from rich.console import ConsoleDimensions
+
+        dims = super().size
+        if self.is_terminal or self._width is not None or (self._environ.get("COLUMNS") or "").isdigit():
+            return dims
+        return ConsoleDimensions(_PIPED_WIDTH, dims.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+_PIPED_WIDTH = 100_000  # no wrapping: tables take the width they need, messages stay on one line
 
 out = _Terminal(highlight=False)
 err = _Terminal(stderr=True, highlight=False)
@@ -192,6 +214,9 @@ def _ask(name: str) -> Answers:
     from mapper.scaffold import Answers, BehaviourAnswer
 
     name = typer.prompt("Project name", default=name)
+    audiences = _split(typer.prompt("Audiences, separated by commas", default="learners, service leads"))
+    audiences = audiences or ("learners",)
+    choices = "; ".join(f"{i + 1} {a}" for i, a in enumerate(audiences))
     behaviours: list[BehaviourAnswer] = []
     while not behaviours or typer.confirm("Another target behaviour?", default=False):
         n = len(behaviours) + 1
@@ -200,20 +225,37 @@ def _ask(name: str) -> Answers:
             f"Target behaviour {n}: what should they do (a verb phrase, such as 'use hand rub before each patient')",
             default="put what the course teaches into practice",
         )
+        label = typer.prompt(
+            f"Target behaviour {n}: a short name for titles, such as 'hand rub' (Enter: the whole phrase)",
+            default="",
+            show_default=False,
+        )
         service = typer.confirm(
             "Must the service (its managers) change it, rather than the people themselves?", default=False
         )
-        behaviours.append(BehaviourAnswer(who, what, "service" if service else "individual"))
+        audience = 0 if not service else len(audiences) - 1
+        if len(audiences) > 1:
+            audience = _choose(f"Target behaviour {n}: which audience does it ({choices})", audience, len(audiences))
+        level = "service" if service else "individual"
+        behaviours.append(BehaviourAnswer(who, what, level, label=label.strip(), audience=audience))
     listed = "; ".join(f"{i + 1} {b.what}" for i, b in enumerate(behaviours))
-    course = typer.prompt(f"Which behaviour does the course serve ({listed})", default=1, type=int) - 1
-    audiences = _split(typer.prompt("Audiences, separated by commas", default="learners, service leads"))
+    course = _choose(f"Which behaviour does the course serve ({listed})", 0, len(behaviours))
     while True:
         channels = _split(typer.prompt(f"Channels ({', '.join(CHANNELS)})", default="email"))
         unknown = [c for c in channels if c not in CHANNELS]
         if not unknown:
             break
         err.print(f"unknown channel {', '.join(unknown)} — use the names listed", markup=False)
-    return Answers(name, tuple(behaviours), course, audiences or ("learners",), channels)
+    return Answers(name, tuple(behaviours), course, audiences, channels)
+
+
+def _choose(question: str, default: int, count: int) -> int:
+    """A number from 1 to `count`, asked until one is given; returned as an index."""
+    while True:
+        n: int = typer.prompt(question, default=default + 1, type=int)
+        if 1 <= n <= count:
+            return n - 1
+        err.print(f"give a number from 1 to {count}", markup=False)
 
 
 @app.command("init")
@@ -225,12 +267,12 @@ def init_command(
 ) -> None:
     """Start a project: a commented project.yaml and an empty barriers.yaml; never overwrites project.yaml.
 
-    On a terminal it asks for the name, target behaviours, the one the course serves, audiences and
-    channels; otherwise (or with --yes) it writes defaults to edit.
+    On a terminal it asks for the name, the audiences, each target behaviour (who, what, a short name, its
+    audience), the one the course serves and the channels; otherwise (or with --yes) it writes defaults to edit.
 
     Example: barriermap init my-project --name "Online course uptake" --yes
     """
-    from mapper.scaffold import default_answers, init_project
+    from mapper.scaffold import default_answers, init_project, unused_audiences
 
     named = name or folder.resolve().name
     asked = not yes and _on_terminal()
@@ -239,6 +281,13 @@ def init_command(
     answers = _ask(named) if asked else default_answers(named)
     for path in init_project(folder, answers):
         out.print(f"Wrote {path}", markup=False)
+    for label in unused_audiences(answers):
+        err.print(
+            f"warning: no target behaviour names audience '{label}', so the campaign writes it no message — "
+            "name it as a behaviour's audience in project.yaml, or remove it",
+            markup=False,
+            soft_wrap=True,
+        )
     out.print(f"Next: barriermap code import FILE --into {folder}, then barriermap validate {folder}", markup=False)
 
 
@@ -299,6 +348,7 @@ def techniques_command(
     """List or search the 93 BCT Taxonomy v1 techniques; 'show NUMBER' gives one in full.
 
     Example: barriermap techniques feedback --group 2
+
     Example: barriermap techniques show 1.4
     """
     from mapper.folder import load_evidence_folder
@@ -345,18 +395,6 @@ def evidence_command(
     _output(data, [evidence_listing(rows, len(found.evidence.reviews), labels)], json_out, csv_out)
 
 
-def _init_after_import(folder: Path, init: bool) -> list[str]:
-    """Notes on the project around an import: started by --init, or how to start it."""
-    from mapper.scaffold import default_answers, init_project
-
-    if (folder / "project.yaml").exists():
-        return []
-    if not init:
-        return [f"{folder} has no project.yaml — start one with: barriermap init {folder}"]
-    written = init_project(folder, default_answers(folder.resolve().name))
-    return [f"started the project: wrote {', '.join(str(p) for p in written)} — edit project.yaml next"]
-
-
 @code_app.command("import")
 @_errors_to_exit
 def code_import(
@@ -377,12 +415,13 @@ def code_import(
     Example: barriermap code import interviews.qdpx --into my-project --mapping codes.yaml
     """
     from barriers import import_into
+    from mapper.scaffold import settle_import
     from ontology import load_frameworks
     from reports.output import import_listing
 
     with err.status(f"Reading {src.name} ..."):
         report = import_into(src, into, load_frameworks(), mapping, replace, name)
-    notes = [*report.notes, *_init_after_import(into, init)]
+    notes = [*report.notes, *settle_import(into, report.behaviours, str(report.target), init)]
     for note in notes:
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     data = {**report.__dict__, "target": str(report.target), "notes": list(report.notes)}
@@ -418,13 +457,8 @@ def code_export(
     check_output_file(out_file, [project])
     folder = load_coded_folder(project, whole=False)
     data = pseudo(folder.coded) if pseudonymise else folder.coded
-    export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name)
-    if fmt.value == "csv":  # a CSV carries excerpts and codes only
-        what = f"({len(data.excerpts)} excerpts) (a CSV holds excerpts and their codes, not belief statements: "
-        what += "use yaml or qdpx to keep them)"
-    else:
-        what = f"({len(data.excerpts)} excerpts, {len(data.barriers)} belief statements)"
-    out.print(f"Wrote {out_file} {what}", markup=False)
+    held = export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name)
+    out.print(f"Wrote {out_file} ({held})", markup=False, soft_wrap=True)
 
 
 @code_app.command("agreement")
@@ -513,7 +547,9 @@ def design_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for design.json and the reports.")],
     formats: Annotated[
         list[str] | None,
-        typer.Option("--format", "-f", help="Only these outputs: json, html, markdown, graph, matrix, owl."),
+        typer.Option(
+            "--format", "-f", help="Only these outputs: json, html, markdown, graph, matrix, owl, abcd, justifier."
+        ),
     ] = None,
     json_out: JsonOption = False,
     watch: Annotated[
@@ -546,6 +582,8 @@ def design_command(
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("Writing reports", total=len(chosen))
         result = render(d, out_dir, chosen, on_step=lambda name: progress.update(task, advance=1, description=name))
+    for note in d.salience.notes:  # a small project's threshold; why nothing is a priority
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
     for w in d.warnings:
         err.print(f"warning: {w}", markup=False, soft_wrap=True)
     _output(as_json(d) if json_out else None, [design_listing(d)], json_out)
@@ -561,6 +599,8 @@ def _watch(project: Path, out_dir: Path, formats: list[str]) -> None:
             err.print(f"Error: {change.error}", markup=False, soft_wrap=True)
             err.print(f"(kept the previous output in {out_dir}; waiting for the next change)", markup=False)
             return
+        for w in change.warnings:
+            err.print(f"warning: {w}", markup=False, soft_wrap=True)
         for line in change.lines or (f"Wrote {out_dir}",):
             out.print(line, markup=False, soft_wrap=True)
         out.print(f"Watching {project} for changes (Ctrl-C stops) ...", markup=False)
@@ -743,6 +783,67 @@ def ontology_check(
         names = ", ".join(verdict.unsatisfiable) or verdict.detail or "no detail from HermiT"
         raise ReasonerError(f"the ontology is inconsistent: {names}")
     out.print(f"consistent: HermiT found no contradiction in {len(kb.entities)} entities and {len(kb.links)} links")
+
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Folder of the embedded Oxigraph store (default: ~/.barriermap/store)."),
+]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="A SPARQL 1.1 query endpoint to use instead (Oxigraph, Fuseki, GraphDB)."),
+]
+UpdateEndpointOption = Annotated[
+    str | None,
+    typer.Option("--update-endpoint", help="Its update endpoint, when not the same URL ('/query' -> '/update')."),
+]
+
+
+@store_app.command("add")
+@_errors_to_exit
+def store_add(
+    project: ProjectArg,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
+    name: Annotated[
+        str | None, typer.Option("--as", help="The project's key in the store (default: its name).")
+    ] = None,
+) -> None:
+    """Design a project and put it in the store as one named graph, replacing the project's earlier graph.
+
+    Example: barriermap store add examples/best --store team-store
+    """
+    from reports.store import add_design, open_store
+
+    target = open_store(store, endpoint, update_endpoint)
+    graph = add_design(target, _design(project), name)
+    out.print(f"Added {project} as {graph}", markup=False, soft_wrap=True)
+
+
+@store_app.command("query")
+@_errors_to_exit
+def store_query(
+    question: Annotated[str, typer.Argument(help="A named question (see below) or the path of a SPARQL .rq file.")],
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Ask the store a named question or run a SELECT query file across every project in it.
+
+    Named questions: techniques-per-domain, unanswered-barriers, uptake-per-technique, projects.
+
+    Example: barriermap store query techniques-per-domain --store team-store --csv
+    """
+    from reports.output import Listing
+    from reports.store import QUESTIONS, ask, open_store
+
+    answer = ask(open_store(store, endpoint), question)
+    listing = Listing(QUESTIONS.get(question, question), answer.columns, list(answer.rows))
+    if not answer.rows:
+        listing = Listing(f"{listing.title}: no rows", answer.columns, [])
+    _output(answer.as_json(), [listing], json_out, csv_out)
 
 
 def main() -> None:

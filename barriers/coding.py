@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ontology import Frameworks, UnknownIdError
 
-__all__ = ["resolve_code", "resolve_constructs"]
+__all__ = ["comma_hint", "resolve_code", "resolve_constructs"]
 
 
 def resolve_code(frameworks: Frameworks, code: str | int) -> tuple[str, str | None]:
@@ -21,6 +23,21 @@ def resolve_code(frameworks: Frameworks, code: str | int) -> tuple[str, str | No
         domain, construct = text.split("/", 1)
         return frameworks.domain(domain).id, frameworks.construct(domain, construct).id
     return frameworks.domain(text).id, None
+
+
+def comma_hint(frameworks: Frameworks, codes: Sequence[str | int], k: int) -> str:
+    """Why codes[k] is unknown when it is half of a domain label that YAML split at its comma
+    ('[Memory, Attention and Decision Processes]' reads as two codes); empty when it is not."""
+    for a, b in ((k, k + 1), (k - 1, k)):
+        if a >= 0 and b < len(codes):
+            joined = f"{str(codes[a]).strip()}, {str(codes[b]).strip()}"
+            if _is_domain(frameworks, joined):
+                domain = frameworks.domain(joined)
+                return (
+                    f"'{joined}' is one TDF domain, split in two by YAML at its comma — write it in quotes "
+                    f'("{joined}") or by its id, {domain.id.removeprefix("tdf:")}'
+                )
+    return ""
 
 
 def _is_domain(frameworks: Frameworks, text: str) -> bool:

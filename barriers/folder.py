@@ -6,19 +6,47 @@ re-importing an updated export replaces exactly what it brought (and needs --rep
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from barriers.csvformat import read_csv, write_csv
 from barriers.model import CodedData
 from barriers.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx
-from barriers.yamlformat import Located, check_references, dump_coded, parse_coded, read_coded
-from ontology import Frameworks, InputError, OutputError, Problem, load_yaml, slugify, write_text
+from barriers.yamlformat import (
+    BarrierIn,
+    ExcerptIn,
+    Located,
+    NoteIn,
+    ParticipantIn,
+    SetIn,
+    SourceIn,
+    UnmappedIn,
+    check_references,
+    dump_coded,
+    parse_coded,
+    read_coded,
+)
+from ontology import Frameworks, InputError, OutputError, Problem, YamlDocument, load_yaml, slugify, write_text
 from ontology.yamlfile import check_input_file, parse_yaml
 
-__all__ = ["CODED_DIR", "ImportReport", "coded_files", "export_coded", "import_into", "load_coded", "read_any"]
+__all__ = [
+    "CODED_DIR",
+    "ImportReport",
+    "coded_files",
+    "export_coded",
+    "import_into",
+    "load_coded",
+    "load_coded_located",
+    "read_any",
+]
 
 CODED_DIR = "coded"
 FORMATS = (".yaml", ".yml", ".csv", ".qdpx", ".qdc")
@@ -35,6 +63,7 @@ class ImportReport:
     enablers: int
     unmapped_codes: int
     notes: tuple[str, ...]
+    behaviours: tuple[str, ...] = ()  # the target behaviour ids the imported statements name, in first-use order
 
 
 def coded_files(project: Path) -> list[Path]:
@@ -86,6 +115,61 @@ def _located(data: CodedData, path: str) -> Located:
     return where
 
 
+# the lists of a coded-data file, the model of one item, and the kind of id an item defines
+_LISTS: dict[str, tuple[type[BaseModel], str]] = {
+    "participants": (ParticipantIn, "participant"),
+    "sources": (SourceIn, "source"),
+    "excerpts": (ExcerptIn, "excerpt"),
+    "barriers": (BarrierIn, "barrier"),
+    "unmapped_codes": (UnmappedIn, ""),
+    "notes": (NoteIn, ""),
+    "sets": (SetIn, ""),
+}
+
+
+def _beyond_schema(path: Path, frameworks: Frameworks, found: Sequence[Problem]) -> list[Problem]:
+    """The problems a coded file has besides those its schema found (unknown codes, duplicate and dangling
+    ids), so that validate lists every problem in one run: the file is checked again without the items
+    that failed the schema, and a reference to one of those items is not reported as missing."""
+    try:
+        doc = load_yaml(path)
+    except InputError:
+        return []
+    if not isinstance(doc.data, dict):
+        return []
+    cleaned: dict[str, Any] = {k: v for k, v in doc.data.items() if k == "users" or k in _LISTS}
+    lines = dict(doc.lines)
+    dropped: list[str] = []
+    for key, (model, kind) in _LISTS.items():
+        items = cleaned.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            del cleaned[key]
+            continue
+        kept: dict[int, int] = {}  # old index -> new
+        for i, item in enumerate(items):
+            try:
+                model.model_validate(item)
+            except ValidationError:
+                if kind and isinstance(item, dict) and isinstance(item.get("id"), str):
+                    dropped.append(f"names {kind} '{item['id']}'")
+                continue
+            kept[i] = len(kept)
+        cleaned[key] = [items[i] for i in kept]
+        lines = {
+            (loc if loc[:1] != (key,) or len(loc) < 2 else (key, kept[int(loc[1])], *loc[2:])): line
+            for loc, line in lines.items()
+            if loc[:1] != (key,) or len(loc) < 2 or loc[1] in kept
+        }
+    try:
+        coded, where, more = parse_coded(YamlDocument(doc.path, cleaned, lines), frameworks)
+    except InputError:  # a problem the items do not hold (the list of users, say): nothing more to learn
+        return []
+    more += [p for p in check_references(coded, where) if not any(d in p.message for d in dropped)]
+    return [p for p in more if p not in found]
+
+
 ReadCoded = Callable[[Path], tuple[CodedData, Located, list[Problem]]]
 
 
@@ -97,12 +181,17 @@ def load_coded(
     Raises:
         InputError: every problem in every file, `path:line: message`, one per line.
     """
-    return _load_located(project, frameworks, skip, read)[0]
+    return load_coded_located(project, frameworks, skip, read)[0]
 
 
-def _load_located(
+def load_coded_located(
     project: Path, frameworks: Frameworks, skip: Path | None = None, read: ReadCoded | None = None
 ) -> tuple[CodedData, Located]:
+    """All coded data of a project folder and where each id stands: (kind, id) -> (path, line).
+
+    Raises:
+        InputError: every problem in every file, `path:line: message`, one per line.
+    """
     parts: list[tuple[CodedData, Located]] = []
     problems: list[Problem] = []
     for path in coded_files(project):
@@ -112,6 +201,7 @@ def _load_located(
             coded, where, found = read(path) if read else parse_coded(load_yaml(path), frameworks)
         except InputError as exc:
             problems.extend(exc.problems)
+            problems.extend(_beyond_schema(path, frameworks, exc.problems))
             continue
         problems.extend(found)
         parts.append((coded, where))
@@ -138,11 +228,19 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
         return read_qdpx(src, frameworks, mapping)
     if suffix == ".qdc":
         return read_qdc(src, frameworks, mapping)
+    if suffix == ".qde":
+        raise InputError(
+            "a .qde file is the project inside a REFI-QDA archive — zip it as a .qdpx, with project.qde and "
+            "its sources/ folder at the top (zip -r project.qdpx project.qde sources), and import the .qdpx",
+            str(src),
+        )
     raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
 
 
-def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> None:
+def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> str:
     """Write coded data as `fmt` (qdpx, qdc, csv or yaml) to `path`; `name` titles a .qdpx project.
+
+    Returns what the file holds, in words ('100 excerpts, 14 belief statements').
 
     Raises:
         OutputError: for an unknown format or a file that cannot be written.
@@ -151,12 +249,29 @@ def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, 
         write_qdpx(data, frameworks, path, name=name or path.stem)
     elif fmt == "qdc":
         write_qdc(data, frameworks, path)
+        return _codebook_held(path, len(data.barriers))
     elif fmt == "csv":
         write_csv(data, path)
+        return (
+            f"{len(data.excerpts)} excerpts; a CSV holds excerpts and their codes, not belief statements: "
+            "use yaml or qdpx to keep them"
+        )
     elif fmt == "yaml":
         write_text(path, dump_coded(data))
     else:
         raise OutputError(f"unknown export format '{fmt}' — use qdpx, qdc, csv or yaml")
+    return f"{len(data.excerpts)} excerpts, {len(data.barriers)} belief statements"
+
+
+def _codebook_held(path: Path, statements: int) -> str:
+    """What a .qdc just written holds: its codes, counted in the file itself."""
+    from xml.etree import ElementTree  # our own file, just written: no untrusted XML here
+
+    codes = sum(1 for el in ElementTree.parse(path).iter() if el.tag.rsplit("}", 1)[-1] == "Code")
+    return (
+        f"a codebook of {codes} codes, {statements} of them belief statements; a .qdc holds no excerpts: "
+        "use qdpx to keep them"
+    )
 
 
 def _check_as_written(text: str, target: Path, src: Path, frameworks: Frameworks) -> None:
@@ -178,6 +293,15 @@ def _check_as_written(text: str, target: Path, src: Path, frameworks: Frameworks
                 for p in problems
             ]
         )
+
+
+def _nothing_to_design(unmapped: int, src: Path, project: Path) -> str:
+    return (
+        f"no code names a TDF domain or a belief statement, so design has nothing to work on yet: map the "
+        f"{unmapped} kept code(s) in a mapping file ('codes: {{Confidence: beliefs about capabilities, Time "
+        f"pressure: barrier}}') and import again with: barriermap code import {src} --into {project} "
+        "--mapping FILE.yaml --replace"
+    )
 
 
 def import_into(
@@ -202,22 +326,24 @@ def import_into(
     # their own rather than all becoming coded/import.yaml
     slug = slugify(stem) or f"import-{hashlib.sha256(stem.encode()).hexdigest()[:8]}"
     target = project / CODED_DIR / f"{slug}.yaml"
-    if target.exists() and not replace:
-        raise InputError(
-            f"'{Path(src).name}' was imported before into {target} — add --replace to import it again", str(src)
-        )
+    _check_coded_folder(project)
+    _refuse_existing(target, src, replace)
     data, notes = read_any(src, frameworks, mapping)
     text = dump_coded(data)
     _check_as_written(text, target, src, frameworks)
-    existing, located = _load_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
-    _, _, clashes = _combine([(existing, located), (data, _located(data, str(src)))])
-    if clashes:
-        raise InputError.from_problems(clashes)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{target.parent}: cannot create the folder ({exc.strerror}) — check the project") from None
-    write_text(target, text)
+    # two imports at once take turns from here: each sees what the other wrote, so neither overwrites the
+    # other's file nor adds ids that clash with it
+    with _project_lock(project):
+        _refuse_existing(target, src, replace)
+        existing, located = (
+            load_coded_located(project, frameworks, skip=target) if project.is_dir() else (CodedData(), {})
+        )
+        _, _, clashes = _combine([(existing, located), (data, _located(data, str(src)))])
+        if clashes:
+            raise InputError.from_problems(clashes)
+        _write_import(target, text)
+    if not data.barriers and data.unmapped_codes:
+        notes = [*notes, _nothing_to_design(len(data.unmapped_codes), src, project)]
     valence = [b.valence for b in data.barriers]
     return ImportReport(
         target,
@@ -227,4 +353,54 @@ def import_into(
         valence.count("enabler"),
         len(data.unmapped_codes),
         tuple(notes),
+        tuple(dict.fromkeys(b.behaviour for b in data.barriers if b.behaviour)),
     )
+
+
+def _refuse_existing(target: Path, src: Path, replace: bool) -> None:
+    if target.exists() and not replace:
+        raise InputError(
+            f"{target} already holds an earlier import (of '{Path(src).name}' or another file of that name) — "
+            "add --replace to import it again, or --name to import this one under another name",
+            str(src),
+        )
+
+
+def _check_coded_folder(project: Path) -> None:
+    """Refuse a coded/ folder that is a link out of the project: an import writes only inside it."""
+    folder = project / CODED_DIR
+    if folder.is_symlink() and not folder.resolve().is_relative_to(project.resolve()):
+        raise OutputError(
+            f"{folder}: is a link to {folder.resolve()}, outside the project — barriermap writes imports only "
+            "inside the project; replace the link with a folder"
+        )
+
+
+@contextlib.contextmanager
+def _project_lock(project: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the project folder itself (no lock file is left in it)."""
+    if not project.is_dir():
+        yield
+        return
+    fd = os.open(project, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _write_import(target: Path, text: str) -> None:
+    """Write coded/<name>.yaml; a coded/ folder made for it is removed again when the write fails."""
+    made = not target.parent.exists()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{target.parent}: cannot create the folder ({exc.strerror}) — check the project") from None
+    try:
+        write_text(target, text)
+    except OutputError:
+        if made:
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()
+        raise

@@ -6,7 +6,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import get_origin, get_type_hints
 
 from ontology import Entity, Link
-from ontology.vocabulary import CODED_TO, local
+from ontology.vocabulary import BCT, CODED_TO
 
 __all__ = [
     "STATEMENT_FIELDS",
@@ -100,7 +100,8 @@ class Barrier:
 
     def __post_init__(self) -> None:
         # the team's techniques are normalised here, whatever file they were read from: one rule, one place
-        object.__setattr__(self, "techniques", tuple(local(str(t)) for t in self.techniques))
+        # ('bct:8.1' -> '8.1'; a BCTO id such as 'BCIO:007010' stays as it is, for the project to resolve)
+        object.__setattr__(self, "techniques", tuple(str(t).removeprefix(f"{BCT}:") for t in self.techniques))
 
     @property
     def entity_id(self) -> str:

@@ -17,11 +17,16 @@ mapper multiplies by, is
 (excerpt share relative to the best-supported statement; bonus high +0.2, low -0.1). A project with no
 excerpts at all treats every statement as a priority with salience 0.5 + bonus. All numbers are
 SalienceRule fields that project.yaml may override.
+
+When that rule leaves no statement a priority in a small project (fewer than SMALL_PROJECT excerpts) whose
+project.yaml does not set `min_excerpts`, a domain needs one excerpt, not two: a pilot of a few interviews
+rarely codes a domain twice. The result says so, and when still no statement is a priority it says why and
+which setting, at what value, would change that.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +36,8 @@ from ontology import Frameworks
 
 __all__ = ["BarrierSalience", "DomainSalience", "Salience", "SalienceRule", "salience"]
 
+
+SMALL_PROJECT = 20  # excerpts; below this a domain needs one excerpt unless project.yaml says otherwise
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
@@ -97,13 +104,15 @@ class Salience:
     total_participants: int
     domains: tuple[DomainSalience, ...]
     barriers: dict[str, BarrierSalience]  # by statement id, barrier:B1
-    rule: SalienceRule
+    rule: SalienceRule  # the rule as applied (a small project's threshold included)
+    notes: tuple[str, ...] = ()  # the threshold a small project got; why nothing is a priority, and what would
 
     def as_json(self) -> dict[str, Any]:
-        """Plain data: rule, domains (in TDF order), barriers (by id)."""
+        """Plain data: rule, notes, domains (in TDF order), barriers (by id)."""
         return {
             "participants": self.total_participants,
             "rule": self.rule.model_dump(),
+            "notes": list(self.notes),
             "domains": [asdict(d) for d in self.domains],
             "barriers": {k: asdict(v) for k, v in self.barriers.items()},
         }
@@ -116,6 +125,18 @@ def _pct(x: float) -> str:
 def salience(data: CodedData, frameworks: Frameworks, rule: SalienceRule | None = None) -> Salience:
     """Compute domain and belief-statement salience with `rule` (defaults documented above)."""
     rule = rule or SalienceRule()
+    result = _salience(data, frameworks, rule)
+    if not data.barriers or any(b.priority for b in result.barriers.values()):
+        return result
+    fitted, notes = _fitted(rule, len(data.excerpts))
+    if notes:
+        result = _salience(data, frameworks, fitted)
+    if not any(b.priority for b in result.barriers.values()):
+        notes.append(_why_none(result.domains, result.barriers, result.rule, result.total_participants))
+    return replace(result, notes=tuple(notes))
+
+
+def _salience(data: CodedData, frameworks: Frameworks, rule: SalienceRule) -> Salience:
     excerpts = {e.id: e for e in data.excerpts}
     all_participants = {p.id for p in data.participants} | {e.participant for e in data.excerpts}
     total = len(all_participants)
@@ -194,3 +215,51 @@ def salience(data: CodedData, frameworks: Frameworks, rule: SalienceRule | None 
             b.entity_id, b.valence, len(people), len(b.excerpts), value, bool(reasons), tuple(reasons)
         )
     return Salience(total, tuple(domains), barriers, rule)
+
+
+def _fitted(rule: SalienceRule, excerpts: int) -> tuple[SalienceRule, list[str]]:
+    """The rule for a project of this size: one excerpt per domain for a small project, unless set."""
+    if "min_excerpts" in rule.model_fields_set or not 0 < excerpts < SMALL_PROJECT or rule.min_excerpts <= 1:
+        return rule, []
+    note = (
+        f"a small project ({excerpts} excerpts, fewer than {SMALL_PROJECT}) with no priority at min_excerpts "
+        f"{rule.min_excerpts}: a domain needs 1 excerpt to be frequent here — set salience.min_excerpts in "
+        "project.yaml to choose another"
+    )
+    return rule.model_copy(update={"min_excerpts": 1}), [note]
+
+
+def _why_none(
+    domains: tuple[DomainSalience, ...], barriers: dict[str, BarrierSalience], rule: SalienceRule, total: int
+) -> str:
+    """Why no statement is a priority, naming the setting (with the value it needs) that would change it."""
+    lead = "no statement is a priority, so the design targets none"
+    priority = [d for d in domains if d.priority]
+    if priority:  # domains are, but their statements lack participants
+        ids = [
+            b.id.removeprefix("barrier:") for b in barriers.values() if b.participants < rule.min_barrier_participants
+        ]
+        return (
+            f"{lead}: {', '.join(ids)} {'is' if len(ids) == 1 else 'are'} voiced by fewer than "
+            f"min_barrier_participants ({rule.min_barrier_participants}) participants — link each to its excerpts "
+            f"(excerpts: [...]), or set salience.min_barrier_participants: "
+            f"{max(b.participants for b in barriers.values())} (now {rule.min_barrier_participants}) in project.yaml"
+        )
+    coded = [d for d in domains if d.beliefs]
+    best = max(coded, key=lambda d: (d.participant_share, d.excerpts))
+    wide = [d for d in coded if d.participant_share >= rule.min_participant_share]
+    fixes = []
+    if wide:
+        need = max(d.excerpts for d in wide)
+        fixes.append(f"salience.min_excerpts: {need} (now {rule.min_excerpts})")
+    deep = [d for d in coded if d.excerpts >= rule.min_excerpts and d.participant_share > 0]
+    if deep:
+        need_share = max(d.participant_share for d in deep)
+        fixes.append(f"salience.min_participant_share: {round(need_share, 2)} (now {rule.min_participant_share})")
+    return (
+        f"{lead}: no TDF domain meets the rule (the best, {best.label}, has {best.participants} of {total} "
+        f"participants ({_pct(best.participant_share)}; needs {_pct(rule.min_participant_share)}) and "
+        f"{best.excerpts} excerpt(s) (needs {rule.min_excerpts})) — "
+        + (f"set {' or '.join(fixes)} in project.yaml, or " if fixes else "")
+        + "flag a statement the team judges strong with strength: high"
+    )

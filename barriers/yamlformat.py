@@ -10,7 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from barriers.coding import resolve_code, resolve_constructs
+from barriers.coding import comma_hint, resolve_code, resolve_constructs
 from barriers.model import (
     STATEMENT_FIELDS,
     Barrier,
@@ -104,16 +104,19 @@ class BarrierIn(_Model):
     strength: Literal["high", "medium", "low"] | None = Field(
         default=None, description="How strongly the data support it, when the coders judged it."
     )
-    about: Literal["behaviour", "course"] = Field(
+    about: Literal["behaviour", "course", "service", "practice"] = Field(
         default="behaviour",
-        description="behaviour: about the target behaviour; course: about the course itself (a design requirement).",
-    )  # "course": the statement is about the course itself
+        description="behaviour: about the target behaviour (barriermap infers when its words name a cause the "
+        "service owns, such as an order form or a rota); course: about the course itself (a design requirement); "
+        "service: the service must answer it; practice: the clinicians' own to change, never sent to the service.",
+    )
     requirement: str = Field(
         default="", description="With about: course, what the course must do about it."
     )  # with about: course, what the course must do about it
     techniques: list[str | float] = Field(
         default_factory=list,
-        description="Techniques the team chooses for it (BCT numbers such as '8.1'; quote '10.10'): the course "
+        description="Techniques the team chooses for it (BCT numbers such as '8.1', quoting '10.10', or BCTO ids "
+        "such as 'BCIO:007094'): the course "
         "then answers it with these, where they can be delivered, instead of the ones barriermap would fit.",
     )
     strategies: list[str] = Field(
@@ -200,7 +203,9 @@ def _codes(
                 memo[code] = exc
         found = memo[code]
         if isinstance(found, UnknownIdError):
-            out.append(Problem(str(found), doc.path, doc.line((*loc, k))))
+            hint = comma_hint(frameworks, codes, k)  # a label YAML split at its comma: said once, for both halves
+            if not (hint and out and out[-1].message == hint):
+                out.append(Problem(hint or str(found), doc.path, doc.line((*loc, k))))
             continue
         domain, construct = found
         if domain not in domains:

@@ -25,7 +25,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from barriers import CodedData
 from barriers.yamlformat import parse_coded
-from ontology import Frameworks, Problem, load_yaml, write_text
+from ontology import Frameworks, OutputError, Problem, load_yaml, write_text
 from ontology.yamlfile import MAX_INPUT_BYTES, check_input_file
 
 __all__ = ["CACHE_FOLDER", "ParseCache"]
@@ -153,13 +153,24 @@ class ParseCache:
                 "coded": _encode(dataclasses.replace(coded, origin=())),
                 "where": [[k, i, line] for (k, i), (_, line) in where.items()],
             }
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not self._make_folder():
+                return
             ignore = self.folder.parent / ".gitignore"
-            if not ignore.exists():
+            if not ignore.exists() and not ignore.is_symlink():
                 write_text(ignore, "# barriermap's parse cache: safe to delete, never to commit\n*\n")
             write_text(entry, json.dumps(body, ensure_ascii=False, separators=(",", ":")))
-        except (OSError, _Invalid):
-            pass  # a cache that cannot be written (a read-only project) only costs time
+        except (OSError, OutputError, _Invalid):
+            pass  # a cache that cannot be written (a read-only project, a full disk) only costs time
+
+    def _make_folder(self) -> bool:
+        """Create the cache folders; False when either exists as anything but a safe folder (a link out of
+        the project, say), so that nothing is written through it."""
+        for folder in (self.folder.parent, self.folder):
+            if not folder.exists() and not folder.is_symlink():
+                folder.mkdir(mode=0o700)
+            if not _safe_folder(folder):
+                return False
+        return True
 
     def coded(self, path: Path, frameworks_key: str, frameworks: Frameworks) -> Parsed:
         """The parsed coded-data file `path`, from the cache when the same bytes were parsed before."""

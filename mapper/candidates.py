@@ -2,7 +2,7 @@
 
 A candidate's score is the product of four visible factors:
 
-    score = salience x path strength x evidence x feasibility
+    score = salience x path strength x evidence x content x kind x feasibility
 
 * salience: the statement's salience (barriers.salience), 0.05-1.
 * path strength: each path's strength is its link set's strength (techniques/data/linksets.yaml) or, for
@@ -12,8 +12,12 @@ A candidate's score is the product of four visible factors:
   prompts are reachable from nearly every domain, and would otherwise crowd out specific techniques.
   Paths of different origins combine as a noisy-or, 1 - prod(1 - s), taking the strongest path of each origin.
 * evidence: the technique's evidence score from the project's reviews (0.5 when there are none).
+* content: 1 + `content` x the statement's relevance to the technique (0-1): its words against the situations
+  the technique answers and its applied examples (techniques/data/applied.yaml, BM25 retrieval).
+* kind: 1 + `kind` when the technique suits the behaviour's kind (start, stop, substitute, maintain).
 * feasibility: 0 when every function the technique serves is excluded, when it is reached only through
-  excluded functions, or when neither an online self-paced course nor a message can carry it; else 1.
+  excluded functions, or when neither an online self-paced course, a message nor (for a statement the
+  service must answer, mapper.service) a service strategy can carry it; else 1.
 
 The weights and their one default each live in mapper.project.Weights (project.yaml `weights:`:
 `bcw_route`, `bcw_rank_step`, `cover_threshold`, or a link set's name for its strength).
@@ -27,9 +31,11 @@ from dataclasses import dataclass, field
 from barriers import Barrier, Salience
 from mapper.behaviours import Behaviours
 from mapper.project import Weights
+from mapper.service import service_cause, service_techniques
 from ontology import KnowledgeBase
 from ontology.vocabulary import BCW_ORIGIN, BCW_ROUTE, LINKED_TO, USES_TECHNIQUE, local
 from techniques import Evidence, EvidenceSettings, Library, Technique, number_key
+from techniques.applied import Relevance, content_index
 
 __all__ = ["Candidate", "CandidatePath", "ScoreSettings", "candidates_for"]
 
@@ -44,6 +50,8 @@ class ScoreSettings:
     bcw_rank_step: float
     cover_threshold: float
     link_sets: dict[str, float]
+    content: float = 0.0  # weight of the statement's own words (0: off)
+    kind: float = 0.0  # weight of the behaviour kind's techniques (0: off)
     excluded_functions: tuple[str, ...] = ()
     use_bcw_route: bool = True
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
@@ -65,6 +73,8 @@ class ScoreSettings:
             weights.bcw_rank_step,
             weights.cover_threshold,
             sets,
+            weights.content,
+            weights.kind,
             excluded_functions,
             use_bcw_route,
             evidence or EvidenceSettings(),
@@ -76,6 +86,8 @@ class ScoreSettings:
             "bcw_route": self.bcw_route,
             "bcw_rank_step": self.bcw_rank_step,
             "cover_threshold": self.cover_threshold,
+            "content": self.content,
+            "kind": self.kind,
             "link_sets": dict(self.link_sets),
         }
 
@@ -130,11 +142,15 @@ class Candidate:
     course: bool
     message: bool
     functions: tuple[str, ...]
+    content: float = 1.0  # 1 + weight x relevance of the statement's words to the technique
+    content_words: tuple[str, ...] = ()  # the statement's word stems the technique's applied text shares
+    kind_fit: float = 1.0  # 1 + weight when the technique suits the behaviour's kind
 
     @property
     def score(self) -> float:
-        """salience x path strength x evidence x feasibility, rounded for byte-stable output."""
-        return round(self.salience * self.path_strength * self.evidence * (1.0 if self.feasible else 0.0), 6)
+        """salience x path strength x evidence x content x kind x feasibility, rounded for byte-stable output."""
+        fit = self.content * self.kind_fit
+        return round(self.salience * self.path_strength * self.evidence * fit * (1.0 if self.feasible else 0.0), 6)
 
 
 def _paths(kb: KnowledgeBase, barrier: Barrier, settings: ScoreSettings) -> dict[str, list[CandidatePath]]:
@@ -167,7 +183,7 @@ def _noisy_or(paths: list[CandidatePath]) -> float:
 
 
 def _feasibility(
-    t: Technique, paths: list[CandidatePath], excluded: tuple[str, ...], course_serves: bool
+    t: Technique, paths: list[CandidatePath], excluded: tuple[str, ...], course_serves: bool, service: bool
 ) -> tuple[bool, str, bool, bool]:
     d = t.delivery
     course, message = t.course is not None and course_serves, t.message is not None
@@ -183,6 +199,13 @@ def _feasibility(
     not_course = (d.course_unsuitable if d else "") or "no course template"
     if not course_serves:
         not_course = "the course is not for this statement's target behaviour"
+    if not course and not message and service:
+        return (
+            True,
+            f"service only: an implementation strategy for the service carries it ({not_course})",
+            course,
+            message,
+        )
     if not course and not message:
         return False, f"neither the course nor a message can carry it: {not_course}", course, message
     if not course:
@@ -190,6 +213,15 @@ def _feasibility(
     if not message:
         return True, "course only", course, message
     return True, "course and messages", course, message
+
+
+def _fit(
+    technique: str, relevance: dict[str, Relevance], suits_kind: bool, settings: ScoreSettings
+) -> tuple[float, tuple[str, ...], float]:
+    """The content factor, the words behind it, and the kind factor of one candidate."""
+    found = relevance.get(technique)
+    content = round(1 + settings.content * found.share, 6) if found else 1.0
+    return content, found.words if found else (), round(1 + settings.kind, 6) if suits_kind else 1.0
 
 
 def candidates_for(
@@ -206,13 +238,19 @@ def candidates_for(
     out: dict[str, list[Candidate]] = {}
     evidence_scores: dict[str, float] = {}
     excluded = settings.excluded_functions
+    index = content_index() if settings.content or settings.kind else None
     for b in statements:
         serves = behaviours.course_serves(b)
+        by_service = service_cause(b, behaviours.of_statement(b)) is not None
         found = []
-        for tid, paths in _paths(kb, b, settings).items():
+        by_technique = _paths(kb, b, settings)
+        relevance = index.relevance(b.statement, by_technique) if index and settings.content else {}
+        suits = behaviours.of_statement(b).kind
+        for tid, paths in by_technique.items():
             technique = library.techniques[tid]
             usable = [p for p in paths if not p.bcw or p.function not in excluded]
-            feasible, reason, course, message = _feasibility(technique, paths, excluded, serves)
+            service = by_service and tid in service_techniques()
+            feasible, reason, course, message = _feasibility(technique, paths, excluded, serves, service)
             if tid not in evidence_scores:
                 evidence_scores[tid] = evidence.score(tid, settings.evidence).score
             found.append(
@@ -228,6 +266,7 @@ def candidates_for(
                     course,
                     message,
                     technique.functions,
+                    *_fit(tid, relevance, suits in index.kinds.get(tid, ()) if index else False, settings),
                 )
             )
         found.sort(key=lambda c: (-c.score, -c.path_strength, number_key(c.technique)))

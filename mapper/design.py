@@ -191,7 +191,7 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         supports=supports,
         course=CourseSummary.of(modules),
     )
-    warnings += course_warnings + _short_of_need(selection) + support_warnings + campaign_warnings
+    warnings += plans.warnings() + course_warnings + _short_of_need(selection) + support_warnings + campaign_warnings
     routes, uncovered, requirements, principles = _routes(
         plans, project=project, kb=kb, modules=modules, supports=supports, messages=messages
     )

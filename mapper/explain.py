@@ -14,6 +14,7 @@ from ontology.ids import closest
 from ontology.vocabulary import BARRIER, BCT, MESSAGE, MODULE, SUPPORT, SUPPORTED_BY, local
 
 if TYPE_CHECKING:
+    from mapper.candidates import Candidate
     from mapper.design import Design
 
 __all__ = ["explain"]
@@ -44,6 +45,27 @@ def _path(d: Design, ids: tuple[str, ...], origin: str) -> Node:
     )
 
 
+def _fit_text(c: Candidate) -> str:
+    """The content and kind factors of a candidate, with the words that matched (nothing when both are 1)."""
+    text = ""
+    if c.content != 1:
+        text += f" x content {c.content} (the statement says: {', '.join(c.content_words)})"
+    if c.kind_fit != 1:
+        text += f" x kind {c.kind_fit} (suits the behaviour's kind)"
+    return text
+
+
+def _selected_tag(d: Design, technique: str, barrier: str) -> str:
+    """Whether the design delivers `technique` for this statement or for others only: a statement left
+    uncovered never reads as if a technique selected for it were delivered."""
+    if technique not in d.selection.selected:
+        return ""
+    if technique in d.selection.covers.get(barrier, ()):
+        return " [selected for it]"
+    others = ", ".join(b.removeprefix("barrier:") for b, ts in d.selection.covers.items() if technique in ts)
+    return f" [selected for {others}, not for this statement]" if others else " [selected, not for this statement]"
+
+
 def _barrier(d: Design, barrier_id: str) -> Node:
     statement = d.project.coded.barrier(barrier_id)
     if statement is None:
@@ -56,7 +78,7 @@ def _barrier(d: Design, barrier_id: str) -> Node:
         *(
             _node(
                 f"{_label(d, c.technique)}: score {c.score} = salience {c.salience} x paths {c.path_strength} x "
-                f"evidence {c.evidence}" + (" [selected]" if c.technique in d.selection.selected else ""),
+                f"evidence {c.evidence}{_fit_text(c)}" + _selected_tag(d, c.technique, statement.entity_id),
                 *(_path(d, p.ids, p.origin) for p in c.paths[:4]),
                 id=c.technique,
                 kind="technique",

@@ -6,7 +6,8 @@ priority, how many techniques it needs, and the candidates that fit a course act
 
 * requirement  - about the course itself (`about: course`);
 * not-priority - below the salience threshold;
-* service      - its target behaviour is the service's (`level: service`);
+* service      - the service must answer it (mapper/service.py): its target behaviour is the service's
+                 (`level: service`), it is marked `about: service`, or its words name a cause the service owns;
 * course       - the course serves its target behaviour;
 * campaign     - the course does not: only messages can reach it.
 
@@ -23,6 +24,7 @@ from barriers import Barrier, Salience
 from mapper.candidates import Candidate
 from mapper.fit import course_fit, message_fit
 from mapper.project import BehaviourIn, BehaviourKind, Project
+from mapper.service import ServiceCause, service_cause
 from ontology import EntityId, KnowledgeBase
 from ontology.vocabulary import technique_id
 
@@ -48,6 +50,7 @@ class StatementPlan:
     candidates: tuple[Candidate, ...]  # every candidate, best first
     course: tuple[Candidate, ...]  # those whose course activity fits it (the team's own choice where it made one)
     message: tuple[Candidate, ...]  # those whose message fits it
+    service: ServiceCause | None = None  # why the service must answer it (None: the clinicians' own)
 
     @property
     def target(self) -> Target:
@@ -56,7 +59,7 @@ class StatementPlan:
             return "requirement"
         if not self.priority:
             return "not-priority"
-        if self.level == "service":
+        if self.service is not None:
             return "service"
         return "course" if self.serves else "campaign"
 
@@ -81,6 +84,16 @@ class Plans:
     def targeted(self, *targets: Target) -> tuple[StatementPlan, ...]:
         """The plans whose target is one of `targets`, in statement order."""
         return tuple(p for p in self.items if p.target in targets)
+
+    def warnings(self) -> list[str]:
+        """A warning for each statement sent to the service because of its words, not because it is marked."""
+        return [
+            f"{p.id}: sent to the service, not the course: its words name a cause the service owns "
+            f"({', '.join(repr(w) for w in p.service.words)}); mark it 'about: service' to confirm, or "
+            "'about: practice' if the clinicians can change it themselves"
+            for p in self.targeted("service")
+            if p.service is not None and not p.service.marked
+        ]
 
 
 def _course_candidates(
@@ -119,6 +132,7 @@ def plan_statements(
                 message=tuple(
                     c for c in cands if not message_fit(kb, project.library, c, b, project.excluded_functions)
                 ),
+                service=service_cause(b, aim),
             )
         )
     return Plans(tuple(plans))

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from barriers import CodedData, SalienceRule, load_coded
+from barriers import CodedData, SalienceRule
+from barriers.folder import load_coded_located
+from barriers.yamlformat import Located
 from mapper.uptake import Uptake, read_uptake
 from ontology import (
     Frameworks,
@@ -25,9 +27,10 @@ from ontology import (
     slugify,
     validate,
 )
-from ontology.ids import did_you_mean
+from ontology.ids import did_you_mean, suggest
 from ontology.vocabulary import FUNCTION, REVIEW, curie, local
 from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
+from techniques.bcto import BCTO_ID
 from techniques.linksets import read_link_set_csv, shipped_link_sets
 
 if TYPE_CHECKING:
@@ -78,7 +81,8 @@ class BehaviourIn(_Model):
     kind: BehaviourKind = Field(
         default="start",
         description="start: begin doing it; stop: stop or reduce a routine practice (de-implementation); "
-        "substitute: do it instead of something else; maintain: keep doing it.",
+        "substitute: do it instead of something else; maintain: keep doing it. The kind's own techniques rank "
+        "higher (stopping: restructuring, prompts, feedback, credible sources; see weights.kind).",
     )
     situations: list[str] = Field(
         default_factory=list, description="Typical moments the course rehearses, in the project's own words."
@@ -213,6 +217,10 @@ class DataStatusIn(_Model):
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
+CONTENT_WEIGHT = 1.0  # tuned on the development set's tuning half (bench/validity.py)
+KIND_WEIGHT = 0.3
+
+
 class Weights(_Model):
     """project.yaml `weights:` — the candidate score's weights (mapper/candidates.py), one default each.
 
@@ -229,6 +237,20 @@ class Weights(_Model):
     )
     cover_threshold: Share = Field(
         default=0.95, description="Share of the best score a technique needs to count as covering a statement."
+    )
+    content: float = Field(
+        default=CONTENT_WEIGHT,
+        ge=0,
+        le=10,
+        description="How much a statement's own words count: a candidate's score is multiplied by 1 + content x "
+        "its relevance (0-1, how well the technique's applied text matches the statement; 0 turns this off).",
+    )
+    kind: float = Field(
+        default=KIND_WEIGHT,
+        ge=0,
+        le=10,
+        description="How much the behaviour's kind counts: techniques suited to it (e.g. restructuring and prompts "
+        "for stopping a routine) have their score multiplied by 1 + kind.",
     )
     link_sets: dict[str, Share] = Field(
         default_factory=dict,
@@ -416,12 +438,48 @@ def _unknown_settings(doc: YamlDocument) -> tuple[YamlDocument, list[Problem]]:
     return dataclasses.replace(doc, data=cleaned), problems
 
 
+def _listed(doc: YamlDocument, key: str) -> list[tuple[int, str]]:
+    """The strings listed under a top-level key, with their index, read before (or without) the schema."""
+    values = doc.data.get(key) if isinstance(doc.data, dict) else None
+    return [(i, v) for i, v in enumerate(values) if isinstance(v, str)] if isinstance(values, list) else []
+
+
+def _names(doc: YamlDocument, folder: Path, frameworks: Frameworks) -> list[Problem]:
+    """Unknown intervention functions, channels and link sets: checked on the file as written, so a schema
+    error elsewhere in project.yaml does not hide them."""
+    problems = []
+    functions = {local(f.id): f.id for f in frameworks.functions}
+    for i, name in _listed(doc, "exclude_functions"):
+        if slugify(local(name)) not in functions:
+            hint = did_you_mean(slugify(name), functions)
+            problems.append(
+                Problem(f"unknown intervention function '{name}'{hint}", doc.path, doc.line(("exclude_functions", i)))
+            )
+    for i, channel in _listed(doc, "channels"):
+        if channel not in CHANNELS:
+            hint = did_you_mean(channel, CHANNELS)
+            problems.append(Problem(f"unknown channel '{channel}'{hint}", doc.path, doc.line(("channels", i))))
+    shipped = set(shipped_link_sets())
+    for i, name in _listed(doc, "link_sets"):
+        if name != "bcw" and name not in shipped and not (folder / name).is_file():
+            problems.append(
+                Problem(
+                    f"unknown link set '{name}' — use bcw, {', '.join(sorted(shipped))}, or the path "
+                    "of a link-set CSV in the project folder",
+                    doc.path,
+                    doc.line(("link_sets", i)),
+                )
+            )
+    return problems
+
+
 def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocument, list[Problem]]:
     doc, problems = _unknown_settings(load_yaml(path))
+    named = _names(doc, path.parent, frameworks)
     try:
         settings = validate(doc, ProjectFile)
     except InputError as exc:
-        raise InputError.from_problems([*problems, *exc.problems]) from None
+        raise InputError.from_problems([*problems, *exc.problems, *named]) from None
     ids = [b.id for b in settings.target_behaviours]
     for i, b in enumerate(settings.target_behaviours):
         if ids.index(b.id) != i:
@@ -432,44 +490,49 @@ def _settings(path: Path, frameworks: Frameworks) -> tuple[ProjectFile, YamlDocu
                     doc.line(("target_behaviours", i, "id")),
                 )
             )
-    functions = {local(f.id): f.id for f in frameworks.functions}
-    for i, name in enumerate(settings.exclude_functions):
-        if slugify(local(name)) not in functions:
-            hint = did_you_mean(slugify(name), functions)
-            problems.append(
-                Problem(f"unknown intervention function '{name}'{hint}", doc.path, doc.line(("exclude_functions", i)))
-            )
-    for i, channel in enumerate(settings.channels):
-        if channel not in CHANNELS:
-            hint = did_you_mean(channel, CHANNELS)
-            problems.append(Problem(f"unknown channel '{channel}'{hint}", doc.path, doc.line(("channels", i))))
-    shipped = set(shipped_link_sets())
-    for i, name in enumerate(settings.link_sets):
-        if name != "bcw" and name not in shipped and not (path.parent / name).is_file():
-            problems.append(
-                Problem(
-                    f"unknown link set '{name}' — use bcw, {', '.join(sorted(shipped))}, or the path "
-                    "of a link-set CSV in the project folder",
-                    doc.path,
-                    doc.line(("link_sets", i)),
-                )
-            )
-    return settings, doc, problems
+    return settings, doc, [*problems, *named]
 
 
-def _chosen(coded: CodedData, library: Library) -> list[Problem]:
+def _bcto_chosen(coded: CodedData, library: Library) -> tuple[CodedData, list[Problem]]:
+    """Techniques chosen by a BCTO id ('BCIO:007010') stand for their BCTTv1 number from here on."""
+    problems = []
+    where = coded.origin[0] if coded.origin else None
+    statements = []
+    for statement in coded.barriers:
+        chosen = []
+        for raw in statement.techniques:
+            if not BCTO_ID.match(raw.strip()):
+                chosen.append(raw)
+                continue
+            try:
+                chosen.append(library.technique(raw).number)
+            except UnknownIdError as exc:
+                problems.append(Problem(f"barrier '{statement.id}' chooses technique '{raw}': {exc}", where))
+        statements.append(dataclasses.replace(statement, techniques=tuple(chosen)))
+    return dataclasses.replace(coded, barriers=tuple(statements)), problems
+
+
+def _at(where: Located, statement_id: str) -> tuple[str | None, int | None]:
+    """The file and line where a statement is defined (barriers.yaml or coded/NAME.yaml)."""
+    path, line = where.get(("barrier", statement_id), ("", 0))
+    return path or None, line or None
+
+
+def _chosen(coded: CodedData, where: Located, library: Library) -> list[Problem]:
     """Techniques and strategies the team chose for a statement must exist."""
     from mapper.supports import strategies
 
     problems = []
-    where = coded.origin[0] if coded.origin else None
     known = {t.number: t.id for t in library.techniques.values()}
     for statement in coded.barriers:
         for number in statement.techniques:  # BCT numbers: Barrier normalises the team's techniques
             if number not in known:
                 hint = did_you_mean(number, known, "give a BCT Taxonomy v1 number such as 8.1", quote=False)
                 problems.append(
-                    Problem(f"barrier '{statement.id}' chooses technique '{number}', which is no BCT{hint}", where)
+                    Problem(
+                        f"barrier '{statement.id}' chooses technique '{number}', which is no BCT{hint}",
+                        *_at(where, statement.id),
+                    )
                 )
         for name in statement.strategies:
             if name not in strategies():
@@ -477,13 +540,15 @@ def _chosen(coded: CodedData, library: Library) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"barrier '{statement.id}' chooses strategy '{name}', which barriermap does not know{hint}",
-                        where,
+                        *_at(where, statement.id),
                     )
                 )
     return problems
 
 
-def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, evidence: Evidence) -> list[Problem]:
+def _cross_checks(
+    settings: ProjectFile, doc: YamlDocument, coded: CodedData, where: Located, evidence: Evidence | None
+) -> list[Problem]:
     problems = []
     behaviours = {b.id for b in settings.target_behaviours}
     audiences = {a.id for a in settings.audiences}
@@ -509,15 +574,45 @@ def _cross_checks(settings: ProjectFile, doc: YamlDocument, coded: CodedData, ev
             )
     for statement in coded.barriers:
         if statement.behaviour and statement.behaviour not in behaviours:
-            hint = did_you_mean(statement.behaviour, sorted(behaviours))
-            where = coded.origin[0] if coded.origin else None
+            close = suggest(statement.behaviour, {x: x for x in behaviours})
+            hint = (
+                f" — did you mean '{close}'? Or add it to target_behaviours in project.yaml"
+                if close
+                else f" — add it to target_behaviours in project.yaml, or use one of {', '.join(sorted(behaviours))}"
+            )
             problems.append(
                 Problem(
                     f"barrier '{statement.id}' names target behaviour '{statement.behaviour}', which project.yaml "
                     f"does not define{hint}",
-                    where,
+                    *_at(where, statement.id),
                 )
             )
+    return problems + _key_fact_checks(settings, doc, evidence, audiences=audiences, behaviours=behaviours)
+
+
+def _key_fact_checks(
+    settings: ProjectFile, doc: YamlDocument, evidence: Evidence | None, *, audiences: set[str], behaviours: set[str]
+) -> list[Problem]:
+    """A key fact's audiences, behaviours and review must be defined."""
+    problems = []
+    for i, fact in enumerate(settings.key_facts):
+        for field, names, known in (
+            ("audiences", fact.audiences, audiences),
+            ("behaviours", fact.behaviours, behaviours),
+        ):
+            for j, name in enumerate(names):
+                if name not in known:
+                    hint = did_you_mean(name, sorted(known), f"use one of {', '.join(sorted(known)) or '(none)'}")
+                    problems.append(
+                        Problem(
+                            f"key fact '{fact.id}' names {field[:-1]} '{name}', which project.yaml does not "
+                            f"define{hint}",
+                            doc.path,
+                            doc.line(("key_facts", i, field, j)),
+                        )
+                    )
+    if evidence is None:  # evidence.yaml could not be read: its own problems say why; no review to check against
+        return problems
     reviews = {curie(REVIEW, r.id) for r in evidence.reviews}
     for i, fact in enumerate(settings.key_facts):
         if fact.source.startswith(f"{REVIEW}:") and fact.source not in reviews:
@@ -554,7 +649,10 @@ def load_project(path: Path, cache: bool = False) -> Project:
     if not path.is_dir():
         raise InputError("no such project folder — give the folder that holds project.yaml", str(path))
     problems: list[Problem] = []
-    found = _attempt(problems, lambda: _settings(path / "project.yaml", load_frameworks()))
+    target = path / "project.yaml"
+    if not (target.exists() or target.is_symlink()):  # the first thing a new user meets: say how to start one
+        problems.append(Problem(f"no project.yaml — start one with: barriermap init {path}", str(target)))
+    found = None if problems else _attempt(problems, lambda: _settings(target, load_frameworks()))
     if found is None:
         settings, doc = None, None
     else:
@@ -573,15 +671,18 @@ def load_project(path: Path, cache: bool = False) -> Project:
 
         parse_cache = ParseCache(path)
         read = functools.partial(parse_cache.coded, frameworks_key=frameworks.comb_version, frameworks=frameworks)
-    coded = _attempt(problems, lambda: load_coded(path, frameworks, read=read)) or CodedData()
+    found_coded = _attempt(problems, lambda: load_coded_located(path, frameworks, read=read))
+    coded, where = found_coded or (CodedData(), {})
     evidence_path = path / "evidence.yaml"
-    evidence = None
+    read_evidence: Evidence | None = Evidence((), {})
     if evidence_path.exists():
-        evidence = _attempt(problems, lambda: load_evidence(evidence_path, library))
-    evidence = evidence or Evidence((), {})
+        read_evidence = _attempt(problems, lambda: load_evidence(evidence_path, library))
+    evidence = read_evidence or Evidence((), {})
     if settings is not None and doc is not None:
-        problems.extend(_cross_checks(settings, doc, coded, evidence))
-        problems.extend(_chosen(coded, library))
+        problems.extend(_cross_checks(settings, doc, coded, where, read_evidence))
+        coded, more = _bcto_chosen(coded, library)
+        problems.extend(more)
+        problems.extend(_chosen(coded, where, library))
     uptake = None
     if settings is not None and (path / "evaluation").is_dir():
         uptake = _attempt(problems, functools.partial(_uptake, path, settings.evaluation))

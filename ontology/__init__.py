@@ -22,6 +22,7 @@ from ontology.errors import (
     OutputError,
     Problem,
     ReasonerError,
+    StoreError,
     UnknownIdError,
 )
 from ontology.frameworks import COMB_VERSIONS, Frameworks, load_frameworks, read_data
@@ -45,6 +46,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "ReasonerError",
+    "StoreError",
     "UnknownIdError",
     "YamlDocument",
     "atomic_folder",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ __all__ = [
 
 MARKER = ".barriermap-output"
 _MARKER_TEXT = "This folder was written by barriermap; the next run with the same --out replaces it as a whole.\n"
+_MANIFEST = "Files written:\n"  # the marker lists them below this line, one relative path each
 # what a project folder holds that the user wrote
 _INPUT_NAMES = ("project.yaml", "barriers.yaml", "evidence.yaml")
 _INPUT_FOLDERS = ("coded", "evaluation")
@@ -81,16 +83,53 @@ def check_output_folder(path: Path, projects: Iterable[Path] = ()) -> None:
                 f"{path}: is, holds or lies inside the project {project} — barriermap replaces its output "
                 f"folder as a whole; give a folder outside the project, such as {home.name}-design"
             )
-    if where.is_dir() and not (where / MARKER).is_file():
-        try:
-            foreign = next(iter(where.iterdir()), None)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot read the folder ({exc.strerror}) — choose another --out") from None
-        if foreign is not None:
-            raise OutputError(
-                f"{path}: holds files barriermap did not write (such as '{foreign.name}') — give a new or empty "
-                "folder; barriermap replaces only folders it wrote itself"
-            )
+    if not where.is_dir():
+        return
+    try:
+        foreign = _foreign_files(where)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read the folder ({exc.strerror}) — choose another --out") from None
+    if foreign and not (where / MARKER).is_file():
+        raise OutputError(
+            f"{path}: holds files barriermap did not write (such as '{foreign[0]}') — give a new or empty "
+            "folder; barriermap replaces only folders it wrote itself"
+        )
+    if foreign:
+        named = ", ".join(f"'{f}'" for f in foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise OutputError(
+            f"{path}: holds files added since barriermap wrote it ({named}) — the next run replaces the folder "
+            "as a whole, so move them out of it first, or give another --out"
+        )
+
+
+def _written(folder: Path) -> set[str] | None:
+    """The files the marker in `folder` says barriermap wrote (None: a marker from before manifests)."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    head, sep, listed = text.partition(_MANIFEST)
+    return set(listed.splitlines()) if sep else None
+
+
+def _foreign_files(folder: Path) -> list[str]:
+    """Files in `folder` that barriermap did not write: all of them without a marker, none with an old marker,
+    otherwise those its manifest does not list (relative paths, sorted)."""
+    if not (folder / MARKER).is_file():
+        first = next(iter(folder.iterdir()), None)
+        return [first.name] if first is not None else []
+    written = _written(folder)
+    if written is None:
+        return []
+    found = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir() or p.is_symlink())
+    return sorted(f for f in found if f != MARKER and f not in written)
+
+
+def _write_marker(folder: Path) -> None:
+    """The marker, listing every file in `folder` (so files added later are recognised as the user's)."""
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir() or p.is_symlink())
+    listed = "".join(f"{f}\n" for f in files if f != MARKER)
+    (folder / MARKER).write_text(_MARKER_TEXT + _MANIFEST + listed, encoding="utf-8")
 
 
 def check_output_file(path: Path, projects: Iterable[Path] = ()) -> None:
@@ -178,11 +217,7 @@ def atomic_folder(path: Path, projects: Iterable[Path] = ()) -> Iterator[Path]:
     parent = path.parent if str(path.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        for pattern in (f".{path.name}.staging-*", f".{path.name}.old-*"):
-            for stale in parent.glob(pattern):
-                pid = stale.name.rsplit("-", 1)[-1]
-                if pid.isdigit() and not _alive(int(pid)):
-                    shutil.rmtree(stale, ignore_errors=True)
+        _remove_stale(parent, path.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.staging-", dir=parent, suffix=f"-{os.getpid()}"))
         os.chmod(staging, 0o777 & ~_umask())
         (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
@@ -190,6 +225,7 @@ def atomic_folder(path: Path, projects: Iterable[Path] = ()) -> Iterator[Path]:
         raise OutputError(f"{path}: cannot create the folder ({exc.strerror}) — choose another --out") from None
     try:
         yield staging
+        _write_marker(staging)
         with open(parent / f".{path.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             check_output_folder(path, projects)  # another run may have put something there meanwhile
@@ -205,6 +241,25 @@ def atomic_folder(path: Path, projects: Iterable[Path] = ()) -> Iterator[Path]:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Remove the staging and old folders that an interrupted run of this --out left beside it.
+
+    Only folders with exactly the names this module gives them (`.NAME.staging-XXXXXXXX-PID`,
+    `.NAME.old-PID`) of a process that is gone, that are real folders (not links) and hold barriermap's
+    marker: a user's folder that merely looks alike is never touched, and no pattern is built from `name`.
+    """
+    import shutil
+
+    shape = re.compile(rf"\.{re.escape(name)}\.(?:staging-[a-z0-9_]{{8}}-|old-)([0-9]+)")
+    for stale in parent.iterdir():
+        found = shape.fullmatch(stale.name)
+        if found is None or _alive(int(found.group(1))):
+            continue
+        if stale.is_symlink() or not stale.is_dir() or not (stale / MARKER).is_file():
+            continue
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

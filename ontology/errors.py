@@ -64,3 +64,7 @@ class OutputError(BarriermapError):
 
 class ReasonerError(BarriermapError):
     """The OWL reasoner could not run, or found the ontology inconsistent."""
+
+
+class StoreError(BarriermapError):
+    """A SPARQL store or endpoint could not be opened, read or written."""

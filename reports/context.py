@@ -39,6 +39,25 @@ DESTINATION_LABELS = {
 }
 
 
+# where a statement's destination is in the report, when no module, support or message names it
+_SECTION = {
+    "course": "modules",
+    "requirement": "requirements",
+    "service": "supports",
+    "campaign": "messages",
+    "uncovered": "uncovered",
+    "not-priority": "salience",
+}
+
+
+def _goes_to(destination: str, barrier: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Where a statement goes in the report: the section of its destination and the modules, supports or
+    messages that answer it."""
+    kind = {"course": "modules", "service": "supports", "campaign": "messages"}.get(destination)
+    items = [x["id"] for x in data[kind] if barrier in x["barriers"]] if kind else []
+    return {"section": _SECTION.get(destination, "summary"), "items": items}
+
+
 class Charts:
     """The evaluation charts, drawn when a template first reads one: only report.html shows them, and
     matplotlib takes longer to import than a small design takes to make."""
@@ -111,6 +130,7 @@ def build_context(d: Design) -> dict[str, Any]:
             used.setdefault(t, []).append(item["id"])
     techniques_used = sorted(used, key=lambda t: number_key(t[4:]))
     routes = {r["barrier"]: r for r in data["routes"]}
+    goes_to = {b: _goes_to(r["destination"], b, data) for b, r in routes.items()}
     return {
         "evaluation": evaluation,
         "status": p.settings.data_status,
@@ -127,6 +147,7 @@ def build_context(d: Design) -> dict[str, Any]:
         "kb_reviews": lambda t: kb.successors(t, SUPPORTED_BY),
         "destination_labels": DESTINATION_LABELS,
         "routes": routes,
+        "goes_to": goes_to,
         "techniques_used": techniques_used,
         "used_in": used,
         "audiences": {a.id: a.label for a in p.settings.audiences},

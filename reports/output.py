@@ -134,8 +134,9 @@ def technique_listing(d: dict[str, Any], function_label: Callable[[str], str]) -
     lead = [
         f"{d['number']} {d['label']}  ({d['id']}, group {d['group']}: {d['group_label']})",
         d["description"],
-        f"BCIO: {_join(d['bcio'])}",
         f"Intervention functions: {_join(fns) or 'none listed'}",
+        f"BCTO classes (release {d['bcto']['release']}; ids are the key, labels as that release gives them):",
+        *(f"  {c['id']} {c['label']} ({c['relation']})" for c in d["bcto"]["classes"]),
     ]
     if course:
         lead += [f"Course activity: {course['format']}, '{course['title']}', {course['minutes']} min"]
@@ -243,7 +244,11 @@ def salience_listings(result: Any, statements: Sequence[Any], status: dict[str, 
         if d.beliefs or d.excerpts:
             share = f"{d.participants} ({round(100 * d.participant_share)}%)"
             domains.add(d.label, share, d.excerpts, d.beliefs, d.conflicting, "PRIORITY" if d.priority else "")
-    beliefs = Listing("Belief statements", ("Id", "Valence", "Statement", "Domains", "Salience", "Priority"))
+    beliefs = Listing(
+        "Belief statements",
+        ("Id", "Valence", "Statement", "Domains", "Salience", "Priority"),
+        notes=tuple(f"note: {n}" for n in result.notes),
+    )
     for b in statements:
         s = result.barriers[b.entity_id]
         domain_ids = _join(x.removeprefix("tdf:") for x in b.domains)
@@ -259,6 +264,8 @@ def design_listing(d: Any) -> Listing:
         ("belief statements", len(d.project.coded.barriers)),
         ("priority statements", len(priority)),
         ("techniques selected", len(d.selection.selected)),
+        # as the report's summary counts them: every technique a module, support or message delivers
+        ("techniques used", len({t for x in (*d.modules, *d.supports, *d.messages) for t in x.techniques})),
         ("course modules", len(d.modules)),
         ("service supports", len(d.supports)),
         ("messages", len(d.messages)),

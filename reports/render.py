@@ -19,6 +19,7 @@ import jinja2
 from mapper import Design, design_json
 from ontology import (
     Entity,
+    KnowledgeBase,
     Link,
     OutputError,
     atomic_folder,
@@ -28,11 +29,13 @@ from ontology import (
 )
 from ontology.textsafety import markdown_text, spreadsheet_cell
 from ontology.vocabulary import ADDRESSES, DELIVERS
+from reports.abcd import abcd_csv
 from reports.context import build_context
 from reports.graph import GraphOptions, dot_available, graph
+from reports.justifier import justifier_yaml
 from techniques import number_key
 
-__all__ = ["FORMATS", "RenderResult", "check_formats", "render"]
+__all__ = ["FORMATS", "RenderResult", "check_formats", "design_kb", "render"]
 
 DOT_HINT = "graphviz's 'dot' is not installed, so no drawing was made — install it with 'apt-get install graphviz'"
 
@@ -221,8 +224,8 @@ class _DesignPart:
         return self.design_entities
 
 
-def _owl(r: Report, out: Path, notes: list[str]) -> list[Path]:
-    d = r.design
+def design_kb(d: Design) -> KnowledgeBase:
+    """The project's knowledge base with the design's modules, supports and messages and their links."""
     entities: list[Entity] = []
     links: list[Link] = []
     for m in d.modules:
@@ -237,6 +240,11 @@ def _owl(r: Report, out: Path, notes: list[str]) -> list[Path]:
         entities.append(Entity(msg.id, "message", f"{msg.kind} for {msg.audience} ({msg.channel})", msg.text))
         links += [Link(msg.id, b, ADDRESSES) for b in msg.barriers]
         links += [Link(msg.id, t, DELIVERS) for t in msg.techniques]
+    return d.kb.extended(_DesignPart(tuple(entities), tuple(links)))
+
+
+def _owl(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    d = r.design
     stamp = r.context["stamp"]
     provenance = (
         f"Made by barriermap {stamp['barriermap']} for {d.project.settings.name}; design fingerprint "
@@ -245,8 +253,15 @@ def _owl(r: Report, out: Path, notes: list[str]) -> list[Path]:
         + "; inputs "
         + ", ".join(f"{x['path']} sha256 {x['sha256']}" for x in stamp["inputs"])
     )
-    kb = d.kb.extended(_DesignPart(tuple(entities), tuple(links)))
-    return [kb.export(out / "ontology.owl", "rdfxml", provenance)]
+    return [design_kb(d).export(out / "ontology.owl", "rdfxml", provenance)]
+
+
+def _abcd(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    return [write_text(out / "abcd.csv", abcd_csv(r.design, r.context["d"]))]
+
+
+def _justifier(r: Report, out: Path, notes: list[str]) -> list[Path]:
+    return [write_text(out / "justifier.yaml", justifier_yaml(r.design, r.context["d"]))]
 
 
 Renderer = Callable[[Report, Path, list[str]], list[Path]]
@@ -257,6 +272,8 @@ FORMATS: dict[str, Renderer] = {
     "graph": _graph,
     "matrix": _matrix,
     "owl": _owl,
+    "abcd": _abcd,
+    "justifier": _justifier,
 }
 
 

@@ -24,6 +24,7 @@ class Change:
 
     lines: tuple[str, ...] = ()
     error: str = ""
+    warnings: tuple[str, ...] = ()  # the design's notes and warnings: all on the first run, then only new ones
 
 
 def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[str, ...]:
@@ -65,6 +66,7 @@ def watch_designs(
 
     project = Path(project).resolve()
     previous: dict[str, Any] | None = None
+    warned: set[str] = set()
 
     def run() -> None:
         nonlocal previous
@@ -75,7 +77,9 @@ def watch_designs(
             report(Change(error=str(exc)))
             return
         current = as_json(made)
-        report(Change(changes(previous, current)))
+        warnings = (*made.salience.notes, *made.warnings)
+        report(Change(changes(previous, current), warnings=tuple(w for w in warnings if w not in warned)))
+        warned.update(warnings)
         previous = current
 
     run()

@@ -1,4 +1,4 @@
-"""The BCT library: BCT Taxonomy v1 with BCIO cross-references, functions and delivery templates."""
+"""The BCT library: BCT Taxonomy v1 with BCTO cross-references (a pinned release), functions and delivery."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ontology import DataError, Entity, Frameworks, Link, UnknownIdError, load_frameworks, read_data
 from ontology.vocabulary import USES_TECHNIQUE, local
+from techniques.bcto import BCTO_ID, Bcto, load_bcto
 from techniques.delivery import CourseTemplate, Delivery, MessageTemplate, parse_delivery
 from techniques.linksets import LinkSet, shipped_link_sets
 
@@ -78,14 +79,19 @@ class Library:
     groups: dict[int, str]
     link_sets: dict[str, LinkSet]
     frameworks: Frameworks = field(repr=False)
+    bcto: Bcto = field(default_factory=load_bcto, repr=False)
 
     def technique(self, text: str | float) -> Technique:
-        """The technique a user means by its number ('1.4'), id ('bct:1.4') or label, in any case.
+        """The technique a user means by its number ('1.4'), id ('bct:1.4'), BCTO id ('BCIO:007010') or label.
+
+        A BCTO id stands for the BCTTv1 technique its class (or its nearest ancestor) cross-references.
 
         Raises:
             UnknownIdError: naming the closest technique when `text` is a near miss.
         """
         raw = str(text).strip()
+        if BCTO_ID.match(raw):
+            return self.techniques[f"bct:{self.bcto.technique_number(raw)}"]
         match = _NUMBER.match(raw)
         if match:
             tid = f"bct:{int(match[1])}.{int(match[2])}"
@@ -100,9 +106,12 @@ class Library:
         raise UnknownIdError(f"unknown technique '{raw}'{hint or ' — give a BCTTv1 number such as 1.4'}")
 
     def search(self, query: str = "", group: int | None = None) -> list[Technique]:
-        """Techniques whose number, label or description match `query` (all words, or a near miss)."""
+        """Techniques whose number, BCTO id, label or description match `query` (all words, or a near miss)."""
         items = [t for t in self.techniques.values() if group is None or t.group == group]
         query = query.strip().lower()
+        if BCTO_ID.match(query):  # a BCTO id finds the BCTTv1 technique it stands for
+            found_id = self.technique(query).id
+            return [t for t in items if t.id == found_id]
         if query:
             match = _NUMBER.match(query)
             if match:
@@ -148,12 +157,20 @@ class Library:
             "message": _plain(d.message) if d and d.message else None,
             "message_unsuitable": d.message_unsuitable if d else "no template yet",
         }
-        return {**technique.as_json(), "delivery": delivery, "link_sets": links, "bcw_functions": routes}
+        bcto = {"release": self.bcto.release, "source": self.bcto.source, "licence": self.bcto.licence}
+        return {
+            **technique.as_json(),
+            "bcto": {**bcto, "classes": self.bcto.for_technique(technique.number)},
+            "delivery": delivery,
+            "link_sets": links,
+            "bcw_functions": routes,
+        }
 
     def entities(self) -> tuple[Entity, ...]:
-        """One entity per technique, with its BCIO ids as cross-references."""
+        """One entity per technique, with its BCTO ids (of the pinned release) as cross-references."""
+        sources = ("BCTTv1", f"BCTO {self.bcto.release}")
         return tuple(
-            Entity(t.id, "technique", t.label, t.description, t.number, t.bcio, ("BCTTv1",))
+            Entity(t.id, "technique", t.label, t.description, t.number, t.bcio, sources)
             for t in sorted(self.techniques.values(), key=lambda t: number_key(t.number))
         )
 
@@ -166,12 +183,13 @@ class Library:
         """A copy of this library that also uses `extra` link sets."""
         sets = dict(self.link_sets)
         sets.update({s.name: s for s in extra})
-        return Library(self.techniques, self.groups, sets, self.frameworks)
+        return Library(self.techniques, self.groups, sets, self.frameworks, self.bcto)
 
 
 @functools.lru_cache(maxsize=8)
 def _load(link_sets: tuple[str, ...], comb_version: str) -> Library:
     frameworks = load_frameworks(comb_version)
+    bcto = load_bcto()
     raw = read_data("techniques", "bcttv1.yaml")
     domains = frozenset(d.id for d in frameworks.domains)
     delivery = {k: parse_delivery(v, k, domains) for k, v in read_data("techniques", "delivery.yaml").items()}
@@ -194,7 +212,7 @@ def _load(link_sets: tuple[str, ...], comb_version: str) -> Library:
             t["label"],
             int(t["group"]),
             groups[int(t["group"])],
-            tuple(t["bcio"]),
+            bcto.crosswalk.get(str(t["number"]), ()),
             t["description"],
             functions,
             pub,
@@ -204,7 +222,7 @@ def _load(link_sets: tuple[str, ...], comb_version: str) -> Library:
     unknown = [s for s in link_sets if s not in available]
     if unknown:
         raise UnknownIdError(f"unknown link set '{unknown[0]}' — shipped sets are {', '.join(available)}")
-    return Library(techniques, groups, {s: available[s] for s in link_sets}, frameworks)
+    return Library(techniques, groups, {s: available[s] for s in link_sets}, frameworks, bcto)
 
 
 def load_library(link_sets: Sequence[str] = DEFAULT_LINK_SETS, comb_version: str = "bcw-guide-2014") -> Library:

@@ -117,3 +117,24 @@ def test_a_symlinked_cache_folder_is_not_read(project: Path, tmp_path: Path) -> 
     cache = ParseCache(project)
     load_coded(project, load_frameworks(), read=lambda p: cache.coded(p, "bcw-guide-2014", load_frameworks()))
     assert cache.hits == 0
+
+
+@pytest.mark.parametrize("link", [".barriermap", ".barriermap/cache"])
+def test_the_cache_is_never_written_through_a_link(project: Path, tmp_path: Path, link: str) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / link).parent.mkdir(parents=True, exist_ok=True)
+    (project / link).symlink_to(elsewhere)
+    load_project(project, cache=True)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    expected = design_json(design(load_project(project)))
+    monkeypatch.setattr(os, "replace", full)  # every cache file, .gitignore first
+    assert design_json(design(load_project(project, cache=True))) == expected

@@ -23,7 +23,12 @@ def test_score_factors_hand_computed() -> None:
     # restructuring, where 12.5 ranks first: 0.4 x (1 - 0.04 x 0) = 0.4
     assert c.path_strength == pytest.approx(1 - (1 - 0.8) * (1 - 0.4), abs=1e-6)
     assert c.salience == 0.55 and c.evidence == 0.5
-    assert c.score == pytest.approx(0.55 * c.path_strength * 0.5, abs=1e-6)
+    # "no rooms available" shares 'room' with restructuring the environment (12.1), which is the best match,
+    # and 'available' with adding objects (12.5, "tool not available"); 12.5 suits starting a practice (the
+    # behaviour's kind): x (1 + 0.3)
+    assert b2["bct:12.1"].content_words == ("room",) and b2["bct:12.1"].content == 2.0
+    assert c.content_words == ("avail",) and 1 < c.content < 2 and c.kind_fit == 1.3
+    assert c.score == pytest.approx(0.55 * c.path_strength * 0.5 * c.content * 1.3, abs=1e-6)
     # 4.1 has evidence: 0.5 + 0.25 x high + 0.25 x moderate x 0.5 (other population) = 0.84375
     assert b2["bct:4.1"].evidence == 0.84375
 
@@ -68,3 +73,43 @@ def test_barrier_candidates_equal_hermit() -> None:
     for b in d.project.coded.barriers:
         reasoner = set().union(*(inferred.get(dom, set()) for dom in b.domains))
         assert reasoner == {c.technique for c in d.candidates[b.entity_id]}, b.id
+
+
+def _with(folder: Path, old: str, new: str, name: str = "barriers.yaml") -> None:
+    text = (folder / name).read_text(encoding="utf-8")
+    assert old in text
+    (folder / name).write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _top(folder: Path, statement: str, k: int = 3) -> list[str]:
+    d = design(load_project(folder))
+    return [c.technique for c in d.candidates[statement] if c.feasible][:k]
+
+
+# each case: the same statement slot (one domain, environmental context, so the same links) reworded; the
+# technique its words call for must come first
+REWORDED = [
+    ("We forget to offer it when the clinic is busy", "bct:7.1"),  # a prompt at the moment
+    ("The leaflets and equipment we need are missing", "bct:12.5"),  # add the objects
+    ("Nobody helps with the admin and there is no cover for staff", "bct:3.2"),  # practical support
+]
+
+
+@pytest.mark.parametrize(("statement", "technique"), REWORDED)
+def test_what_a_statement_says_changes_its_ranking(project: Path, statement: str, technique: str) -> None:
+    _with(project, "There are no rooms available for group sessions", statement)
+    assert _top(project, "barrier:B2", k=1) == [technique]
+
+
+def test_content_weight_zero_ranks_by_links_alone(project: Path) -> None:
+    _with(project, "name: ", "weights: {content: 0, kind: 0}\nname: ", "project.yaml")
+    d = design(load_project(project))
+    assert all(c.content == 1.0 and c.kind_fit == 1.0 for cs in d.candidates.values() for c in cs)
+
+
+def test_stopping_a_routine_raises_restructuring_and_prompts(project: Path) -> None:
+    start = {c.technique: c for c in design(load_project(project)).candidates["barrier:B2"]}
+    _with(project, "  - id: deliver-best\n", "  - id: deliver-best\n    kind: stop\n", "project.yaml")
+    stop = {c.technique: c for c in design(load_project(project)).candidates["barrier:B2"]}
+    assert stop["bct:12.1"].kind_fit == 1.3 and start["bct:12.1"].kind_fit == 1.3  # suits both
+    assert start["bct:1.4"].kind_fit == 1.3 and stop["bct:1.4"].kind_fit == 1.0  # action planning: a start

@@ -112,6 +112,12 @@ def test_techniques_search_and_group(invoke: Invoke) -> None:
     assert [i["number"] for i in items] == ["15.1", "15.2", "15.3", "15.4"]
 
 
+def test_techniques_help_shows_each_example_on_its_own_line(invoke: Invoke) -> None:
+    lines = invoke("techniques", "-h").stdout.splitlines()
+    assert "  Example: barriermap techniques feedback --group 2" in lines
+    assert "  Example: barriermap techniques show 1.4" in lines
+
+
 def test_techniques_show(invoke: Invoke) -> None:
     result = invoke("techniques", "show", "1.4")
     assert result.exit_code == 0, result.stderr
@@ -167,8 +173,10 @@ def test_code_import_and_export_round_trip(invoke: Invoke, tmp_path: Path) -> No
     assert (report["excerpts"], report["barriers"], report["enablers"]) == (6, 3, 1)
     again = invoke("code", "import", str(archive), "--into", str(tmp_path / "proj"))
     assert again.exit_code == 1
-    assert again.stderr.startswith(f"Error: {archive}: 'coded.qdpx' was imported before into ")
-    assert again.stderr.endswith("— add --replace to import it again\n")
+    assert again.stderr.startswith(f"Error: {archive}: {tmp_path / 'proj' / 'coded' / 'coded.yaml'} already holds ")
+    assert again.stderr.endswith(
+        "— add --replace to import it again, or --name to import this one under another name\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["qdc", "csv", "yaml"])
@@ -177,6 +185,41 @@ def test_code_export_formats(invoke: Invoke, tmp_path: Path, fmt: str) -> None:
     result = invoke("code", "export", str(PROJECT), "--format", fmt, "--out", str(target))
     assert result.exit_code == 0, result.stderr
     assert target.stat().st_size > 100
+
+
+@pytest.mark.parametrize(
+    ("fmt", "held"),
+    [
+        # a codebook: the codes counted in the file written, no excerpts claimed
+        (
+            "qdc",
+            "a codebook of 102 codes, 4 of them belief statements; a .qdc holds no excerpts: use qdpx to keep them",
+        ),
+        (
+            "csv",
+            "6 excerpts; a CSV holds excerpts and their codes, not belief statements: use yaml or qdpx to keep them",
+        ),
+        ("yaml", "6 excerpts, 4 belief statements"),
+    ],
+)
+def test_code_export_says_what_it_wrote(invoke: Invoke, tmp_path: Path, fmt: str, held: str) -> None:
+    target = tmp_path / f"out.{fmt}"
+    result = invoke("code", "export", str(PROJECT), "--format", fmt, "--out", str(target))
+    assert result.stdout == f"Wrote {target} ({held})\n"
+    if fmt == "qdc":
+        assert target.read_text(encoding="utf-8").count("<Code ") == 102
+
+
+def test_code_import_of_a_qde_says_to_zip_it(invoke: Invoke, tmp_path: Path) -> None:
+    src = tmp_path / "project.qde"
+    src.write_text("<Project/>", encoding="utf-8")
+    result = invoke("code", "import", str(src), "--into", str(tmp_path / "p"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {src}: a .qde file is the project inside a REFI-QDA archive — zip it as a .qdpx, with project.qde "
+        "and its sources/ folder at the top (zip -r project.qdpx project.qde sources), and import the .qdpx\n"
+    )
+    assert not (tmp_path / "p").exists()
 
 
 def test_code_export_pseudonymise(invoke: Invoke, tmp_path: Path) -> None:
@@ -231,7 +274,7 @@ def test_validate_lists_every_problem(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("validate", str(tmp_path))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()  # the report is the result: stdout; the verdict is the error: stderr
-    assert lines[0] == f"{tmp_path}/project.yaml: file not found — check the path"
+    assert lines[0] == f"{tmp_path}/project.yaml: no project.yaml — start one with: barriermap init {tmp_path}"
     assert f"{tmp_path}/barriers.yaml:2: unknown TDF domain 'knowlege' — did you mean 'knowledge'?" in lines
     assert result.stderr == f"Error: {len(lines)} problem(s) in {tmp_path} — correct them and run validate again\n"
 
@@ -254,9 +297,11 @@ def test_design_writes_design_json(invoke: Invoke, project: Path, tmp_path: Path
     names = sorted(p.name for p in out.iterdir())
     expected = [
         ".barriermap-output",  # the marker that lets the next run replace this folder
+        "abcd.csv",
         "design.json",
         "graph.dot",
         "graph.svg",
+        "justifier.yaml",
         "matrix.csv",
         "matrix.xlsx",
         "messages.md",
@@ -276,7 +321,7 @@ def test_design_json_only(invoke: Invoke, project: Path, tmp_path: Path) -> None
     assert bad.exit_code == 1
     assert (
         bad.stderr
-        == "Error: unknown report format 'pdf' — use one or more of json, html, markdown, graph, matrix, owl\n"
+        == "Error: unknown report format 'pdf' — use one or more of json, html, markdown, graph, matrix, owl, abcd, justifier\n"
     )
 
 
@@ -398,14 +443,22 @@ def test_init_asks_on_request_and_quotes_answers(
 ) -> None:
     monkeypatch.setattr(cli, "_on_terminal", lambda: True)
     folder = tmp_path / "asked"
-    # name; behaviour 1 (who, what, service?); another?; behaviour 2; another?; course; audiences; channels
-    answers = ["Name: with colon", "physios", "run groups", "n", "y", "managers", "provide group rooms", "y", "n"]
-    answers += ["1", "physios, leads", "email, blog", ""]
+    # name; audiences; behaviour 1 (who, what, short name, service?, audience); another?; behaviour 2 (no short
+    # name, a bad audience number first); another?; course; channels
+    answers = ["Name: with colon", "physios, leads, patients", "physios", "run groups", "groups", "n", "1", "y"]
+    answers += ["managers", "provide group rooms", "", "y", "7", "2", "n", "1", "email, blog", ""]
     result = cli_runner_invoke(["init", str(folder)], "\n".join(answers))
     assert result.exit_code == 0, result.stderr
     text = (folder / "project.yaml").read_text(encoding="utf-8")
     assert 'name: "Name: with colon"' in text and "level: service" in text and "course_for: [run-groups]" in text
     assert "channels: [email, blog]" in text
+    assert '    what: "run groups"\n    label: "groups"\n    level: individual\n    audience: physios\n' in text
+    assert '    what: "provide group rooms"\n    level: service\n    audience: leads\n' in text
+    assert "give a number from 1 to 3" in result.stderr
+    assert (
+        "warning: no target behaviour names audience 'patients', so the campaign writes it no message — name it "
+        "as a behaviour's audience in project.yaml, or remove it\n" in result.stderr
+    )
     assert invoke("validate", str(folder)).exit_code == 0
 
 
@@ -413,6 +466,19 @@ def cli_runner_invoke(args: list[str], stdin: str) -> Result:
     from typer.testing import CliRunner
 
     return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"}).invoke(cli.app, args, input=stdin)
+
+
+def test_piped_output_is_not_wrapped(tmp_path: Path) -> None:
+    # no COLUMNS and not a terminal (a pipe): a long path and the statements' text stay whole, on one line
+    from typer.testing import CliRunner
+
+    runner = CliRunner(env={"COLUMNS": None, "LINES": None, "NO_COLOR": "1"})
+    folder = tmp_path / "a-folder-name-long-enough-to-pass-eighty-columns-when-written-twice"
+    result = runner.invoke(cli.app, ["init", str(folder), "--yes"])
+    assert f"Next: barriermap code import FILE --into {folder}, then barriermap validate {folder}\n" in result.stdout
+    result = runner.invoke(cli.app, ["barriers", str(PROJECT)])
+    row = next(line for line in result.stdout.splitlines() if line.startswith("│ B1 "))
+    assert "environmental-context-and-resources" in result.stdout and len(row) > 120, row
 
 
 def test_init_refuses_to_overwrite(invoke: Invoke, tmp_path: Path) -> None:
@@ -440,6 +506,64 @@ def test_code_import_offers_init(invoke: Invoke, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "note: started the project" in result.stderr
     assert invoke("validate", str(tmp_path / "b")).exit_code == 0
+
+
+@pytest.fixture(scope="module")
+def best_qdpx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The BeST example exported as REFI-QDA: its statements name four target behaviours."""
+    from typer.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("best") / "best.qdpx"
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "code",
+            "export",
+            str(PROJECT.parent.parent.parent / "examples" / "best"),
+            "--format",
+            "qdpx",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_code_import_defines_the_behaviours_its_statements_name(
+    invoke: Invoke, tmp_path: Path, best_qdpx: Path
+) -> None:
+    # into a project started by init: the behaviours are added to project.yaml and to what the course serves
+    folder = tmp_path / "p"
+    assert invoke("init", str(folder), "--yes").exit_code == 0
+    result = invoke("code", "import", str(best_qdpx), "--into", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "note: added target behaviours deliver-best, complete-training, refer-best, support-best to "
+        f"{folder / 'project.yaml'} and to delivery.course_for" in result.stderr
+    )
+    text = (folder / "project.yaml").read_text(encoding="utf-8")
+    assert "course_for: [put-what-course, deliver-best, complete-training, refer-best, support-best]" in text
+    assert invoke("validate", str(folder)).exit_code == 0
+    # into a new folder with --init: project.yaml is written with them, and the course serves all
+    result = invoke("code", "import", str(best_qdpx), "--into", str(tmp_path / "q"), "--init")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "q" / "project.yaml").read_text(encoding="utf-8")
+    assert "  - id: refer-best\n" in text and "course_for: []" in text
+    assert invoke("validate", str(tmp_path / "q")).exit_code == 0
+
+
+def test_code_import_says_what_to_add_when_it_cannot_edit(invoke: Invoke, tmp_path: Path, best_qdpx: Path) -> None:
+    # a flow-style list is not edited: the note gives the lines to add, and project.yaml is left as it was
+    folder = tmp_path / "p"
+    folder.mkdir()
+    original = 'name: p\ntarget_behaviours: [{id: run, who: physios, what: "run groups"}]\n'
+    (folder / "project.yaml").write_text(original, encoding="utf-8")
+    result = invoke("code", "import", str(best_qdpx), "--into", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert f"names target behaviours that {folder / 'project.yaml'} does not define (deliver-best, " in result.stderr
+    assert '  - id: "support-best"\n    who: "the people the interviews are about"\n' in result.stderr
+    assert (folder / "project.yaml").read_text(encoding="utf-8") == original
 
 
 def test_validate_json(invoke: Invoke, tmp_path: Path) -> None:
@@ -557,3 +681,60 @@ def test_listing_as_csv(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "No.,Technique,Group,Functions,BCIO" and len(lines) == 5
+
+
+def test_design_of_a_small_project_says_why_and_counts_as_the_report(invoke: Invoke, tmp_path: Path) -> None:
+    import re
+
+    folder = tmp_path / "small"
+    assert invoke("init", str(folder), "--yes").exit_code == 0
+    shutil.copy(PROJECT.parent / "small" / "barriers.yaml", folder / "barriers.yaml")
+    result = invoke("barriers", str(folder))
+    assert "note: a small project (6 excerpts, fewer than 20) with no priority at min_excerpts 2" in result.stdout
+    with (folder / "project.yaml").open("a", encoding="utf-8") as f:
+        f.write("salience:\n  min_excerpts: 2\n")
+    result = invoke("design", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert "note: no statement is a priority, so the design targets none" in result.stderr
+    assert "set salience.min_excerpts: 1 (now 2) in project.yaml" in result.stderr
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "set salience.min_excerpts: 1 (now 2) in project.yaml" in report
+    for label in ("techniques selected", "techniques used"):
+        terminal = re.search(rf"│ {label}\s+│ (\d+)", result.stdout)
+        card = re.search(rf"<b>(\d+)</b>{label}</div>", report)
+        assert terminal and card and terminal[1] == card[1], label
+
+
+REAL = PROJECT.parent / "real"
+
+
+def test_first_hour_on_a_real_export(invoke: Invoke, tmp_path: Path) -> None:
+    # init -> import -> validate -> design on a file QualCoder wrote, as a new user would run them
+    folder = tmp_path / "hand-hygiene"
+    assert invoke("init", str(folder), "--yes").exit_code == 0
+    result = invoke("code", "import", str(REAL / "qualcoder-4-hand-hygiene.qdpx"), "--into", str(folder))
+    assert result.exit_code == 0, result.stderr
+    result = invoke("validate", str(folder))
+    assert (result.exit_code, result.stdout) == (0, f"{folder}: no problems found\n"), result.stdout
+    result = invoke("design", str(folder), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    design = json.loads((tmp_path / "out" / "design.json").read_text(encoding="utf-8"))
+    assert [b["priority"] for b in design["barriers"]] == [True]
+    # its one statement, "No time between patients", is the service's to answer (time in the working day)
+    assert design["supports"] and design["messages"] and not design["uncovered"]
+    assert (
+        "Q1: sent to the service, not the course: its words name a cause the service owns ('no time')" in result.stderr
+    )
+
+
+def test_import_with_no_domain_says_how_to_map(invoke: Invoke, tmp_path: Path) -> None:
+    # NVivo project with 152 codes in Hungarian, none a TDF domain: the import says what to do next
+    src = REAL / "nvivo12-windows-oltas0517.qdpx"
+    result = invoke("code", "import", str(src), "--into", str(tmp_path / "p"), "--init")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "note: no code names a TDF domain or a belief statement, so design has nothing to work on yet: map the 152 "
+        "kept code(s) in a mapping file" in result.stderr
+    )
+    assert f"barriermap code import {src} --into {tmp_path / 'p'} --mapping FILE.yaml --replace" in result.stderr
+    assert invoke("validate", str(tmp_path / "p")).exit_code == 0

@@ -24,6 +24,14 @@ def test_example_validates_and_designs(name: str) -> None:
     assert {f"barrier:{b.id}" for b in project.coded.barriers} <= {b["id"] for b in data["barriers"]}
 
 
+def test_best_warns_only_what_its_readme_explains() -> None:
+    # every activity that quotes a key fact has one; the one warning left is explained in its README
+    warnings = design(load_project(EXAMPLES / "best")).warnings
+    assert warnings == ("B10: covered by 1 technique(s), 1 short of min_techniques_per_barrier",)
+    readme = (EXAMPLES / "best" / "README.md").read_text(encoding="utf-8")
+    assert f"`{warnings[0]}`" in " ".join(readme.split())
+
+
 def test_antibiotics_has_service_level_statements() -> None:
     project = load_project(EXAMPLES / "antibiotics")
     served = set(project.settings.delivery.course_for)

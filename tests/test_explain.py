@@ -26,3 +26,20 @@ def test_explain_every_kind(made: Design) -> None:
         assert explain(made, made.supports[0].id)["label"].startswith("support:1 ")
     with pytest.raises(UnknownIdError, match="names no barrier, technique, module, service support or message"):
         explain(made, "module:99")
+
+
+def test_a_statement_s_techniques_say_whom_they_were_selected_for(made: Design) -> None:
+    # '[selected for it]' only for a technique delivered for this statement; one selected for others says so,
+    # so an uncovered statement never lists a technique as if it were delivered for it
+    seen = set()
+    for b in made.project.coded.barriers:
+        node = explain(made, b.id)
+        candidates = next(c for c in node["children"] if c["kind"] == "candidates")
+        for child in candidates["children"]:
+            label = child["label"]
+            covered = child["id"] in made.selection.covers.get(b.entity_id, ())
+            assert label.endswith(" [selected for it]") == covered, label
+            if child["id"] in made.selection.selected and not covered:
+                assert label.endswith("not for this statement]"), label
+                seen.add("others")
+    assert "others" in seen  # each design has a technique selected for another statement

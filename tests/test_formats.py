@@ -100,8 +100,9 @@ def test_a_bad_field_value_in_a_qdpx_is_refused(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("about=course", "about=curse", 1), encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_qdc(path, FRAMEWORKS)
-    assert "about 'curse' is not one of behaviour, course — correct the 'barriermap:' line of its description" in str(
-        info.value
+    assert (
+        "about 'curse' is not one of behaviour, course, service, practice — correct the 'barriermap:' line of its description"
+        in str(info.value)
     )
 
 

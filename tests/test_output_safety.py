@@ -79,9 +79,25 @@ def test_design_replaces_only_its_own_folder(invoke: Invoke, workspace: Path, tm
     out.mkdir()  # an empty folder may be used
     assert invoke("design", str(workspace / "proj"), "--out", str(out)).exit_code == 0
     assert (out / MARKER).is_file() and (out / "design.json").is_file()
-    (out / "stale.txt").write_text("from an earlier run", encoding="utf-8")
+    (out / "design.json").write_text("{}", encoding="utf-8")  # a file barriermap wrote, edited: replaced
     assert invoke("design", str(workspace / "proj"), "--out", str(out)).exit_code == 0
-    assert not (out / "stale.txt").exists()  # barriermap's own folder is replaced as a whole
+    assert (out / "design.json").read_text(encoding="utf-8") != "{}"
+
+
+def test_files_the_user_added_to_an_output_folder_are_kept(invoke: Invoke, workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "design"
+    assert invoke("design", str(workspace / "proj"), "--out", str(out)).exit_code == 0
+    (out / "my-review-notes.docx").write_bytes(b"the reviewer's notes")
+    (out / "modules" / "draft.md").write_text("my draft", encoding="utf-8")
+    before = _snapshot(out)
+    result = invoke("design", str(workspace / "proj"), "--out", str(out))
+    assert result.exit_code == 1
+    assert "holds files added since barriermap wrote it ('modules/draft.md', 'my-review-notes.docx')" in result.stderr
+    assert "move them out of it first, or give another --out" in result.stderr
+    assert _snapshot(out) == before
+    for added in ("my-review-notes.docx", "modules/draft.md"):
+        (out / added).unlink()
+    assert invoke("design", str(workspace / "proj"), "--out", str(out)).exit_code == 0
 
 
 def test_outputs_honour_the_umask(invoke: Invoke, workspace: Path, tmp_path: Path) -> None:
@@ -96,10 +112,31 @@ def test_outputs_honour_the_umask(invoke: Invoke, workspace: Path, tmp_path: Pat
 
 def test_stale_folders_of_a_killed_run_are_cleaned(invoke: Invoke, workspace: Path, tmp_path: Path) -> None:
     dead = 2**22 + 12345  # above Linux's default pid_max, so no such process
-    for kind in ("staging", "old"):
-        (tmp_path / f".d.{kind}-{dead}").mkdir()
+    for name in (f".d.staging-abcd_123-{dead}", f".d.old-{dead}"):  # as barriermap names them
+        (tmp_path / name).mkdir()
+        (tmp_path / name / MARKER).write_text("", encoding="utf-8")
     assert invoke("design", str(workspace / "proj"), "--out", str(tmp_path / "d"), "-f", "json").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".d.") and not p.name.endswith("lock")) == []
+
+
+# each case: a folder of the user's beside --out that looks like a stale folder, and the --out given
+LOOKALIKES = [
+    (".design.old-31000", "design"),  # the right name, but no marker: not barriermap's
+    (".thesis.old-31000", "*"),  # --out 'ws/*' must not become a pattern that matches other names
+    (".design.old-31000x", "design"),  # not the exact shape
+]
+
+
+@pytest.mark.parametrize(("name", "out"), LOOKALIKES)
+def test_clean_up_never_deletes_a_users_folder(
+    invoke: Invoke, workspace: Path, tmp_path: Path, name: str, out: str
+) -> None:
+    dead = 2**22 + 12345
+    mine = tmp_path / name.replace("31000", str(dead))
+    mine.mkdir()
+    (mine / "chapter.docx").write_bytes(b"the user's own work")
+    assert invoke("design", str(workspace / "proj"), "--out", str(tmp_path / out), "-f", "json").exit_code == 0
+    assert (mine / "chapter.docx").read_bytes() == b"the user's own work"
 
 
 # each case: a file-writing command, with {p} for the project and {o} for the --out value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,31 @@ def test_unknown_target_behaviour(project: Path) -> None:
     ), problems
 
 
+def test_statement_problems_name_its_own_file_and_line(project: Path) -> None:
+    # a statement imported into coded/ is reported there, at its line, not in barriers.yaml
+    (project / "coded").mkdir()
+    (project / "coded" / "more.yaml").write_text(
+        "barriers:\n"
+        "  - id: X1\n"
+        "    statement: Clinicians forget\n"
+        "    valence: barrier\n"
+        "    domains: [memory-attention-and-decision-processes]\n"
+        "  - id: X2\n"
+        "    statement: Clinicians doubt it works\n"
+        "    valence: barrier\n"
+        "    domains: [beliefs-about-consequences]\n"
+        "    behaviour: run-groups\n"
+        "    techniques: ['99.9']\n",
+        encoding="utf-8",
+    )
+    problems = [p for p in check_project(project) if "X2" in p.message]
+    assert [(Path(p.path or "").relative_to(project).as_posix(), p.line) for p in problems] == [
+        ("coded/more.yaml", 6),
+        ("coded/more.yaml", 6),
+    ], problems
+    assert "add it to target_behaviours in project.yaml" in problems[0].message
+
+
 def test_problems_from_every_file_together(project: Path) -> None:
     _edit(project / "project.yaml", "channels: [social-media, email, conference]", "channels: [fax]")
     _edit(project / "barriers.yaml", "domains: [skills]", "domains: [skils]")
@@ -151,3 +177,55 @@ def test_a_chosen_technique_or_strategy_must_exist(project: Path, line: str, mes
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    domains: [skills]\n", "    domains: [skills]\n" + line), encoding="utf-8")
     assert any(message in str(p) for p in check_project(project))
+
+
+def test_a_schema_error_does_not_hide_the_file_s_other_problems(tmp_path: Path) -> None:
+    # a bad valence (schema), an unknown domain and a dangling reference, all in one run; the excerpt that
+    # fails its schema is left out of the rest of the check, and a statement naming it is not reported
+    shutil.copy(PROJECT.parent / "small" / "barriers.yaml", tmp_path / "barriers.yaml")
+    _edit(
+        tmp_path / "barriers.yaml",
+        "{id: B1, statement: s1, valence: barrier",
+        "{id: B1, statement: s1, valence: barier",
+    )
+    _edit(tmp_path / "barriers.yaml", "domains: [emotion], excerpts: [E3]", "domains: [emoton], excerpts: [E33]")
+    _edit(tmp_path / "barriers.yaml", "text: No time in clinic,", "text: No time in clinic, foo: 1,")
+    problems = [str(p).removeprefix(f"{tmp_path}/") for p in check_project(tmp_path) if "barriers.yaml" in str(p)]
+    assert problems == [
+        "barriers.yaml:5: excerpts[1].foo: unknown field — use one of coder, codes, codings, end, id, participant, "
+        "source, start, text",
+        "barriers.yaml:11: barriers[0].valence: Input should be 'barrier' or 'enabler' (got 'barier')",
+        "barriers.yaml:13: unknown TDF domain 'emoton' — did you mean 'emotion'?",
+        "barriers.yaml:13: barrier 'B3' names excerpt 'E33', which is not in excerpts — add the excerpt or remove "
+        "the reference",
+    ]
+
+
+def test_key_facts_name_known_audiences_and_behaviours_and_a_bad_evidence_file_cascades_nothing(
+    project: Path,
+) -> None:
+    # a key fact naming an unknown audience and behaviour is reported at its line; a bad evidence.yaml is
+    # reported once, not again as every review a key fact cites
+    _edit(
+        project / "project.yaml",
+        "source: review:trial2010}",
+        "source: review:trial2010, audiences: [physio], behaviours: [deliver-bst]}",
+    )
+    text = (project / "evidence.yaml").read_text(encoding="utf-8")
+    (project / "evidence.yaml").write_text(text.replace("techniques: [", "techniques: [99.1, ", 1), encoding="utf-8")
+    problems = [str(p).removeprefix(f"{project}/") for p in check_project(project)]
+    assert [p for p in problems if p.startswith("project.yaml")] == [
+        "project.yaml:19: key fact 'trial' names audience 'physio', which project.yaml does not define — did you "
+        "mean 'physios'?",
+        "project.yaml:19: key fact 'trial' names behaviour 'deliver-bst', which project.yaml does not define — did "
+        "you mean 'deliver-best'?",
+    ]
+    assert len([p for p in problems if p.startswith("evidence.yaml")]) == 1, problems
+
+
+def test_a_schema_error_in_project_yaml_does_not_hide_an_unknown_channel(project: Path) -> None:
+    _edit(project / "project.yaml", "channels: [social-media, email, conference]", "channels: [social-media, emial]")
+    _edit(project / "project.yaml", "name: Test training project", "name: ''")
+    problems = [str(p).removeprefix(f"{project}/") for p in check_project(project)]
+    assert "project.yaml:1: name: String should have at least 1 character (got '')" in problems, problems
+    assert "project.yaml:14: unknown channel 'emial' — did you mean 'email'?" in problems, problems

@@ -11,7 +11,7 @@ import pytest
 import rdflib
 
 from mapper import Design, design, load_project
-from ontology import OutputError
+from ontology import MARKER, OutputError
 from reports import GraphOptions, graph, render
 
 FIXTURE = Path(__file__).parent / "data" / "project"
@@ -137,6 +137,8 @@ def test_without_dot(made: Design, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_stale_module_files_are_removed(made: Design, tmp_path: Path) -> None:
     render(made, tmp_path, ["markdown"])
     (tmp_path / "modules" / "09-old.md").write_text("old", encoding="utf-8")
+    with (tmp_path / MARKER).open("a", encoding="utf-8") as marker:
+        marker.write("modules/09-old.md\n")  # as a run whose design had a ninth module would have listed it
     render(made, tmp_path, ["markdown"])
     assert not (tmp_path / "modules" / "09-old.md").exists()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from barriers import SalienceRule, load_coded, salience
+from barriers import CodedData, SalienceRule, load_coded, salience
 from ontology import Frameworks
 
 PROJECT = Path(__file__).parent / "data" / "project"
@@ -74,3 +74,62 @@ def test_without_excerpts_every_statement_counts(frameworks: Frameworks) -> None
     result = salience(bare, frameworks)
     assert all(b.priority for b in result.barriers.values())
     assert result.barriers["barrier:B1"].salience == 0.7  # 0.5 + 0.2 for the strong flag
+
+
+SMALL = Path(__file__).parent / "data" / "small" / "barriers.yaml"  # six excerpts, each domain coded once
+
+
+def _small(tmp_path: Path, frameworks: Frameworks) -> CodedData:
+    (tmp_path / "barriers.yaml").write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    return load_coded(tmp_path, frameworks)
+
+
+def test_a_small_project_gets_a_threshold_of_its_size(tmp_path: Path, frameworks: Frameworks) -> None:
+    # six excerpts, each domain coded once: at min_excerpts 2 nothing is a priority; the fitted rule says so
+    result = salience(_small(tmp_path, frameworks), frameworks)
+    assert result.rule.min_excerpts == 1
+    assert [k for k, v in result.barriers.items() if v.priority] == ["barrier:B1", "barrier:B2", "barrier:B3"]
+    assert result.notes == (
+        "a small project (6 excerpts, fewer than 20) with no priority at min_excerpts 2: a domain needs 1 excerpt "
+        "to be frequent here — set salience.min_excerpts in project.yaml to choose another",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # min_excerpts set by the project: kept, and the note names the value that would do
+        (
+            SalienceRule(min_excerpts=2),
+            "no statement is a priority, so the design targets none: no TDF domain meets the rule (the best, "
+            "Knowledge, has 1 of 4 participants (25%; needs 25%) and 1 excerpt(s) (needs 2)) — set "
+            "salience.min_excerpts: 1 (now 2) in project.yaml, or flag a statement the team judges strong with "
+            "strength: high",
+        ),
+        # too high a participant share: the note names the share that would do
+        (
+            SalienceRule(min_excerpts=1, min_participant_share=0.5),
+            "no statement is a priority, so the design targets none: no TDF domain meets the rule (the best, "
+            "Knowledge, has 1 of 4 participants (25%; needs 50%) and 1 excerpt(s) (needs 1)) — set "
+            "salience.min_participant_share: 0.25 (now 0.5) in project.yaml, or flag a statement the team judges "
+            "strong with strength: high",
+        ),
+        # domains are priorities but no statement has enough participants behind it
+        (
+            SalienceRule(min_excerpts=1, min_barrier_participants=2),
+            "no statement is a priority, so the design targets none: B1, B2, B3, B4 are voiced by fewer than "
+            "min_barrier_participants (2) participants — link each to its excerpts (excerpts: [...]), or set "
+            "salience.min_barrier_participants: 1 (now 2) in project.yaml",
+        ),
+    ],
+)
+def test_no_priority_names_the_setting(
+    tmp_path: Path, frameworks: Frameworks, rule: SalienceRule, expected: str
+) -> None:
+    result = salience(_small(tmp_path, frameworks), frameworks, rule)
+    assert not any(v.priority for v in result.barriers.values())
+    assert result.notes == (expected,)
+
+
+def test_a_project_with_priorities_has_no_note(frameworks: Frameworks) -> None:
+    assert salience(load_coded(PROJECT, frameworks), frameworks).notes == ()

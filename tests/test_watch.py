@@ -32,13 +32,17 @@ def test_a_saved_edit_designs_again_and_a_bad_one_keeps_the_output(tmp_path: Pat
     worker = threading.Thread(target=watch_designs, args=(project, out, ["json"], seen.put, stop))
     worker.start()
     try:
-        assert seen.get(timeout=60) == Change(())  # the first design
+        # the first design, with its warnings (the one the BeST example keeps)
+        assert seen.get(timeout=60) == Change(
+            (), warnings=("B10: covered by 1 technique(s), 1 short of min_techniques_per_barrier",)
+        )
         first = (out / "design.json").read_bytes()
         barriers = project / "barriers.yaml"
         text = barriers.read_text(encoding="utf-8")
         barriers.write_text(text.replace("id: B1\n", "id: B1x\n", 1), encoding="utf-8")
         edited = seen.get(timeout=60)
         assert not edited.error and any(line.startswith("statements: ") for line in edited.lines), edited
+        assert edited.warnings == ()  # said once, not again on every save
         assert "B1x" in (out / "design.json").read_text(encoding="utf-8")
         kept = (out / "design.json").read_bytes()
         assert kept != first

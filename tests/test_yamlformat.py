@@ -137,3 +137,34 @@ def test_yaml_round_trip_property(tmp_path: Path, data: CodedData) -> None:
     path.write_text(dump_coded(data), encoding="utf-8")
     again, _ = read_coded(path, FW)
     assert again == data
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        # the label YAML split at its comma: one problem, with the quoted label and the id
+        (
+            "[Memory, Attention and Decision Processes]",
+            "'Memory, Attention and Decision Processes' is one TDF domain, split in two by YAML at its comma — "
+            'write it in quotes ("Memory, Attention and Decision Processes") or by its id, '
+            "memory-attention-and-decision-processes",
+        ),
+        # among other codes, in lower case
+        (
+            "[knowledge, memory, attention and decision processes]",
+            "'memory, attention and decision processes' is one TDF domain, split in two by YAML at its comma — "
+            'write it in quotes ("memory, attention and decision processes") or by its id, '
+            "memory-attention-and-decision-processes",
+        ),
+        # no such label: the usual message
+        ("[Memory, Knowledge]", "unknown TDF domain 'Memory' — use a number 1-14, an id or a label"),
+    ],
+)
+def test_a_label_split_at_its_comma_gets_a_hint(
+    tmp_path: Path, frameworks: Frameworks, codes: str, expected: str
+) -> None:
+    path = tmp_path / "barriers.yaml"
+    path.write_text(f"barriers:\n  - {{id: B1, statement: s, valence: barrier, domains: {codes}}}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_coded(path, frameworks)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:2: {expected}"]
