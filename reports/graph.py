@@ -6,7 +6,6 @@ stays text in the DOT source and in the SVG that dot draws from it.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import textwrap
 from collections.abc import Iterable
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapper import Design, Message, Module, Support
+from mapper import Design, Message, Module, Support, meant_ids
 from ontology import OutputError, UnknownIdError, atomic_path, kind_of, write_text
 from ontology.ids import closest
 from ontology.vocabulary import DELIVERS
@@ -143,12 +142,7 @@ def resolve_focus(d: Design, text: str, nodes: list[str]) -> str:
         UnknownIdError: when it names no node of the drawing, with the closest ids.
     """
     raw = text.strip()
-    tries = [raw, f"barrier:{raw}", f"bct:{raw}"]
-    with contextlib.suppress(UnknownIdError):
-        tries.append(d.project.library.technique(raw).id)
-    with contextlib.suppress(UnknownIdError):
-        tries.append(d.project.frameworks.domain(raw).id)
-    found = next((t for t in tries if t in nodes), None)
+    found = next((t for t in meant_ids(d.project, raw) if t in nodes), None)
     if found is not None:
         return found
     near = closest(raw, nodes)
