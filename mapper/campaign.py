@@ -225,7 +225,7 @@ def _names(
     if role == "learner" and stage == "use":  # after the course: the first behaviour it serves at this stage
         aim = next((b for b in aims if behaviours.serves(b.id) and b.stage == "use"), aim)
     course_aim = next(
-        (b for b in settings.target_behaviours if behaviours.serves(b.id) and b.audience == audience_id),
+        (b for b in settings.target_behaviours if behaviours.serves(b.id) and behaviours.audience_of(b) == audience_id),
         aim,
     )
     value = audience.value or (

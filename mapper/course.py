@@ -176,7 +176,7 @@ def _with_facts(
                 project.settings,
                 item.technique,
                 "course",
-                audience=aim.audience,
+                audience=project.behaviours.audience_of(aim),
                 behaviour=aim.id,
                 used=frozenset(used),
                 named_only=course.named_fact,
