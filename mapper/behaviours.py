@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from barriers import Barrier
 from mapper.project import BehaviourIn, ProjectFile
+from mapper.service import service_cause
 
 __all__ = ["Behaviours"]
 
@@ -20,12 +21,24 @@ class Behaviours:
     items: tuple[BehaviourIn, ...]
     course_for: frozenset[str]  # target behaviours the course serves; empty: all
     default_audience: str  # the audience of a behaviour that names none: the first audience, else "all"
+    audiences: tuple[str, ...] = ()  # every audience of project.yaml, in order
 
     @classmethod
     def of(cls, settings: ProjectFile) -> Behaviours:
         """The target behaviours of project.yaml."""
-        audience = settings.audiences[0].id if settings.audiences else "all"
-        return cls(tuple(settings.target_behaviours), frozenset(settings.delivery.course_for), audience)
+        ids = tuple(a.id for a in settings.audiences)
+        audience = ids[0] if ids else "all"
+        return cls(tuple(settings.target_behaviours), frozenset(settings.delivery.course_for), audience, ids)
+
+    @property
+    def service_audience(self) -> str:
+        """Who hears about what the service must change: the audience of a behaviour marked `level: service`,
+        else the first audience that no behaviour names (service leads, say), else the default audience."""
+        marked = next((b for b in self.items if b.level == "service"), None)
+        if marked is not None:
+            return self.audience_of(marked)
+        named = {self.audience_of(b) for b in self.items}
+        return next((a for a in self.audiences if a not in named), self.default_audience)
 
     @property
     def default(self) -> BehaviourIn:
@@ -45,8 +58,11 @@ class Behaviours:
         return self.named_by(statement) or self.default
 
     def audience(self, statement: Barrier) -> str:
-        """The audience of the statement's target behaviour."""
-        return self.audience_of(self.of_statement(statement))
+        """Who the statement's answer speaks to: the audience of its target behaviour, or the service's audience
+        when its words send it to the service (mapper.service)."""
+        behaviour = self.of_statement(statement)
+        cause = service_cause(statement, behaviour)
+        return self.service_audience if cause and not cause.marked else self.audience_of(behaviour)
 
     def audience_of(self, behaviour: BehaviourIn) -> str:
         """The audience of a target behaviour (the default audience when it names none)."""

@@ -9,7 +9,7 @@ trade-press or blog pitch, or a one-page evidence brief with its sources.
 
 A message answers the priority statements of its audience at its stage: a statement is answered by its
 best candidate whose message template fits it (mapper/fit.py) and suits the stage. Supporters at the use
-stage are pointed to the implementation pack (the service supports). Key facts are quoted only when they
+stage are pointed to the service supports. Key facts are quoted only when they
 are true at the message's stage (`available:` in project.yaml), so the project's own evaluation results
 never appear before launch; every quoted fact carries its source.
 """
@@ -180,7 +180,7 @@ def _best_line(
         if template.course_feature and c.technique not in in_course:
             continue  # it would promise a course activity the course does not have
         if role == "supporter" and not template.needs_fact:
-            continue  # supporters hear evidence, not the learners' encouragements; the pack does the rest
+            continue  # supporters hear evidence, not the learners' encouragements; the service supports do the rest
         fact = None
         if template.needs_fact:
             used = frozenset([hook.id] if hook else [])
@@ -234,7 +234,7 @@ def _names(
     return {
         "name": settings.name,
         "value": value,
-        "value_short": audience.value_short or (aim.label or aim.what),
+        "value_short": audience.value_short or aim.short,
         "incentives": ", ".join(settings.campaign.incentives),
         "incentives_short": settings.campaign.incentives[0] if settings.campaign.incentives else "",
         "hours": _hours(course.minutes),
@@ -244,7 +244,7 @@ def _names(
         if course.modules
         else "",
         "part": f"{settings.delivery.part_minutes} minutes" if settings.delivery.part_minutes else "one sitting",
-        "label": aim.label or aim.what,
+        "label": aim.short,
         "behaviour": aim.what,
         "who": aim.who,
         "course_who": (course_aim if role == "learner" else aim).who,
@@ -469,7 +469,7 @@ def _message(
     cta = fill(p.spec["cta"][p.role], **p.names)
     said = [x.text for x in answer]
     if p.pack:
-        opener = "The implementation pack covers" if p.stage == "use" else "What the service would put in place"
+        opener = "What the service puts in place" if p.stage == "use" else "What the service would put in place"
         said.append(f"{opener}: " + "; ".join(s.label[:1].lower() + s.label[1:] for s in p.pack) + ".")
     draft = _Draft(
         p,

@@ -1,9 +1,10 @@
 """The design.json contract: its records written from the mapper's frozen dataclasses, and its JSON Schema.
 
-Routes, requirements, uncovered statements, service supports, messages, objectives and activities are written
-field by field from their dataclasses (`record`), so a field added to one reaches design.json and its schema
-together; the rest of the file (statements with their salience, candidates with their factors, the course
-summary, settings and the stamp) is described by the models below. `barriermap schema` publishes the schema
+Routes, requirements, uncovered statements, messages and objectives are written field by field from their
+dataclasses (`record`), and activities are described by theirs, so a field added to one reaches design.json
+and its schema together; the rest of the file (statements with their salience, candidates with their
+factors, service supports with their changes, the course summary, settings and the stamp) is described by
+the models below. `barriermap schema` publishes the schema
 as design.schema.json beside the project-file schemas.
 """
 
@@ -17,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from mapper.campaign import Message
 from mapper.course import Activity, Objective
 from mapper.fit import Route
-from mapper.supports import Support
 
 __all__ = ["DesignJson", "design_schema", "record"]
 
@@ -93,6 +93,27 @@ class CourseJson(_Model):
     frame_minutes: int
 
 
+class ChangeJson(_Model):
+    barrier: str
+    change: str = Field(description="The concrete change the statement calls for.")
+
+
+class SupportJson(_Model):
+    id: str
+    strategy: str
+    label: str
+    taxonomy: str
+    audience: str
+    behaviour: str
+    what: str
+    steps: list[str] = Field(description="What the service lead does first.")
+    changes: list[ChangeJson]
+    strength: str = Field(description="The published expert endorsement behind the choice, when there is one.")
+    barriers: list[str]
+    techniques: list[str]
+    evidence: list[str]
+
+
 class TidierJson(_Model):
     item: str
     text: str
@@ -128,7 +149,7 @@ class DesignJson(_Model):
     requirements: list[RequirementJson]
     course: CourseJson
     modules: list[ModuleJson]
-    supports: list[Support]
+    supports: list[SupportJson]
     messages: list[Message]
     plan: dict[str, list[str]] = Field(description="Campaign stage -> its message ids.")
     uncovered: list[UncoveredJson]

@@ -184,7 +184,7 @@ def _with_facts(
             if fact is None:
                 if not item.extra:
                     warnings.append(
-                        f"{item.technique} left out of the course for '{aim.label or aim.what}'{_for(item.barriers)}: "
+                        f"{item.technique} left out of the course for '{aim.short}'{_for(item.barriers)}: "
                         "its activity "
                         "quotes a key fact and project.yaml has none left that is true before launch"
                     )
@@ -418,7 +418,7 @@ def _unrehearsed(packed: list[tuple[BehaviourIn, list[_Item]]], order: list[Beha
         phases = {i.phase for b, g in packed if b.id == aim.id for i in g}
         if aim.situations and "practise" not in phases:
             warnings.append(
-                f"'{aim.label or aim.what}' lists situations to rehearse, but no statement of it is coded to a "
+                f"'{aim.short}' lists situations to rehearse, but no statement of it is coded to a "
                 "domain a rehearsal answers (Skills, Beliefs about Capabilities), so its modules have no practice "
                 "— code such a statement in barriers.yaml, or drop the situations"
             )
@@ -552,7 +552,7 @@ def _module(
         wording[a.outcome] += [b for b in a.barriers if b not in wording[a.outcome]]
     comb_order = _module_combs(project, kb, activities, statements)
     phases = tuple(p for p in PHASES if any(a.phase == p for a in activities))
-    label = aim.label or aim.what
+    label = aim.short
     title = module_title(phases, label)
     same = [m for m in before if m.title == title or m.title.startswith(title + " (part ")]
     if same:

@@ -373,6 +373,25 @@ def _module_json(m: Module) -> dict[str, Any]:
     }
 
 
+def _support_json(s: Support) -> dict[str, Any]:
+    """A service support as design.json holds it: each change it names as {barrier, change}."""
+    return {
+        "id": s.id,
+        "strategy": s.strategy,
+        "label": s.label,
+        "taxonomy": s.taxonomy,
+        "audience": s.audience,
+        "behaviour": s.behaviour,
+        "what": s.what,
+        "steps": list(s.steps),
+        "changes": [{"barrier": b, "change": text} for b, text in s.changes],
+        "strength": s.strength,
+        "barriers": list(s.barriers),
+        "techniques": list(s.techniques),
+        "evidence": list(s.evidence),
+    }
+
+
 def _candidates_json(d: Design) -> dict[str, list[dict[str, Any]]]:
     """Every statement's candidates as design.json holds them, each with the reviews behind its technique."""
     reviews = {
@@ -430,7 +449,7 @@ def as_json(d: Design) -> dict[str, Any]:
         "requirements": [record(r) for r in d.requirements],
         "course": {"minutes": d.course_minutes, "modules": len(d.modules), "frame_minutes": FRAME_MINUTES},
         "modules": [_module_json(m) for m in d.modules],
-        "supports": [record(s) for s in d.supports],
+        "supports": [_support_json(s) for s in d.supports],
         "messages": [record(m) for m in d.messages],
         "plan": plan,
         "uncovered": [record(u) for u in d.uncovered],

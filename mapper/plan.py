@@ -113,6 +113,7 @@ def plan_statements(
     plans = []
     for b in project.coded.barriers:
         aim = behaviours.of_statement(b)
+        cause = service_cause(b, aim)
         priority = salience.barriers[b.entity_id].priority
         cands = tuple(candidates[b.entity_id])
         plans.append(
@@ -120,7 +121,7 @@ def plan_statements(
                 id=EntityId(b.entity_id),
                 statement=b,
                 behaviour=aim,
-                audience=behaviours.audience_of(aim),
+                audience=behaviours.audience(b),
                 kind=aim.kind,
                 level=aim.level,
                 priority=priority,
@@ -132,7 +133,7 @@ def plan_statements(
                 message=tuple(
                     c for c in cands if not message_fit(kb, project.library, c, b, project.excluded_functions)
                 ),
-                service=service_cause(b, aim),
+                service=cause,
             )
         )
     return Plans(tuple(plans))

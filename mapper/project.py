@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,46 @@ PRE_LAUNCH: tuple[Stage, ...] = STAGE_NAMES[:2]  # before the course opens: only
 BehaviourKind = Literal["start", "stop", "substitute", "maintain"]
 
 
+# verbs whose last consonant doubles before -ing although they have two syllables (stress on the last)
+_DOUBLING = {
+    "refer",
+    "prefer",
+    "transfer",
+    "occur",
+    "admit",
+    "commit",
+    "submit",
+    "omit",
+    "permit",
+    "control",
+    "begin",
+    "forget",
+    "regret",
+    "confer",
+    "defer",
+    "equip",
+    "incur",
+    "recur",
+}
+
+
+def gerund(what: str) -> str:
+    """`what` with its first word made a gerund: 'assess pain' -> 'assessing pain', 'stop x' -> 'stopping x'."""
+    first, _, rest = what.strip().partition(" ")
+    word = first.lower()
+    if not word.isalpha() or word.endswith("ing"):
+        return what
+    if word.endswith("ie"):
+        stem = word[:-2] + "y"
+    elif word.endswith("e") and not word.endswith(("ee", "ye", "oe")) and len(word) > 2:
+        stem = word[:-1]
+    elif word in _DOUBLING or (len(word) <= 4 and re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprt]", word) is not None):
+        stem = word + word[-1]
+    else:
+        stem = word
+    return " ".join(filter(None, (stem + "ing", rest)))
+
+
 class BehaviourIn(_Model):
     id: str = Field(pattern=ID, description="Short id of the behaviour; statements name it in `behaviour:`.")
     who: str = Field(
@@ -91,6 +132,12 @@ class BehaviourIn(_Model):
         default_factory=list,
         description="What the course must teach of the behaviour, in order, in the project's words.",
     )
+
+    @property
+    def short(self) -> str:
+        """The short name used in titles and sentences: `label`, or `what` with its first verb as a gerund
+        ('run the group programme' -> 'running the group programme'), which reads after 'for' and 'so that'."""
+        return self.label or gerund(self.what)
 
 
 class AudienceIn(_Model):
@@ -355,7 +402,7 @@ def template_names(name: str, aim: BehaviourIn, statement: str, fact: KeyFactIn 
     """What a delivery template may name (techniques/data/delivery.yaml), for one behaviour and statement."""
     return {
         "behaviour": aim.what,
-        "label": aim.label or aim.what,
+        "label": aim.short,
         "who": aim.who,
         "name": name,
         "barrier": statement,

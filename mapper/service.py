@@ -114,7 +114,7 @@ def concrete_change(statement: Barrier, behaviour: BehaviourIn) -> Change | None
             words = " and ".join(filter(None, (", ".join(named[:-1]), named[-1])))
             change = fill(
                 template,
-                label=behaviour.label or behaviour.what,
+                label=behaviour.short,
                 behaviour=behaviour.what,
                 who=behaviour.who,
                 kind=behaviour.kind,
@@ -125,18 +125,20 @@ def concrete_change(statement: Barrier, behaviour: BehaviourIn) -> Change | None
     return None
 
 
+def _constructs(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The CFIR 2.0 constructs the service owns whose cues `text` uses, and the cue words found."""
+    hits = [(construct, m.group(0)) for construct, pattern in _cues() for m in pattern.finditer(_plain(text))]
+    return tuple(dict.fromkeys(c for c, _ in hits)), tuple(sorted({w for _, w in hits}))
+
+
 def service_cause(statement: Barrier, behaviour: BehaviourIn) -> ServiceCause | None:
     """Why the service must answer the statement, or None when it is the clinicians' own to change."""
+    constructs, words = _constructs(statement.statement)
     if behaviour.level == "service" or statement.about == "service":
-        return ServiceCause(marked=True)
-    if statement.about in ("course", "practice") or not set(statement.domains) & SERVICE_DOMAINS:
+        return ServiceCause(marked=True, constructs=constructs, words=words)
+    if statement.about in ("course", "practice") or not set(statement.domains) & SERVICE_DOMAINS or not words:
         return None
-    text = _plain(statement.statement)
-    hits = [(construct, m.group(0)) for construct, pattern in _cues() for m in pattern.finditer(text)]
-    if not hits:
-        return None
-    constructs = tuple(dict.fromkeys(c for c, _ in hits))
-    return ServiceCause(marked=False, constructs=constructs, words=tuple(sorted({w for _, w in hits})))
+    return ServiceCause(marked=False, constructs=constructs, words=words)
 
 
 @functools.cache

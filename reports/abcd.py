@@ -68,7 +68,7 @@ def abcd_rows(d: Design, data: dict[str, Any]) -> list[tuple[str, ...]]:
             )
             chains.append((a["technique"], condition, app, a.get("outcome", ""), m["behaviour"], a["barriers"], False))
     for s in data["supports"]:
-        condition = "; ".join(s["provides"]) or s["taxonomy"]
+        condition = "; ".join(s["steps"]) or s["taxonomy"]
         app = f"Service support {s['id'].removeprefix('support:')}: {s['label']}"
         for t in s["techniques"]:
             chains.append((t, condition, app, s["what"], s["behaviour"], s["barriers"], True))

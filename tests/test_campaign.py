@@ -43,10 +43,11 @@ def test_no_message_promises_a_course_activity_the_course_lacks() -> None:
                 assert t in in_course, (m.id, t)
 
 
-def test_supporters_at_the_use_stage_are_pointed_to_the_implementation_pack() -> None:
+def test_supporters_at_the_use_stage_are_pointed_to_the_service_supports() -> None:
     # BeST's B8 (group classes are hard to schedule) is the service's: a service support, and its messages
     pack = [m for m in best().messages if m.audience == "managers" and m.stage == "use"]
-    assert pack and all("implementation pack" in m.text.lower() for m in pack)
+    assert pack and all("what the service puts in place" in m.text.lower() for m in pack)
+    assert not any("implementation pack" in m.text.lower() for m in best().messages)  # no such thing is made
     assert all("barrier:B8" in m.barriers for m in pack)
     assert all(set(m.techniques) >= {"bct:12.1"} or "bct:12.2" in m.techniques for m in pack)
 

@@ -639,9 +639,9 @@ def test_graph_focus_is_highlighted(invoke: Invoke, tmp_path: Path, focus: str, 
 
 def test_graph_is_downstream_unless_upstream(invoke: Invoke, tmp_path: Path) -> None:
     target = tmp_path / "g.dot"
-    assert invoke("graph", str(PROJECT), "--focus", "module:1", "--out", str(target)).exit_code == 0
+    assert invoke("graph", str(PROJECT), "--focus", "module:2", "--out", str(target)).exit_code == 0
     assert "barrier__" not in target.read_text(encoding="utf-8")  # a module leads to nothing further
-    assert invoke("graph", str(PROJECT), "--focus", "module:1", "--upstream", "--out", str(target)).exit_code == 0
+    assert invoke("graph", str(PROJECT), "--focus", "module:2", "--upstream", "--out", str(target)).exit_code == 0
     assert "barrier__B1" in target.read_text(encoding="utf-8")  # its causes, with --upstream
     assert invoke("graph", str(PROJECT), "--focus", "B1", "--out", str(target)).exit_code == 0
     text = target.read_text(encoding="utf-8")

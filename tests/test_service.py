@@ -74,3 +74,33 @@ def test_a_knowledge_statement_is_never_inferred_as_the_services(project: Path) 
     path.write_text(text[:domains] + "[knowledge]" + text[domains + len(old) :], encoding="utf-8")
     d = design(load_project(project))
     assert next(r for r in d.routes if r.barrier == "barrier:B2").destination != "service"
+
+
+def test_a_service_support_names_the_change_and_speaks_to_the_service(project: Path) -> None:
+    _say(project, CASES[0][0])
+    d = design(load_project(project))
+    mine = [s for s in d.supports if "barrier:B2" in s.barriers]
+    assert mine and all(s.audience == "managers" for s in mine)  # the audience no behaviour names
+    change = dict(mine[0].changes)["barrier:B2"]
+    # the fixture's behaviour is to start running groups: the change makes it the default where it is decided
+    assert change.startswith("Make running the group programme for patients with persistent low back pain the default")
+    assert all(s.steps and not any("pack" in step or "template" in step.split()[0] for step in s.steps) for s in mine)
+
+
+# each case: a behaviour's "what" and the short name titles use when it has no label
+GERUNDS = [
+    ("run the group programme", "running the group programme"),  # a doubled consonant
+    ("assess post-traumatic amnesia", "assessing post-traumatic amnesia"),
+    ("give no antibiotic", "giving no antibiotic"),  # a silent e dropped
+    ("refer patients", "referring patients"),  # stress on the last syllable
+    ("offer a plan", "offering a plan"),
+    ("tie the knot", "tying the knot"),
+]
+
+
+@pytest.mark.parametrize(("what", "short"), GERUNDS)
+def test_a_behaviour_without_a_label_reads_as_a_gerund(what: str, short: str) -> None:
+    from mapper.project import BehaviourIn
+
+    assert BehaviourIn(id="b", who="clinicians", what=what).short == short
+    assert BehaviourIn(id="b", who="clinicians", what=what, label="my label").short == "my label"
