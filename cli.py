@@ -299,7 +299,8 @@ def schema_command(
         Path | None, typer.Option("--docs", help="Write the field reference (Markdown) to this file instead.")
     ] = None,
 ) -> None:
-    """Write JSON Schema for project.yaml, barriers.yaml and evidence.yaml, for editors' YAML language server.
+    """Write JSON Schema for project.yaml, barriers.yaml and evidence.yaml, for editors' YAML language server,
+    and for the design.json that 'design' writes (design.schema.json).
 
     Put '# yaml-language-server: $schema=project.schema.json' at the top of project.yaml to use it.
 

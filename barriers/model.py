@@ -8,7 +8,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, TypeVar, get_origin, get_type_hints
 
 from ontology import Entity, Link
-from ontology.vocabulary import CODED_TO
+from ontology.vocabulary import BCT, CODED_TO
 
 __all__ = [
     "STATEMENT_FIELDS",
@@ -95,8 +95,15 @@ class Barrier:
     strength: str = ""  # the coder's flag: "high", "medium", "low" or unset
     about: str = "behaviour"  # "course": about the course itself (a course requirement, not a barrier to change)
     requirement: str = ""  # with about == "course": what the course must do about it, in the team's words
-    techniques: tuple[str, ...] = ()  # techniques the team chose for it, as written ("8.1")
+    techniques: tuple[
+        str, ...
+    ] = ()  # techniques the team chose for it, as BCT numbers ("8.1", also if read as "bct:8.1")
     strategies: tuple[str, ...] = ()  # implementation strategies the team chose for it (strategies.yaml ids)
+
+    def __post_init__(self) -> None:
+        # the team's techniques are normalised here, whatever file they were read from: one rule, one place
+        # ('bct:8.1' -> '8.1'; a BCTO id such as 'BCIO:007010' stays as it is, for the project to resolve)
+        object.__setattr__(self, "techniques", tuple(str(t).removeprefix(f"{BCT}:") for t in self.techniques))
 
     @property
     def entity_id(self) -> str:

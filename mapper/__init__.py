@@ -5,7 +5,7 @@ from mapper.campaign import STAGES, Message, build_campaign
 from mapper.candidates import Candidate, CandidatePath, ScoreSettings, candidates_for
 from mapper.course import Activity, Module, Objective, build_course
 from mapper.design import Design, Requirement, Uncovered, as_json, design, design_json, project_kb
-from mapper.explain import explain
+from mapper.explain import explain, meant_ids
 from mapper.fit import Route
 from mapper.project import CHANNELS, Project, ProjectFile, Weights, check_project, load_project
 from mapper.selection import Selection, Step, select
@@ -41,6 +41,7 @@ __all__ = [
     "design",
     "design_json",
     "explain",
+    "meant_ids",
     "load_project",
     "project_kb",
     "select",

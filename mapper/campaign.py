@@ -26,6 +26,8 @@ from mapper.plan import StatementPlan
 from mapper.project import (
     AVAILABLE,
     CAMPAIGN_PLAN,
+    PRE_LAUNCH,
+    STAGE_NAMES,
     AudienceIn,
     BehaviourIn,
     KeyFactIn,
@@ -35,12 +37,12 @@ from mapper.project import (
 )
 from mapper.supports import Support
 from mapper.text import fill
+from ontology.vocabulary import MESSAGE, REVIEW, curie, local
 from techniques import number_key
 
 __all__ = ["STAGES", "Message", "build_campaign"]
 
-STAGES = ("awareness", "registration", "completion", "use")
-PRE_LAUNCH = ("awareness", "registration")
+STAGES = STAGE_NAMES
 STAGE_ROOM = 3  # statements one stage's messages answer for one audience before the next stage takes them
 # answer lines a form has room for
 ROOM = {"email": 2, "post": 1, "abstract": 2, "pitch": 3, "brief": 4}
@@ -150,7 +152,7 @@ def _lines(
             if line is not None:
                 found.setdefault((audience, stage), []).append(line)
     for lines in found.values():
-        lines.sort(key=lambda x: (-x.score, number_key(x.technique.removeprefix("bct:")), x.barrier))
+        lines.sort(key=lambda x: (-x.score, number_key(local(x.technique)), x.barrier))
     return found
 
 
@@ -223,7 +225,7 @@ def _names(
     if role == "learner" and stage == "use":  # after the course: the first behaviour it serves at this stage
         aim = next((b for b in aims if behaviours.serves(b.id) and b.stage == "use"), aim)
     course_aim = next(
-        (b for b in settings.target_behaviours if behaviours.serves(b.id) and b.audience == audience_id),
+        (b for b in settings.target_behaviours if behaviours.serves(b.id) and behaviours.audience_of(b) == audience_id),
         aim,
     )
     value = audience.value or (
@@ -262,7 +264,7 @@ def build_campaign(
     warnings: list[str] = []
     stages = tuple(s for s in STAGES if s in settings.campaign.stages)
     roles = _roles(project)
-    reviews = {f"review:{r.id}": r.citation for r in project.evidence.reviews}
+    reviews = {curie(REVIEW, r.id): r.citation for r in project.evidence.reviews}
     lines = _lines(project, plans, stages=stages, in_course=course.techniques, reviews=reviews)
     if not settings.campaign.url:
         warnings.append("campaign.url is not set in project.yaml: calls to action show '[course link]'")
@@ -333,19 +335,10 @@ def _cite(source: str, reviews: dict[str, str]) -> str:
     return _short_citation(reviews[source]) if source in reviews else source
 
 
-def _message(
-    n: int,
-    channel: str,
-    form_spec: dict[str, Any],
-    p: _Parts,
-    *,
-    reviews: dict[str, str],
-    project: Project,
-    warnings: list[str],
-) -> Message:
-    form = form_spec["form"]
+def _merged(p: _Parts, form: str) -> tuple[list[_Line], dict[str, list[str]]]:
+    """The lines a message says (one per wording and technique, none that repeats the fact, as many as its form
+    holds), and for each the other statements it answers."""
     fact = p.fact
-    # one line per wording (two statements answered by the same words share it); none that repeats the fact
     merged: dict[str, _Line] = {}
     also: dict[str, list[str]] = {}
     by_technique: dict[str, str] = {}
@@ -361,89 +354,143 @@ def _message(
         merged[key] = x
         also[key] = []
         by_technique[x.technique] = key
-    answer = list(merged.values())
-    subject = fill(p.spec["subject"][p.role], **p.names)
-    hook = fill(p.spec["hook"][p.role], **p.names)
-    cta = fill(p.spec["cta"][p.role], **p.names)
-    said = [x.text for x in answer]
-    if p.pack:
-        opener = "What the service puts in place" if p.stage == "use" else "What the service would put in place"
-        said.append(f"{opener}: " + "; ".join(s.label[:1].lower() + s.label[1:] for s in p.pack) + ".")
-    fact_text = _sourced(fact.text, _cite(fact.source, reviews)) if fact else ""
-    quote = TESTIMONIAL if p.stage not in PRE_LAUNCH else PILOT_QUOTE
-    call = f"{cta}: {p.url}"
+    return list(merged.values()), also
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """What a message of any form is written from."""
+
+    p: _Parts
+    channel: str
+    form_spec: dict[str, Any]
+    answer: list[_Line]
+    said: list[str]
+    hook: str
+    call: str
+    fact_text: str
+    reviews: dict[str, str]
+
+
+def _brief(x: _Draft) -> str:
+    """An evidence brief: why it matters, what the evidence says, what it offers, the ask, the sources."""
+    p, answer, fact = x.p, x.answer, x.p.fact
+    cited = list(dict.fromkeys([a.source for a in answer if a.source] + ([fact.source] if fact else [])))
+    evidence = [x.fact_text] if x.fact_text else []
+    evidence += [a.text for a in answer if a.source]
+    offer = p.names["course_size"] and f"{p.names['name']}: {p.names['course_size']}."
+    offered = " ".join(t for t in [offer or "", *[a.text for a in answer if not a.source]] if t)
+    offered += (" " + x.said[-1]) if p.pack else ""
+    sections = [f"Why it matters: {x.hook}"]
+    if evidence:
+        sections.append("What the evidence says: " + " ".join(evidence))
+    if offered.strip():
+        sections.append("What it offers: " + offered.strip())
+    sections.append(f"What we ask of you: {x.call}")
+    if cited:
+        sections.append("Sources: " + "; ".join(x.reviews.get(s, s).rstrip(".") for s in cited) + ".")
+    return "\n\n".join(sections)
+
+
+def _written(x: _Draft, subject: str) -> tuple[str, str, str]:
+    """(subject, text, kind) of the message in its form's own shape."""
+    p, form, form_spec = x.p, x.form_spec["form"], x.form_spec
     if form == "email":
         if len(subject) > form_spec["subject_limit"]:  # a shorter subject before a cut one
             subject = fill(p.spec["subject_short"][p.role], **p.names)
-        subject = _clip(subject, form_spec["subject_limit"])
-        text = "\n\n".join([hook, *([fact_text] if fact_text and p.stage in PRE_LAUNCH else []), *said, call])
-        kind = f"{p.stage} email"
-    elif form == "post":
-        tail = f" {call}"
-        text = hook
-        for extra in said:
+        early = [x.fact_text] if x.fact_text and p.stage in PRE_LAUNCH else []
+        return (
+            _clip(subject, form_spec["subject_limit"]),
+            "\n\n".join([x.hook, *early, *x.said, x.call]),
+            (f"{p.stage} email"),
+        )
+    if form == "post":
+        tail = f" {x.call}"
+        text = x.hook
+        for extra in x.said:
             if len(text + " " + extra + tail) <= form_spec["limit"]:
                 text += " " + extra
                 break
-        text = _clip(text, form_spec["limit"] - len(tail)) + tail
-        subject = ""
-        kind = f"{p.stage} social media post"
-    elif form == "abstract":
+        return "", _clip(text, form_spec["limit"] - len(tail)) + tail, f"{p.stage} social media post"
+    if form == "abstract":
         offer = f"{p.names['name']}: {p.names['course_size']}." if p.names["course_size"] else f"{p.names['name']}."
         if p.role == "supporter":
             offer = f"For services: what {p.names['name']} asks of a service, and the support that comes with it."
         aim = f"To help {p.names['course_who']} {p.names['course_behaviour']}."
-        text = "\n\n".join(
-            [
-                f"Background: {fact_text or hook}",
-                f"Aim: {aim}",
-                f"What is offered: {' '.join([offer, *said])}",
-                call,
-            ]
-        )
-        kind = "conference abstract"
-    elif form == "pitch":
-        opener = "Pitch to the editor: " if channel == "trade-press" else ""
-        points = [*said, *([fact_text] if fact_text else [])]
-        text = "\n\n".join([f"{opener}{hook}", *(f"- {x}" for x in points), quote, call])
-        kind = "press pitch" if channel == "trade-press" else f"{p.stage} blog post"
-    else:  # brief
-        cited = list(dict.fromkeys([x.source for x in answer if x.source] + ([fact.source] if fact else [])))
-        evidence = [fact_text] if fact_text else []
-        evidence += [x.text for x in answer if x.source]
-        offer = p.names["course_size"] and f"{p.names['name']}: {p.names['course_size']}."
-        offered = " ".join(x for x in [offer or "", *[x.text for x in answer if not x.source]] if x)
-        offered += (" " + said[-1]) if p.pack else ""
-        sections = [f"Why it matters: {hook}"]
-        if evidence:
-            sections.append("What the evidence says: " + " ".join(evidence))
-        if offered.strip():
-            sections.append("What it offers: " + offered.strip())
-        sections.append(f"What we ask of you: {call}")
-        if cited:
-            sections.append("Sources: " + "; ".join(reviews.get(s, s).rstrip(".") for s in cited) + ".")
-        text = "\n\n".join(sections)
-        kind = f"{p.stage} evidence brief"
+        parts = [
+            f"Background: {x.fact_text or x.hook}",
+            f"Aim: {aim}",
+            f"What is offered: {' '.join([offer, *x.said])}",
+        ]
+        return subject, "\n\n".join([*parts, x.call]), "conference abstract"
+    if form == "pitch":
+        opener = "Pitch to the editor: " if x.channel == "trade-press" else ""
+        points = [*x.said, *([x.fact_text] if x.fact_text else [])]
+        quote = TESTIMONIAL if p.stage not in PRE_LAUNCH else PILOT_QUOTE
+        text = "\n\n".join([f"{opener}{x.hook}", *(f"- {pt}" for pt in points), quote, x.call])
+        return subject, text, "press pitch" if x.channel == "trade-press" else f"{p.stage} blog post"
+    return subject, _brief(x), f"{p.stage} evidence brief"
+
+
+def _traced(
+    x: _Draft, text: str, also: dict[str, list[str]], project: Project
+) -> tuple[list[str], list[str], list[str]]:
+    """(statements, techniques, sources) of what the message's text really says."""
+    p, answer, fact = x.p, x.answer, x.p.fact
     quoted = fact is not None and fact.text.rstrip(".") in text
-    sources = [x.source for x in answer if x.source and x.text in text]
+    sources = [a.source for a in answer if a.source and a.text in text]
     if quoted and fact is not None:
         sources.append(fact.source)
-    barriers = [b for x in answer if x.text in text for b in [x.barrier, *also[x.text]]]
-    pack_said = bool(p.pack) and said[-1] in text
+    barriers = [b for a in answer if a.text in text for b in [a.barrier, *also[a.text]]]
+    pack_said = bool(p.pack) and x.said[-1] in text
     barriers += [b for s in p.pack for b in s.barriers] if pack_said else []
-    techniques = [x.technique for x in answer if x.text in text]
+    techniques = [a.technique for a in answer if a.text in text]
     stage_technique = p.spec.get("technique")
     if stage_technique:
         functions = project.library.techniques[stage_technique].functions
         if any(f not in project.excluded_functions for f in functions):
             techniques.append(stage_technique)
     techniques += [t for s in p.pack for t in s.techniques] if pack_said else []
+    return barriers, techniques, sources
+
+
+def _message(
+    n: int,
+    channel: str,
+    form_spec: dict[str, Any],
+    p: _Parts,
+    *,
+    reviews: dict[str, str],
+    project: Project,
+    warnings: list[str],
+) -> Message:
+    form = form_spec["form"]
+    answer, also = _merged(p, form)
+    cta = fill(p.spec["cta"][p.role], **p.names)
+    said = [x.text for x in answer]
+    if p.pack:
+        opener = "What the service puts in place" if p.stage == "use" else "What the service would put in place"
+        said.append(f"{opener}: " + "; ".join(s.label[:1].lower() + s.label[1:] for s in p.pack) + ".")
+    draft = _Draft(
+        p,
+        channel,
+        form_spec,
+        answer,
+        said,
+        fill(p.spec["hook"][p.role], **p.names),
+        f"{cta}: {p.url}",
+        _sourced(p.fact.text, _cite(p.fact.source, reviews)) if p.fact else "",
+        reviews,
+    )
+    subject, text, kind = _written(draft, fill(p.spec["subject"][p.role], **p.names))
+    barriers, techniques, sources = _traced(draft, text, also, project)
     if len(text) > form_spec["limit"]:
         warnings.append(
-            f"message:{n} ({channel}) is {len(text)} characters, more than the {form_spec['limit']} its form allows"
+            f"{curie(MESSAGE, str(n))} ({channel}) is {len(text)} characters, more than the "
+            f"{form_spec['limit']} its form allows"
         )
     return Message(
-        f"message:{n}",
+        curie(MESSAGE, str(n)),
         p.audience,
         channel,
         p.stage,

@@ -13,17 +13,18 @@ activities are left out with a warning.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from barriers import Barrier
 from mapper.candidates import Candidate
+from mapper.fit import combs_of, serving_functions
 from mapper.plan import StatementPlan
 from mapper.project import BehaviourIn, Project, fact_for, template_names
 from mapper.selection import Selection, select
 from mapper.text import fill, module_title
 from ontology import KnowledgeBase
-from ontology.vocabulary import MAPS_TO, SERVED_BY, SUPPORTED_BY
+from ontology.vocabulary import ACTIVITY, MODULE, SUPPORTED_BY, curie, local
 from techniques import number_key
 from techniques.delivery import PHASES
 
@@ -141,7 +142,7 @@ def _items(
     extra: set[str] = set()
     count = {b: len(ts) for b, ts in selection.covers.items()}
     for b in sorted(fit, key=lambda x: position[x]):
-        for c in sorted(fit[b], key=lambda c: (-c.score, number_key(c.technique.removeprefix("bct:")))):
+        for c in sorted(fit[b], key=lambda c: (-c.score, number_key(local(c.technique)))):
             if count.get(b, 0) >= depth:
                 break
             if c.score <= 0 or b in assigned.get(c.technique, []):
@@ -176,7 +177,7 @@ def _items(
         score = round(sum(scores.get((b, technique), 0.0) for b in served), 6)
         items.append(_Item(technique, served, score, course.phase, minutes, technique in extra))
     kept = _with_facts(project, aim, items, used=used, warnings=warnings)
-    kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(i.technique.removeprefix("bct:"))))
+    kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(local(i.technique))))
     return kept
 
 
@@ -185,14 +186,14 @@ def _with_facts(
 ) -> list[_Item]:
     """The items whose activity has the key fact it quotes: each fact is quoted once, the strongest first."""
     kept = []
-    for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(i.technique.removeprefix("bct:")))):
+    for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(local(i.technique)))):
         course = project.library.techniques[item.technique].course
         if course is not None and course.needs_fact:
             fact = fact_for(
                 project.settings,
                 item.technique,
                 "course",
-                audience=aim.audience,
+                audience=project.behaviours.audience_of(aim),
                 behaviour=aim.id,
                 used=frozenset(used),
                 named_only=course.named_fact,
@@ -246,82 +247,93 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _tidier(
-    project: Project,
-    kb: KnowledgeBase,
-    n: int,
-    total: int,
-    *,
-    title: str,
-    activities: list[Activity],
-    minutes: int,
-    statements: list[Barrier],
-    combs: tuple[str, ...],
-    prerequisites: tuple[str, ...],
-    intro: str,
-) -> tuple[tuple[str, str], ...]:
+@dataclass(frozen=True)
+class _Written:
+    """What TIDieR's items are written from: one module as the course made it."""
+
+    project: Project
+    kb: KnowledgeBase
+    n: int
+    total: int
+    title: str
+    activities: list[Activity]
+    minutes: int
+    statements: list[Barrier]
+    combs: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    intro: str
+
+    @property
+    def frame(self) -> tuple[int, int]:
+        """Minutes of introduction and of check of learning in this project's modules."""
+        return frame_of(self.project.settings.delivery.module_minutes)
+
+    @property
+    def titles(self) -> str:
+        return "; ".join(f"'{a.title}'" for a in self.activities)
+
+    def titled(self, keep: Callable[[Activity], bool]) -> list[str]:
+        return [f"'{a.title}'" for a in self.activities if keep(a)]
+
+
+def _tidier(w: _Written) -> tuple[tuple[str, str], ...]:
     """TIDieR's twelve items, each written for this module."""
-    aim_label = title
-    frame = frame_of(project.settings.delivery.module_minutes)
-    ids = ", ".join(s.id for s in statements)
+    return (*_tidier_why_what(w), *_tidier_who_how(w), *_tidier_how_well(w))
+
+
+def _tidier_why_what(w: _Written) -> tuple[tuple[str, str], ...]:
+    """Brief name, why, what (materials and procedures)."""
+    kb, activities = w.kb, w.activities
     answers = "; ".join(
-        f"{a.technique.removeprefix('bct:')} {kb.label(a.technique)} answers "
-        + ", ".join(b.removeprefix("barrier:") for b in a.barriers)
+        f"{local(a.technique)} {kb.label(a.technique)} answers " + ", ".join(local(b) for b in a.barriers)
         for a in activities
     )
-    titles = "; ".join(f"'{a.title}'" for a in activities)
-    providers = [
-        f"the course team (clinicians experienced in the behaviour, with an e-learning designer) writes: {titles}"
-    ]
-    tutored = [f"'{a.title}'" for a in activities if a.provider == "tutor"]
-    if tutored:
-        providers.append(f"a tutor trained in the approach gives feedback in: {'; '.join(tutored)}")
-    peered = [f"'{a.title}'" for a in activities if a.provider == "peers"]
-    if peered:
-        providers.append(f"fellow learners, moderated by the course team, take part in: {'; '.join(peered)}")
-    live = [f"'{a.title}'" for a in activities if a.live]
-    practice = [f"'{a.title}'" for a in activities if a.setting == "in practice"]
-    tailoring = [f"'{a.title}': {a.tailoring}" for a in activities if a.tailoring]
     materials = list(dict.fromkeys(m for a in activities for m in a.materials))
-    formats = list(dict.fromkeys(a.format for a in activities))
-    split = [a for a in activities if a.parts > 1]
     steps = "; ".join(
-        f"{a.id.removeprefix('activity:')} {a.title} ({a.format}, {a.minutes} min"
-        + (f" in {a.parts} parts" if a.parts > 1 else "")
-        + ")"
+        f"{local(a.id)} {a.title} ({a.format}, {a.minutes} min" + (f" in {a.parts} parts" if a.parts > 1 else "") + ")"
         for a in activities
     )
-    fidelity = [
-        "the platform records each learner's completion of each of the module's "
-        f"{_plural(len(activities), 'activity', 'activities')} and the score in its check of learning "
-        f"(pass mark {PASS_MARK}%, with an explanation for every answer)"
-    ]
-    if tutored:
-        fidelity.append("tutors give feedback against a written checklist shared with learners")
-    fidelity.append(f"before launch, the course team checks {titles} against this specification")
-    spacing = project.settings.delivery.spacing
-    if prerequisites:
-        after = ", ".join(p.replace("module:", "module ") for p in prerequisites)
-        when = f"taken after {after}" + (f", {spacing} later" if spacing else "")
-    else:
-        when = "taken first"
     return (
-        ("Brief name", f"{aim_label} (module {n} of {total} of {project.settings.name})."),
+        ("Brief name", f"{w.title} (module {w.n} of {w.total} of {w.project.settings.name})."),
         (
             "Why",
-            f"The interviews found {_plural(len(statements), 'statement', 'statements')} that this module answers "
-            f"({ids}), pointing to {', '.join(kb.label(c).lower() for c in combs) or 'no COM-B component'}: "
-            f"{answers}.",
+            f"The interviews found {_plural(len(w.statements), 'statement', 'statements')} that this module answers "
+            f"({', '.join(s.id for s in w.statements)}), pointing to "
+            f"{', '.join(kb.label(c).lower() for c in w.combs) or 'no COM-B component'}: {answers}.",
         ),
         ("What: materials", "; ".join(["a page of learning outcomes", *materials, "a check of learning (quiz)"]) + "."),
         (
             "What: procedures",
-            f"{intro[:1].upper()}{intro[1:]} ({frame[0]} min); {steps}; check of learning ({frame[1]} min).",
+            f"{w.intro[:1].upper()}{w.intro[1:]} ({w.frame[0]} min); {steps}; check of learning ({w.frame[1]} min).",
         ),
+    )
+
+
+def _tidier_who_how(w: _Written) -> tuple[tuple[str, str], ...]:
+    """Who provides, how, where, when and how much."""
+    activities = w.activities
+    providers = [
+        f"the course team (clinicians experienced in the behaviour, with an e-learning designer) writes: {w.titles}"
+    ]
+    tutored, peered = w.titled(lambda a: a.provider == "tutor"), w.titled(lambda a: a.provider == "peers")
+    if tutored:
+        providers.append(f"a tutor trained in the approach gives feedback in: {'; '.join(tutored)}")
+    if peered:
+        providers.append(f"fellow learners, moderated by the course team, take part in: {'; '.join(peered)}")
+    live, practice = w.titled(lambda a: a.live), w.titled(lambda a: a.setting == "in practice")
+    split = [a for a in activities if a.parts > 1]
+    spacing = w.project.settings.delivery.spacing
+    if w.prerequisites:
+        after = ", ".join(f"module {local(p)}" for p in w.prerequisites)
+        when = f"taken after {after}" + (f", {spacing} later" if spacing else "")
+    else:
+        when = "taken first"
+    return (
         ("Who provides", _sentence("; ".join(providers))),
         (
             "How",
-            f"Online and self-paced, each learner on their own, through {', '.join(formats)}"
+            f"Online and self-paced, each learner on their own, through "
+            f"{', '.join(dict.fromkeys(a.format for a in activities))}"
             + (f"; with an optional live part in: {'; '.join(live)}" if live else "")
             + ".",
         ),
@@ -333,12 +345,28 @@ def _tidier(
         ),
         (
             "When and how much",
-            f"About {minutes} minutes ({sum(a.minutes for a in activities)} in "
-            f"{_plural(len(activities), 'activity', 'activities')} and {sum(frame)} of introduction and check), "
+            f"About {w.minutes} minutes ({sum(a.minutes for a in activities)} in "
+            f"{_plural(len(activities), 'activity', 'activities')} and {sum(w.frame)} of introduction and check), "
             f"{when}"
             + (f"; {'; '.join(f'{a.title} in {a.parts} parts' for a in split)}, each saved on its own" if split else "")
             + "; a learner may stop after any activity.",
         ),
+    )
+
+
+def _tidier_how_well(w: _Written) -> tuple[tuple[str, str], ...]:
+    """Tailoring, modifications, how well (planned and actual)."""
+    activities, n = w.activities, w.n
+    tailoring = [f"'{a.title}': {a.tailoring}" for a in activities if a.tailoring]
+    fidelity = [
+        "the platform records each learner's completion of each of the module's "
+        f"{_plural(len(activities), 'activity', 'activities')} and the score in its check of learning "
+        f"(pass mark {PASS_MARK}%, with an explanation for every answer)"
+    ]
+    if w.titled(lambda a: a.provider == "tutor"):
+        fidelity.append("tutors give feedback against a written checklist shared with learners")
+    fidelity.append(f"before launch, the course team checks {w.titles} against this specification")
+    return (
         (
             "Tailoring",
             "; ".join(tailoring) + "." if tailoring else "None: every learner works through the same content.",
@@ -462,55 +490,50 @@ class _Place:
     position: dict[str, int]
 
 
-def _module(
-    project: Project, kb: KnowledgeBase, aim: BehaviourIn, group: list[_Item], *, where: _Place, before: list[Module]
-) -> Module:
-    n, total, statements, position = where.n, where.total, where.statements, where.position
-    activities = []
-    quoted: list[str] = []
-    for m, item in enumerate(group, start=1):
-        course = project.library.techniques[item.technique].course
-        assert course is not None  # _items keeps only techniques with a course template
-        fact = next((f for f in project.settings.key_facts if f.id == item.fact), None)
-        if fact:
-            quoted.append(fact.source)
-        first = sorted(item.barriers, key=lambda b: position[b])[0]
-        names = template_names(project.settings.name, aim, statements[first].statement, fact)
-        outline: list[str] = []
-        for x in course.outline:
-            if x.strip() == "{{ steps }}":  # the behaviour's own steps, or a neutral item
-                outline += aim.steps or ([] if aim.kind == "stop" else ["the steps, in the order they are done"])
-            else:
-                outline += [item for item in [fill(x, **names)] if item]  # an item may be for one kind only
-        part = project.settings.delivery.part_minutes
-        activities.append(
-            Activity(
-                f"activity:{n}.{m}",
-                item.technique,
-                fill(course.title, **names),
-                course.format,
-                fill(course.instructions, **names),
-                item.minutes,
-                tuple(sorted(item.barriers, key=lambda b: position[b])),
-                course.phase,
-                tuple(outline),
-                course.materials,
-                course.provider,
-                course.setting,
-                course.check,
-                fill(course.tailoring, **names) if course.tailoring else "",
-                course.live,
-                fill(course.outcome, **names),
-                -(-item.minutes // part) if part and item.minutes > part else 1,
-            )
-        )
-    barrier_ids = sorted({b for a in activities for b in a.barriers}, key=lambda b: position[b])
-    wording: dict[str, list[str]] = {}  # one outcome per activity wording, naming the statements it answers
-    for a in activities:
-        wording.setdefault(a.outcome, [])
-        wording[a.outcome] += [b for b in a.barriers if b not in wording[a.outcome]]
-    # the COM-B components the module works on: those of the domains its activities answer, and only where
-    # the activity's technique serves them
+def _activity(project: Project, aim: BehaviourIn, item: _Item, *, where: _Place, m: int) -> tuple[Activity, str]:
+    """Activity `m` of module `where.n`, written from its template, and the source of the key fact it quotes."""
+    statements, position = where.statements, where.position
+    course = project.library.techniques[item.technique].course
+    assert course is not None  # _items keeps only techniques with a course template
+    fact = next((f for f in project.settings.key_facts if f.id == item.fact), None)
+    first = sorted(item.barriers, key=lambda b: position[b])[0]
+    names = template_names(project.settings.name, aim, statements[first].statement, fact)
+    outline: list[str] = []
+    for x in course.outline:
+        if x.strip() == "{{ steps }}":  # the behaviour's own steps, or a neutral item
+            outline += aim.steps or ([] if aim.kind == "stop" else ["the steps, in the order they are done"])
+        else:
+            outline += [text for text in [fill(x, **names)] if text]  # an item may be for one kind only
+    part = project.settings.delivery.part_minutes
+    return (
+        Activity(
+            curie(ACTIVITY, f"{where.n}.{m}"),
+            item.technique,
+            fill(course.title, **names),
+            course.format,
+            fill(course.instructions, **names),
+            item.minutes,
+            tuple(sorted(item.barriers, key=lambda b: position[b])),
+            course.phase,
+            tuple(outline),
+            course.materials,
+            course.provider,
+            course.setting,
+            course.check,
+            fill(course.tailoring, **names) if course.tailoring else "",
+            course.live,
+            fill(course.outcome, **names),
+            -(-item.minutes // part) if part and item.minutes > part else 1,
+        ),
+        fact.source if fact else "",
+    )
+
+
+def _module_combs(
+    project: Project, kb: KnowledgeBase, activities: list[Activity], statements: dict[str, Barrier]
+) -> tuple[str, ...]:
+    """The COM-B components the module works on: those of the domains its activities answer, and only where
+    the activity's technique serves them; the most often met first."""
     combs: dict[str, int] = {}
     for a in activities:
         technique = project.library.techniques[a.technique]
@@ -519,10 +542,36 @@ def _module(
             for domain in statements[b].domains:
                 if domain not in answers:
                     continue
-                for comb in kb.successors(domain, MAPS_TO):
-                    if set(technique.functions) & set(kb.successors(comb, SERVED_BY)):
+                for comb in combs_of(kb, (domain,)):
+                    if set(technique.functions) & serving_functions(kb, (comb,), ()):
                         combs[comb] = combs.get(comb, 0) + 1
-    comb_order = tuple(sorted(combs, key=lambda c: (-combs[c], c)))
+    return tuple(sorted(combs, key=lambda c: (-combs[c], c)))
+
+
+def _checks(activities: list[Activity]) -> tuple[str, ...]:
+    """The module's checks of learning: each activity's own, then the quiz that checks the rest."""
+    unchecked = [str(i) for i, a in enumerate(activities, start=1) if not a.check]
+    quiz = "End-of-module quiz with an explanation for every answer" + (
+        f", with a question on each outcome not checked in its own activity (outcome {', '.join(unchecked)})"
+        if unchecked
+        else ""
+    )
+    return tuple(dict.fromkeys([*(f"{a.title}: {a.check}" for a in activities if a.check), quiz]))
+
+
+def _module(
+    project: Project, kb: KnowledgeBase, aim: BehaviourIn, group: list[_Item], *, where: _Place, before: list[Module]
+) -> Module:
+    n, statements, position = where.n, where.statements, where.position
+    made = [_activity(project, aim, item, where=where, m=m) for m, item in enumerate(group, start=1)]
+    activities = [a for a, _ in made]
+    quoted = [source for _, source in made if source]
+    barrier_ids = sorted({b for a in activities for b in a.barriers}, key=lambda b: position[b])
+    wording: dict[str, list[str]] = {}  # one outcome per activity wording, naming the statements it answers
+    for a in activities:
+        wording.setdefault(a.outcome, [])
+        wording[a.outcome] += [b for b in a.barriers if b not in wording[a.outcome]]
+    comb_order = _module_combs(project, kb, activities, statements)
     phases = tuple(p for p in PHASES if any(a.phase == p for a in activities))
     label = aim.short
     title = module_title(phases, label, aim.kind)
@@ -533,13 +582,7 @@ def _module(
     evidence = sorted({r for t in techniques for r in kb.successors(t, SUPPORTED_BY)})
     evidence.extend(quoted)
     prerequisites = (before[-1].id,) if before else ()
-    unchecked = [str(i) for i, a in enumerate(activities, start=1) if not a.check]
-    quiz = "End-of-module quiz with an explanation for every answer" + (
-        f", with a question on each outcome not checked in its own activity (outcome {', '.join(unchecked)})"
-        if unchecked
-        else ""
-    )
-    checks = tuple(dict.fromkeys([*(f"{a.title}: {a.check}" for a in activities if a.check), quiz]))
+    checks = _checks(activities)
     frame = frame_of(project.settings.delivery.module_minutes)
     minutes = sum(frame) + sum(a.minutes for a in activities)
     intro = "introduction and learning outcomes"
@@ -547,20 +590,12 @@ def _module(
         intro = f"introduction, learning outcomes and a look back at practice since module {len(before)}"
     statements_here = [statements[b] for b in barrier_ids]
     tidier = _tidier(
-        project,
-        kb,
-        n,
-        total,
-        title=title,
-        activities=activities,
-        minutes=minutes,
-        statements=statements_here,
-        combs=comb_order,
-        prerequisites=prerequisites,
-        intro=intro,
+        _Written(
+            project, kb, n, where.total, title, activities, minutes, statements_here, comb_order, prerequisites, intro
+        )
     )
     return Module(
-        f"module:{n}",
+        curie(MODULE, str(n)),
         title,
         aim.id,
         comb_order,

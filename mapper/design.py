@@ -9,15 +9,16 @@ from typing import Any
 from barriers import Barrier, Salience, salience
 from mapper.campaign import STAGES, Message, build_campaign
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
+from mapper.contract import record
 from mapper.course import CourseSummary, Module, build_course, frame_of
-from mapper.fit import Route, course_fit, message_fit
+from mapper.fit import Route, comb_of_statement, course_fit, message_fit, serving_functions
 from mapper.plan import Plans, StatementPlan, plan_statements
 from mapper.project import Project
 from mapper.selection import Selection
 from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
 from ontology import DataError, InputError, KnowledgeBase, build
-from ontology.vocabulary import ENABLED_BY, MAPS_TO, MARKETING_POLICY, SERVED_BY, SUPPORTED_BY
+from ontology.vocabulary import BARRIER, BCT, ENABLED_BY, MARKETING_POLICY, SUPPORTED_BY, local, technique_id
 
 __all__ = ["Design", "Requirement", "Uncovered", "design", "design_json", "project_kb"]
 
@@ -72,10 +73,7 @@ def project_kb(project: Project) -> KnowledgeBase:
 
 
 def _policies(project: Project, kb: KnowledgeBase, statement: Barrier, cands: list[Candidate]) -> tuple[str, ...]:
-    functions = {f for c in cands for f in c.functions}
-    for domain in statement.domains:
-        for comb in kb.successors(domain, MAPS_TO):
-            functions.update(kb.successors(comb, SERVED_BY))
+    functions = {f for c in cands for f in c.functions} | serving_functions(kb, comb_of_statement(kb, statement), ())
     functions -= set(project.excluded_functions)
     counts: dict[str, int] = {}
     for f in functions:
@@ -96,15 +94,15 @@ def _why_not(project: Project, kb: KnowledgeBase, statement: Barrier, cands: lis
             course_fit(kb, project.library, c, statement, project.excluded_functions) if course else ""
         ) or message_fit(kb, project.library, c, statement, project.excluded_functions)
         if why:
-            reasons.append(f"{c.technique.removeprefix('bct:')} {kb.label(c.technique)}: {why}")
+            reasons.append(f"{local(c.technique)} {kb.label(c.technique)}: {why}")
     shown = "; ".join(dict.fromkeys(reasons[:3]))
     return f"no candidate technique fits it ({shown})" if shown else "its techniques did not fit the modules' time"
 
 
 def _readable(kb: KnowledgeBase, warning: str) -> str:
     """A warning as a reader wants it: '5.3 Information about ...' and 'B10', not 'bct:5.3' and 'barrier:B10'."""
-    warning = re.sub(r"\bbct:(\d+\.\d+)", lambda m: f"{m.group(1)} {kb.label('bct:' + m.group(1))}", warning)
-    return re.sub(r"\bbarrier:([A-Za-z0-9_.-]+)", r"\1", warning)
+    warning = re.sub(rf"\b{BCT}:(\d+\.\d+)", lambda m: f"{m.group(1)} {kb.label(technique_id(m.group(1)))}", warning)
+    return re.sub(rf"\b{BARRIER}:([A-Za-z0-9_.-]+)", r"\1", warning)
 
 
 def _as_delivered(selections: dict[str, Selection], modules: list[Module]) -> Selection:
@@ -260,7 +258,7 @@ def _route(
     if p.target == "requirement":
         return Route(p.id, "requirement", "about the course itself: a requirement of its platform, format or structure")
     if modules:
-        where = ", ".join(m.replace("module:", "module ") for m in modules)
+        where = ", ".join(f"module {local(m)}" for m in modules)
         chosen = " (techniques chosen by the team)" if b.techniques else ""
         return Route(p.id, "course", f"answered in {where}{chosen}")
     if supports:
@@ -333,9 +331,69 @@ def _candidate_json(c: Candidate) -> dict[str, Any]:
     }
 
 
-def as_json(d: Design) -> dict[str, Any]:
-    """The design.json object (see the mapper issue's output contract)."""
-    p = d.project
+def _module_json(m: Module) -> dict[str, Any]:
+    """A module as design.json holds it."""
+    return {
+        "id": m.id,
+        "title": m.title,
+        "behaviour": m.behaviour,
+        "comb": list(m.comb),
+        "phases": list(m.phases),
+        "minutes": m.minutes,
+        "objectives": [record(o) for o in m.objectives],
+        "activities": [
+            {
+                "id": a.id,
+                "technique": a.technique,
+                "title": a.title,
+                "format": a.format,
+                "phase": a.phase,
+                "description": a.description,
+                "outline": list(a.outline),
+                "materials": list(a.materials),
+                "provider": a.provider,
+                "setting": a.setting,
+                "check": a.check,
+                "tailoring": a.tailoring,
+                "live": a.live,
+                "outcome": a.outcome,
+                "minutes": a.minutes,
+                "parts": a.parts,
+                "barriers": list(a.barriers),
+            }
+            for a in m.activities
+        ],
+        "barriers": list(m.barriers),
+        "techniques": list(m.techniques),
+        "evidence": list(m.evidence),
+        "intro": m.intro,
+        "prerequisites": list(m.prerequisites),
+        "checks": list(m.checks),
+        "tidier": [{"item": k, "text": v} for k, v in m.tidier],
+    }
+
+
+def _support_json(s: Support) -> dict[str, Any]:
+    """A service support as design.json holds it: each change it names as {barrier, change}."""
+    return {
+        "id": s.id,
+        "strategy": s.strategy,
+        "label": s.label,
+        "taxonomy": s.taxonomy,
+        "audience": s.audience,
+        "behaviour": s.behaviour,
+        "what": s.what,
+        "steps": list(s.steps),
+        "changes": [{"barrier": b, "change": text} for b, text in s.changes],
+        "strength": s.strength,
+        "barriers": list(s.barriers),
+        "techniques": list(s.techniques),
+        "evidence": list(s.evidence),
+    }
+
+
+def _candidates_json(d: Design) -> dict[str, list[dict[str, Any]]]:
+    """Every statement's candidates as design.json holds them, each with the reviews behind its technique."""
     reviews = {
         t: d.kb.successors(t, SUPPORTED_BY) for cands in d.candidates.values() for t in {c.technique for c in cands}
     }
@@ -347,6 +405,13 @@ def as_json(d: Design) -> dict[str, Any]:
             item["evidence"] = reviews[c.technique]
             items.append(item)
         candidates[b] = items
+    return candidates
+
+
+def as_json(d: Design) -> dict[str, Any]:
+    """The design.json object (see the mapper issue's output contract)."""
+    p = d.project
+    candidates = _candidates_json(d)
     plan: dict[str, list[str]] = {s: [m.id for m in d.messages if m.stage == s] for s in STAGES}
     settings = {
         "score": d.settings.as_json(),
@@ -380,95 +445,18 @@ def as_json(d: Design) -> dict[str, Any]:
         "selection_steps": [
             {"technique": s.technique, "gain": s.gain, "barriers": list(s.barriers)} for s in d.selection.steps
         ],
-        "routes": [{"barrier": r.barrier, "destination": r.destination, "reason": r.reason} for r in d.routes],
-        "requirements": [{"barrier": r.barrier, "valence": r.valence, "text": r.text} for r in d.requirements],
+        "routes": [record(r) for r in d.routes],
+        "requirements": [record(r) for r in d.requirements],
         "course": {
             "minutes": d.course_minutes,
             "modules": len(d.modules),
             "frame_minutes": sum(frame_of(d.project.settings.delivery.module_minutes)),
         },
-        "modules": [
-            {
-                "id": m.id,
-                "title": m.title,
-                "behaviour": m.behaviour,
-                "comb": list(m.comb),
-                "phases": list(m.phases),
-                "minutes": m.minutes,
-                "objectives": [{"text": o.text, "barriers": list(o.barriers)} for o in m.objectives],
-                "activities": [
-                    {
-                        "id": a.id,
-                        "technique": a.technique,
-                        "title": a.title,
-                        "format": a.format,
-                        "phase": a.phase,
-                        "description": a.description,
-                        "outline": list(a.outline),
-                        "materials": list(a.materials),
-                        "provider": a.provider,
-                        "setting": a.setting,
-                        "check": a.check,
-                        "tailoring": a.tailoring,
-                        "live": a.live,
-                        "outcome": a.outcome,
-                        "minutes": a.minutes,
-                        "parts": a.parts,
-                        "barriers": list(a.barriers),
-                    }
-                    for a in m.activities
-                ],
-                "barriers": list(m.barriers),
-                "techniques": list(m.techniques),
-                "evidence": list(m.evidence),
-                "intro": m.intro,
-                "prerequisites": list(m.prerequisites),
-                "checks": list(m.checks),
-                "tidier": [{"item": k, "text": v} for k, v in m.tidier],
-            }
-            for m in d.modules
-        ],
-        "supports": [
-            {
-                "id": s.id,
-                "strategy": s.strategy,
-                "label": s.label,
-                "taxonomy": s.taxonomy,
-                "audience": s.audience,
-                "behaviour": s.behaviour,
-                "what": s.what,
-                "steps": list(s.steps),
-                "changes": [{"barrier": b, "change": text} for b, text in s.changes],
-                "strength": s.strength,
-                "barriers": list(s.barriers),
-                "techniques": list(s.techniques),
-                "evidence": list(s.evidence),
-            }
-            for s in d.supports
-        ],
-        "messages": [
-            {
-                "id": m.id,
-                "audience": m.audience,
-                "channel": m.channel,
-                "stage": m.stage,
-                "form": m.form,
-                "kind": m.kind,
-                "subject": m.subject,
-                "text": m.text,
-                "cta": m.cta,
-                "url": m.url,
-                "barriers": list(m.barriers),
-                "techniques": list(m.techniques),
-                "sources": list(m.sources),
-            }
-            for m in d.messages
-        ],
+        "modules": [_module_json(m) for m in d.modules],
+        "supports": [_support_json(s) for s in d.supports],
+        "messages": [record(m) for m in d.messages],
         "plan": plan,
-        "uncovered": [
-            {"barrier": u.barrier, "reason": u.reason, "policy_categories": list(u.policy_categories)}
-            for u in d.uncovered
-        ],
+        "uncovered": [record(u) for u in d.uncovered],
         "principles": list(d.principles),
         "warnings": list(d.warnings),
         "settings": settings,

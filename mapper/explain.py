@@ -7,17 +7,32 @@ message, note, ...), and `label` the text the tree prints.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
-from ontology import UnknownIdError
+from ontology import UnknownIdError, kind_of
 from ontology.ids import closest
-from ontology.vocabulary import SUPPORTED_BY
+from ontology.vocabulary import BCT, SUPPORTED_BY, barrier_id, local, technique_id
 
 if TYPE_CHECKING:
     from mapper.candidates import Candidate
     from mapper.design import Design
+    from mapper.project import Project
 
-__all__ = ["explain"]
+__all__ = ["explain", "meant_ids"]
+
+
+def meant_ids(project: Project, text: str) -> tuple[str, ...]:
+    """The ids a user may mean by `text`, the most literal first: as written, a statement ('B1'), a technique
+    (its number, label or BCTO id) or a TDF domain ('emotion', 4, 'Knowledge')."""
+    raw = text.strip()
+    tries = [raw, barrier_id(raw), technique_id(raw)]
+    with contextlib.suppress(UnknownIdError):
+        tries.append(project.library.technique(raw).id)
+    with contextlib.suppress(UnknownIdError):
+        tries.append(project.frameworks.domain(raw).id)
+    return tuple(dict.fromkeys(tries))
+
 
 Node = dict[str, Any]
 
@@ -39,7 +54,7 @@ def _label(d: Design, entity_id: str) -> str:
 def _path(d: Design, ids: tuple[str, ...], origin: str) -> Node:
     via = "BCW route" if origin == "bcw" else f"link set {origin}"
     return _node(
-        f"{via}: " + " -> ".join(_label(d, i) if i.startswith("bct:") else i for i in ids[1:]),
+        f"{via}: " + " -> ".join(_label(d, i) if i.startswith(f"{BCT}:") else i for i in ids[1:]),
         *(_entity(d, i) for i in ids[1:]),
         kind="path",
     )
@@ -156,10 +171,7 @@ def _module(d: Design, module_id: str) -> Node:
         f"{m.id} {m.title} ({m.minutes} min)",
         _node(
             "learning outcomes",
-            *(
-                _node(f"{o.text} (answers {', '.join(b.removeprefix('barrier:') for b in o.barriers)})")
-                for o in m.objectives
-            ),
+            *(_node(f"{o.text} (answers {', '.join(local(b) for b in o.barriers)})") for o in m.objectives),
         ),
         *(
             _node(
@@ -207,20 +219,13 @@ def explain(d: Design, entity_id: str) -> Node:
         UnknownIdError: when the id names nothing in the design.
     """
     text = entity_id.strip()
-    if text.startswith("module:") and any(m.id == text for m in d.modules):
-        return _module(d, text)
-    if text.startswith("message:") and any(m.id == text for m in d.messages):
-        return _message(d, text)
-    if text.startswith("support:") and any(x.id == text for x in d.supports):
-        return _support(d, text)
-    if text.startswith("barrier:") or d.project.coded.barrier(text) is not None:
-        return _barrier(d, text)
-    try:
-        return _technique(d, text)
-    except UnknownIdError:
-        pass
     ids = [b.entity_id for b in d.project.coded.barriers] + [m.id for m in d.modules]
     ids += [x.id for x in d.supports] + [m.id for m in d.messages]
+    known = {*ids, *d.project.library.techniques}
+    found = next((i for i in meant_ids(d.project, text) if i in known), None)
+    if found is not None:
+        trace = {"barrier": _barrier, "technique": _technique, "module": _module, "support": _support}
+        return trace.get(kind_of(found), _message)(d, found)
     near = closest(text, ids + list(d.project.library.techniques))
     hint = f"did you mean {', '.join(near)}?" if near else ""
     raise UnknownIdError(

@@ -23,6 +23,7 @@ Each statement then has one destination, with the reason shown in the report and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -37,6 +38,7 @@ __all__ = [
     "Destination",
     "Route",
     "comb_of_statement",
+    "combs_of",
     "course_fit",
     "message_fit",
     "serving_functions",
@@ -57,8 +59,13 @@ class Route:
 
 def comb_of_statement(kb: KnowledgeBase, statement: Barrier) -> tuple[str, ...]:
     """The COM-B components the statement's TDF domains map to, in domain order."""
+    return combs_of(kb, statement.domains)
+
+
+def combs_of(kb: KnowledgeBase, domains: Sequence[str]) -> tuple[str, ...]:
+    """The COM-B components these TDF domains map to, in domain order (the first step of the BCW walk)."""
     found: list[str] = []
-    for domain in statement.domains:
+    for domain in domains:
         for comb in kb.successors(domain, MAPS_TO):
             if comb not in found:
                 found.append(comb)

@@ -25,8 +25,8 @@ from mapper.candidates import Candidate
 from mapper.fit import course_fit, message_fit
 from mapper.project import BehaviourIn, BehaviourKind, Project
 from mapper.service import ServiceCause, service_cause
-from ontology import KnowledgeBase
-from ontology.vocabulary import EntityId, technique_id
+from ontology import EntityId, KnowledgeBase
+from ontology.vocabulary import technique_id
 
 __all__ = ["Plans", "StatementPlan", "Target", "plan_statements"]
 
@@ -100,7 +100,7 @@ def _course_candidates(
     project: Project, kb: KnowledgeBase, statement: Barrier, cands: Sequence[Candidate]
 ) -> tuple[Candidate, ...]:
     if statement.techniques:  # the team's own choice stands where the course can deliver it
-        chosen = {technique_id(t) for t in statement.techniques}
+        chosen = {technique_id(t) for t in statement.techniques}  # numbers since loading: Barrier normalises them
         return tuple(c for c in cands if c.technique in chosen and c.feasible and c.course)
     return tuple(c for c in cands if not course_fit(kb, project.library, c, statement, project.excluded_functions))
 

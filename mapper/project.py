@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,8 +28,8 @@ from ontology import (
     slugify,
     validate,
 )
-from ontology.ids import suggest
-from ontology.vocabulary import FUNCTION, curie, local
+from ontology.ids import did_you_mean, suggest
+from ontology.vocabulary import FUNCTION, REVIEW, curie, local
 from techniques import DEFAULT_LINK_SETS, Evidence, EvidenceSettings, Library, load_evidence, load_library
 from techniques.bcto import BCTO_ID
 from techniques.linksets import read_link_set_csv, shipped_link_sets
@@ -51,6 +51,11 @@ T = TypeVar("T")
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+
+# the uptake stages of the campaign, in order: the one place they are named
+Stage = Literal["awareness", "registration", "completion", "use"]
+STAGE_NAMES: tuple[Stage, ...] = get_args(Stage)
+PRE_LAUNCH: tuple[Stage, ...] = STAGE_NAMES[:2]  # before the course opens: only what is true now may be said
 
 # what a target behaviour asks of its actors (the mapper carries it in each statement's plan)
 BehaviourKind = Literal["start", "stop", "substitute", "maintain"]
@@ -123,7 +128,7 @@ class BehaviourIn(_Model):
         min_length=1, description="Whose behaviour it is (the actor), e.g. 'NHS musculoskeletal clinicians'."
     )
     what: str = Field(min_length=1, description="What they should do, as a verb phrase.")
-    stage: Literal["awareness", "registration", "completion", "use"] | None = Field(
+    stage: Stage | None = Field(
         default=None, description="The campaign stage this behaviour belongs to; empty: judged from the statement."
     )
     audience: str = Field(default="", description="The audience id (from `audiences`) whose members do it.")
@@ -167,10 +172,6 @@ class AudienceIn(_Model):
     value_short: str = Field(
         default="", description="The same in a few words, for an email subject."
     )  # the same in a few words, for an email subject
-
-
-Stage = Literal["awareness", "registration", "completion", "use"]
-STAGE_NAMES: tuple[Stage, ...] = ("awareness", "registration", "completion", "use")
 
 
 class CampaignIn(_Model):
@@ -384,10 +385,7 @@ class ProjectFile(_Model):
 # which key facts each use may quote: course content and pre-launch messages only what is true now
 AVAILABLE: dict[str, tuple[str, ...]] = {
     "course": ("now",),
-    "awareness": ("now",),
-    "registration": ("now",),
-    "completion": ("now", "after-launch"),
-    "use": ("now", "after-launch"),
+    **{stage: ("now",) if stage in PRE_LAUNCH else ("now", "after-launch") for stage in STAGE_NAMES},
 }
 
 
@@ -508,8 +506,7 @@ def _unknown_settings(doc: YamlDocument) -> tuple[YamlDocument, list[Problem]]:
             continue
         unknown = [k for k in values if k not in keys]
         for key in unknown:
-            close = suggest(str(key), {k: k for k in keys})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(keys)}"
+            hint = did_you_mean(str(key), keys)
             problems.append(
                 Problem(f"unknown setting '{key}' under {section}{hint}", doc.path, doc.line((section, key)))
             )
@@ -530,15 +527,13 @@ def _names(doc: YamlDocument, folder: Path, frameworks: Frameworks) -> list[Prob
     functions = {local(f.id): f.id for f in frameworks.functions}
     for i, name in _listed(doc, "exclude_functions"):
         if slugify(local(name)) not in functions:
-            close = suggest(slugify(name), {k: k for k in functions})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(functions)}"
+            hint = did_you_mean(slugify(name), functions)
             problems.append(
                 Problem(f"unknown intervention function '{name}'{hint}", doc.path, doc.line(("exclude_functions", i)))
             )
     for i, channel in _listed(doc, "channels"):
         if channel not in CHANNELS:
-            close = suggest(channel, {k: k for k in CHANNELS})
-            hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(CHANNELS)}"
+            hint = did_you_mean(channel, CHANNELS)
             problems.append(Problem(f"unknown channel '{channel}'{hint}", doc.path, doc.line(("channels", i))))
     shipped = set(shipped_link_sets())
     for i, name in _listed(doc, "link_sets"):
@@ -606,21 +601,18 @@ def _chosen(coded: CodedData, where: Located, library: Library) -> list[Problem]
     problems = []
     known = {t.number: t.id for t in library.techniques.values()}
     for statement in coded.barriers:
-        for raw in statement.techniques:
-            number = raw.removeprefix("bct:")
+        for number in statement.techniques:  # BCT numbers: Barrier normalises the team's techniques
             if number not in known:
-                close = suggest(number, {k: k for k in known})
-                hint = f" — did you mean {close}?" if close else " — give a BCT Taxonomy v1 number such as 8.1"
+                hint = did_you_mean(number, known, "give a BCT Taxonomy v1 number such as 8.1", quote=False)
                 problems.append(
                     Problem(
-                        f"barrier '{statement.id}' chooses technique '{raw}', which is no BCT{hint}",
+                        f"barrier '{statement.id}' chooses technique '{number}', which is no BCT{hint}",
                         *_at(where, statement.id),
                     )
                 )
         for name in statement.strategies:
             if name not in strategies():
-                close = suggest(name, {k: k for k in strategies()})
-                hint = f" — did you mean '{close}'?" if close else f" — use one of {', '.join(strategies())}"
+                hint = did_you_mean(name, strategies())
                 problems.append(
                     Problem(
                         f"barrier '{statement.id}' chooses strategy '{name}', which barriermap does not know{hint}",
@@ -671,6 +663,14 @@ def _cross_checks(
                     *_at(where, statement.id),
                 )
             )
+    return problems + _key_fact_checks(settings, doc, evidence, audiences=audiences, behaviours=behaviours)
+
+
+def _key_fact_checks(
+    settings: ProjectFile, doc: YamlDocument, evidence: Evidence | None, *, audiences: set[str], behaviours: set[str]
+) -> list[Problem]:
+    """A key fact's audiences, behaviours and review must be defined."""
+    problems = []
     for i, fact in enumerate(settings.key_facts):
         for field, names, known in (
             ("audiences", fact.audiences, audiences),
@@ -678,21 +678,20 @@ def _cross_checks(
         ):
             for j, name in enumerate(names):
                 if name not in known:
-                    close = suggest(name, {x: x for x in known})
-                    hint = f"did you mean '{close}'?" if close else f"use one of {', '.join(sorted(known)) or '(none)'}"
+                    hint = did_you_mean(name, sorted(known), f"use one of {', '.join(sorted(known)) or '(none)'}")
                     problems.append(
                         Problem(
-                            f"key fact '{fact.id}' names {field[:-1]} '{name}', which project.yaml does not define — "
-                            f"{hint}",
+                            f"key fact '{fact.id}' names {field[:-1]} '{name}', which project.yaml does not "
+                            f"define{hint}",
                             doc.path,
                             doc.line(("key_facts", i, field, j)),
                         )
                     )
     if evidence is None:  # evidence.yaml could not be read: its own problems say why; no review to check against
         return problems
-    reviews = {f"review:{r.id}" for r in evidence.reviews}
+    reviews = {curie(REVIEW, r.id) for r in evidence.reviews}
     for i, fact in enumerate(settings.key_facts):
-        if fact.source.startswith("review:") and fact.source not in reviews:
+        if fact.source.startswith(f"{REVIEW}:") and fact.source not in reviews:
             problems.append(
                 Problem(
                     f"key fact '{fact.id}' cites {fact.source}, which evidence.yaml does not list — "

@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from barriers.yamlformat import CodedFile
+from mapper.contract import design_schema
 from mapper.project import ProjectFile
 from ontology import write_text
 from techniques.evidence import EvidenceFile
@@ -59,8 +60,9 @@ def _schema(name: str, model: type[BaseModel], about: str) -> dict[str, Any]:
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
-    """File name of each schema ('project.schema.json') -> the schema."""
-    return {f"{Path(n).stem}.schema.json": _schema(n, model, about) for n, (model, about) in FILES.items()}
+    """File name of each schema ('project.schema.json') -> the schema: the project files', then design.json's."""
+    schemas = {f"{Path(n).stem}.schema.json": _schema(n, model, about) for n, (model, about) in FILES.items()}
+    return {**schemas, "design.schema.json": design_schema()}
 
 
 def write_schemas(folder: Path) -> list[Path]:

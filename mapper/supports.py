@@ -30,7 +30,7 @@ from mapper.project import Project
 from mapper.service import concrete_change
 from mapper.text import fill
 from ontology import KnowledgeBase, read_data
-from ontology.vocabulary import SUPPORTED_BY
+from ontology.vocabulary import SUPPORT, SUPPORTED_BY, curie
 
 __all__ = ["Support", "build_supports", "strategies"]
 
@@ -183,7 +183,7 @@ def build_supports(
         evidence = sorted({r for t in techniques for r in kb.successors(t, SUPPORTED_BY)})
         supports.append(
             Support(
-                f"support:{n}",
+                curie(SUPPORT, str(n)),
                 key,
                 strategy["label"],
                 strategy["taxonomy"],

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 
 from ontology.errors import UnknownIdError
-from ontology.vocabulary import PREFIXES, TDF
+from ontology.vocabulary import PREFIXES, TDF, EntityId
 
-__all__ = ["EntityId", "PREFIXES", "closest", "kind_of", "slugify", "suggest"]
-
-# an id of DESIGN.md's table ("barrier:B1", "bct:1.4"): a plain string, as oaklib's CURIE
-EntityId = str
+__all__ = ["EntityId", "PREFIXES", "closest", "did_you_mean", "kind_of", "slugify", "suggest"]
 
 
 def slugify(text: str) -> str:
@@ -35,6 +33,16 @@ def suggest(word: str, choices: dict[str, str]) -> str | None:
     """The value of the closest key of `choices` to `word`, or None when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return choices[close[0]] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], otherwise: str | None = None, quote: bool = True) -> str:
+    """The hint after an unknown name: " — did you mean 'x'?" for the closest choice, else " — {otherwise}"
+    (by default "use one of" the choices)."""
+    names = list(choices)
+    close = suggest(word, {k: k for k in names})
+    if close:
+        return f" — did you mean '{close}'?" if quote else f" — did you mean {close}?"
+    return f" — {otherwise if otherwise is not None else 'use one of ' + ', '.join(names)}"
 
 
 def closest(word: str, ids: list[str], n: int = 3) -> list[str]:

@@ -70,7 +70,8 @@ CANDIDATE_TECHNIQUE = "candidateTechnique"
 BCW_ORIGIN = "bcw"
 
 # id prefixes (DESIGN.md "Identifiers")
-# an id inside barriermap: prefix, colon, local part ("barrier:B1", "bct:8.1")
+# an id of DESIGN.md's table inside barriermap: prefix, colon, local part ("barrier:B1", "bct:8.1"), a string
+# as oaklib's CURIE; a NewType so that mypy tells it from what users write ("B1", "8.1")
 EntityId = NewType("EntityId", str)
 TDF = "tdf"
 COMB = "comb"

@@ -6,7 +6,6 @@ stays text in the DOT source and in the SVG that dot draws from it.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import textwrap
 from collections.abc import Iterable
@@ -14,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapper import Design, Message, Module, Support
-from ontology import OutputError, UnknownIdError, atomic_path, write_text
+from mapper import Design, Message, Module, Support, meant_ids
+from ontology import OutputError, UnknownIdError, atomic_path, kind_of, write_text
 from ontology.ids import closest
 from ontology.textsafety import visible_text
 from ontology.vocabulary import DELIVERS
@@ -170,12 +169,7 @@ def resolve_focus(d: Design, text: str, nodes: list[str]) -> str:
         UnknownIdError: when it names no node of the drawing, with the closest ids.
     """
     raw = text.strip()
-    tries = [raw, f"barrier:{raw}", f"bct:{raw}"]
-    with contextlib.suppress(UnknownIdError):
-        tries.append(d.project.library.technique(raw).id)
-    with contextlib.suppress(UnknownIdError):
-        tries.append(d.project.frameworks.domain(raw).id)
-    found = next((t for t in tries if t in nodes), None)
+    found = next((t for t in meant_ids(d.project, raw) if t in nodes), None)
     if found is not None:
         return found
     near = closest(raw, nodes)
@@ -184,10 +178,12 @@ def resolve_focus(d: Design, text: str, nodes: list[str]) -> str:
 
 
 def _kind(d: Design, node: str) -> str:
-    if node.startswith("barrier:"):
+    """The node's kind as the drawing styles it: a statement by its valence, a construct as a domain."""
+    kind = kind_of(node)
+    if kind == "barrier":
         b = d.project.coded.barrier(node)
         return b.valence if b else "barrier"
-    return node.split(":", 1)[0].replace("tdf", "domain").replace("bct", "technique")
+    return "domain" if kind == "construct" else kind
 
 
 def _label(d: Design, node: str) -> tuple[str, str]:

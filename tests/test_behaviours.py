@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from barriers import Barrier
@@ -43,3 +45,20 @@ def test_one_answer(behaviour: str, belongs: str, audience: str, served: bool) -
 def test_course_for_empty_serves_all() -> None:
     b = Behaviours.of(SETTINGS.model_copy(update={"delivery": SETTINGS.delivery.model_copy(update={"course_for": []})}))
     assert b.course_serves(_statement("support"))
+
+
+def test_leaving_out_the_default_audience_changes_nothing(tmp_path: Path) -> None:
+    # physios is BeST's first audience, so a behaviour without audience: is theirs: every step must agree
+    import shutil
+
+    from mapper import design, load_project
+
+    best = Path(__file__).resolve().parent.parent / "examples" / "best"
+    folder = tmp_path / "best"
+    shutil.copytree(best, folder, ignore=shutil.ignore_patterns(".barriermap"))
+    path = folder / "project.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    audience: physios\n", ""), encoding="utf-8")
+    before, after = design(load_project(best)), design(load_project(folder))
+    assert "audience: physios" not in path.read_text(encoding="utf-8")
+    assert after.modules == before.modules
+    assert after.messages == before.messages and after.supports == before.supports

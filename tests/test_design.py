@@ -126,3 +126,17 @@ def test_design_json_golden(name: str, tmp_path: Path, request: pytest.FixtureRe
         golden.write_text(actual, encoding="utf-8")
     assert golden.exists(), f"no golden file {golden}: run pytest --update-golden"
     assert actual == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(DESIGNED))
+def test_design_json_follows_its_schema(name: str) -> None:
+    import jsonschema
+
+    from mapper.schema import json_schemas
+
+    data = json.loads((GOLDEN / f"design-{name}.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json_schemas()["design.schema.json"])
+    # and a key the contract does not describe is refused
+    data["surprise"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, json_schemas()["design.schema.json"])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mapper import Design, explain
+from mapper import Design, explain, meant_ids
 from ontology import UnknownIdError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +43,22 @@ def test_a_statement_s_techniques_say_whom_they_were_selected_for(made: Design) 
                 assert label.endswith("not for this statement]"), label
                 seen.add("others")
     assert "others" in seen  # each design has a technique selected for another statement
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("B1", "barrier:B1"),  # a statement's own id
+        ("1.4", "bct:1.4"),  # a technique's number
+        ("Instruction on how to perform the behavior", "bct:4.1"),  # a technique's label
+        ("emotion", "tdf:emotion"),  # a domain's id without its prefix
+    ],
+)
+def test_meant_ids(made: Design, text: str, meant: str) -> None:
+    # explain and graph --focus turn what a user writes into an id through this one function
+    assert meant in meant_ids(made.project, text)
+
+
+def test_an_unknown_statement_id_gets_the_closest_ids(made: Design) -> None:
+    with pytest.raises(UnknownIdError, match="did you mean barrier:B"):
+        explain(made, "barrier:B99")

@@ -119,3 +119,13 @@ def test_a_construct_name_two_domains_share_keeps_its_domain(tmp_path: Path) -> 
     path.write_text(dump_coded(CodedData(barriers=(b,))), encoding="utf-8")
     again, _ = read_coded(path, FRAMEWORKS)
     assert again.barriers == (b,)
+
+
+def test_team_techniques_are_bct_numbers_whatever_the_file_says(tmp_path: Path) -> None:
+    path = tmp_path / "coded.yaml"
+    path.write_text(
+        "barriers:\n  - {id: B1, statement: s, valence: barrier, domains: [skills], techniques: ['bct:8.1', 10.10, '2.2']}\n",
+        encoding="utf-8",
+    )
+    data, _ = read_coded(path, FRAMEWORKS)
+    assert data.barriers[0].techniques == ("8.1", "10.10", "2.2")  # the loader keeps 10.10 as written
