@@ -224,12 +224,16 @@ def _names(
     aim = aims[-1] if stage == "use" else aims[0]
     if role == "learner" and stage == "use":  # after the course: the first behaviour it serves at this stage
         aim = next((b for b in aims if behaviours.serves(b.id) and b.stage == "use"), aim)
+    served = [
+        b for b in settings.target_behaviours if behaviours.serves(b.id) and behaviours.audience_of(b) == audience_id
+    ]
+    # the practice the course teaches, not taking the course itself (a behaviour at the registration or
+    # completion stage is about the course: "an online course on completing the course" says nothing)
     course_aim = next(
-        (b for b in settings.target_behaviours if behaviours.serves(b.id) and behaviours.audience_of(b) == audience_id),
-        aim,
+        (b for b in served if b.stage not in ("registration", "completion")), served[0] if served else aim
     )
     value = audience.value or (
-        f"an online course on how to {course_aim.what}" if role == "learner" else f"what it takes to {aim.what}"
+        f"an online course on {course_aim.short}" if role == "learner" else f"what it takes to {aim.what}"
     )
     return {
         "name": settings.name,
@@ -249,6 +253,7 @@ def _names(
         "who": aim.who,
         "course_who": (course_aim if role == "learner" else aim).who,
         "course_behaviour": (course_aim if role == "learner" else aim).what,
+        "kind": aim.kind,
     }
 
 

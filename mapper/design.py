@@ -19,6 +19,7 @@ from mapper.stamp import stamp_of
 from mapper.supports import Support, build_supports
 from ontology import DataError, InputError, KnowledgeBase, build
 from ontology.vocabulary import BARRIER, BCT, ENABLED_BY, MARKETING_POLICY, SUPPORTED_BY, local, technique_id
+from techniques import number_key
 
 __all__ = ["Design", "Requirement", "Uncovered", "design", "design_json", "project_kb"]
 
@@ -162,6 +163,35 @@ def _candidates(project: Project, kb: KnowledgeBase, sal: Salience) -> tuple[dic
     return candidates, warnings
 
 
+def _evidence_left_aside(plans: Plans, *, kb: KnowledgeBase, used: set[str]) -> list[str]:
+    """Say where the project's own evidence goes unused: a reviewed technique that fits a priority statement but
+    is in no module, support or message, and a statement the salience cut drops although a reviewed technique
+    fits it."""
+    reviewed = {
+        c.technique for p in plans for c in p.candidates if c.feasible and kb.successors(c.technique, SUPPORTED_BY)
+    }
+    warnings = []
+    for t in sorted(reviewed - used, key=lambda t: number_key(local(t))):
+        fits = [local(p.id) for p in plans if p.priority and any(c.technique == t for c in (*p.course, *p.message))]
+        if fits:
+            reviews = ", ".join(kb.successors(t, SUPPORTED_BY))
+            warnings.append(
+                f"{t} is backed by {reviews} in evidence.yaml and fits {', '.join(fits)}, but the design uses it "
+                "nowhere: the statements' other techniques scored higher; choose it with 'techniques:' if it should"
+            )
+    for p in plans:
+        if p.priority or p.about_course:
+            continue
+        backed = [c.technique for c in p.candidates[:5] if c.feasible and kb.successors(c.technique, SUPPORTED_BY)]
+        if backed:
+            warnings.append(
+                f"{p.id}: below the salience threshold, so the design leaves it aside, although evidence.yaml backs "
+                f"{', '.join(backed)} for it — see its salience with 'barriermap barriers', or lower the threshold "
+                "under salience: in project.yaml"
+            )
+    return warnings
+
+
 def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
     """Run the mapper on a loaded project (and its knowledge base, built here when not given).
 
@@ -192,6 +222,9 @@ def design(project: Project, kb: KnowledgeBase | None = None) -> Design:
         course=CourseSummary.of(modules),
     )
     warnings += plans.warnings() + course_warnings + _short_of_need(selection) + support_warnings + campaign_warnings
+    used = {t for m in modules for t in m.techniques} | {t for x in supports for t in x.techniques}
+    used |= {t for m in messages for t in m.techniques}
+    warnings += _evidence_left_aside(plans, kb=kb, used=used)
     routes, uncovered, requirements, principles = _routes(
         plans, project=project, kb=kb, modules=modules, supports=supports, messages=messages
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import pytest
+
 from mapper import Design, design, load_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +101,31 @@ def test_after_the_course_learners_are_asked_to_do_what_it_taught() -> None:
     assert after
     # not "the next step is to register for and complete the online course" once it is finished
     assert all("next step is to give no antibiotic prescription" in m.text for m in after)
+
+
+def test_a_course_is_described_by_the_practice_it_teaches(project: Path) -> None:
+    # the fixture's audiences give no value: the fallback names the practice, never taking the course itself
+    d = design(load_project(project))
+    hooks = [m.text for m in d.messages if m.audience == "physios" and m.stage == "awareness" and m.form != "abstract"]
+    assert hooks and all(t.startswith("An online course on running the group programme for patients.") for t in hooks)
+    assert not any("course on completing" in m.text or "course on how to complete" in m.text for m in d.messages)
+
+
+@pytest.mark.parametrize(
+    ("kind", "ask"),
+    [
+        ("start", "Choose where you will start, and put a date in your diary"),
+        ("stop", "At your next clinic, check the criteria before you order"),
+        ("substitute", "At your next clinic, use the new way first"),
+    ],
+)
+def test_the_use_stage_asks_for_a_concrete_first_step(project: Path, kind: str, ask: str) -> None:
+    path = project / "project.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  - id: deliver-best\n", f"  - id: deliver-best\n    kind: {kind}\n"),
+        encoding="utf-8",
+    )
+    d = design(load_project(project))
+    use = [m for m in d.messages if m.stage == "use" and m.audience == "physios"]
+    assert use and {m.cta for m in use} == {ask}
+    assert not any("brief" in m.cta.lower() or "pack" in m.cta.lower() for m in d.messages)

@@ -140,3 +140,24 @@ def test_design_json_follows_its_schema(name: str) -> None:
     data["surprise"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, json_schemas()["design.schema.json"])
+
+
+def test_evidence_left_aside_is_said(project: Path) -> None:
+    # B3 is below the salience threshold although the project's own reviews back 4.1 and 6.1 for it
+    d = design(load_project(project))
+    said = [w for w in d.warnings if w.startswith("B3: below the salience threshold")]
+    assert said and "evidence.yaml backs 4.1 Instruction on how to perform the behavior" in said[0]
+    # B3 made a priority: it is targeted, and nothing is said
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    (project / "project.yaml").write_text(
+        "salience: {min_participant_share: 0, min_excerpts: 1}\n" + text, encoding="utf-8"
+    )
+    assert not [w for w in design(load_project(project)).warnings if w.startswith("B3: below the salience")]
+
+
+def test_an_unused_reviewed_technique_is_named() -> None:
+    d = design(load_project(ROOT / "examples" / "antibiotics"))
+    unused = [w for w in d.warnings if w.startswith("2.2 Feedback on behaviour is backed by review:ivers2012")]
+    assert unused and "but the design uses it nowhere" in unused[0]
+    used = {t for m in d.modules for t in m.techniques} | {t for m in d.messages for t in m.techniques}
+    assert "bct:2.2" not in used | {t for s in d.supports for t in s.techniques}
