@@ -420,9 +420,10 @@ def _within_limit(
         weakest = min((i for _, g in packed for i in g), key=lambda i: (not i.extra, i.score, i.technique))
         if not weakest.extra:
             warnings.append(
-                f"{weakest.technique} left out of the course{_for(weakest.barriers)}: the {limit} modules of "
-                "delivery.max_modules are "
-                "full — raise max_modules or module_minutes"
+                f"{weakest.technique} left out of the course{_for(weakest.barriers)}: "
+                f"{_plural(limit, 'module', 'modules')} (delivery.max_modules) {'is' if limit == 1 else 'are'} full — "
+                "raise max_modules or "
+                "module_minutes"
             )
         rebuilt: list[tuple[BehaviourIn, list[_Item]]] = []
         for aim in order:

@@ -89,6 +89,18 @@ def _why_not(project: Project, kb: KnowledgeBase, statement: Barrier, cands: lis
     """Why nothing reaches a statement: the fit reasons of its best candidates."""
     if not cands:
         return "its TDF domains reach no technique through the chosen link sets or the BCW route"
+    if course:
+        fitting = [
+            c
+            for c in cands
+            if c.feasible and not course_fit(kb, project.library, c, statement, project.excluded_functions)
+        ]
+        if fitting:
+            names = ", ".join(f"{local(c.technique)} {kb.label(c.technique)}" for c in fitting[:3])
+            return (
+                f"techniques that fit it ({names}) were left out of the course — see the warnings for why (full "
+                "modules: raise delivery.max_modules or module_minutes; or a key fact not yet true)"
+            )
     reasons: list[str] = []
     for c in cands[:6]:
         why = (
@@ -177,7 +189,7 @@ def _evidence_left_aside(plans: Plans, *, kb: KnowledgeBase, used: set[str]) -> 
             reviews = ", ".join(kb.successors(t, SUPPORTED_BY))
             warnings.append(
                 f"{t} is backed by {reviews} in evidence.yaml and fits {', '.join(fits)}, but the design uses it "
-                "nowhere: the statements' other techniques scored higher; choose it with 'techniques:' if it should"
+                "nowhere; choose it for them with 'techniques:' if it should be used"
             )
     for p in plans:
         if p.priority or p.about_course:
@@ -307,7 +319,10 @@ def _route(
         )
         return Route(p.id, "campaign", f"reached by messages only ({why})")
     if b.valence == "enabler":
-        return Route(p.id, "uncovered", "an enabler no technique reinforces: kept as a design principle")
+        why = (
+            _why_not(project, kb, b, list(p.candidates), course=p.serves) if p.course else "no technique reinforces it"
+        )
+        return Route(p.id, "uncovered", f"an enabler the design does not reinforce ({why}): kept as a design principle")
     return Route(p.id, "uncovered", _uncovered_reason(p, project=project, kb=kb))
 
 

@@ -161,3 +161,14 @@ def test_an_unused_reviewed_technique_is_named() -> None:
     assert unused and "but the design uses it nowhere" in unused[0]
     used = {t for m in d.modules for t in m.techniques} | {t for m in d.messages for t in m.techniques}
     assert "bct:2.2" not in used | {t for s in d.supports for t in s.techniques}
+
+
+def test_a_statement_that_lost_its_techniques_for_room_says_so(project: Path) -> None:
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    (project / "project.yaml").write_text(text.replace("max_modules: 3", "max_modules: 1"), encoding="utf-8")
+    d = design(load_project(project))
+    route = next(r for r in d.routes if r.barrier == "barrier:EN1")
+    assert route.destination == "uncovered" and "no candidate technique fits it" not in route.reason
+    assert "12.5 Adding objects to the environment" in route.reason and "were left out of the course" in route.reason
+    said = "left out of the course (it would answer EN1): 1 module (delivery.max_modules) is full"
+    assert any(said in w for w in d.warnings)
