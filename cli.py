@@ -442,7 +442,10 @@ def code_export(
     fmt: Annotated[CodeFormat, typer.Option("--format", "-f", help="Output format.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
     pseudonymise: Annotated[
-        bool, typer.Option("--pseudonymise", help="Replace participants' names with their ids; drop transcripts.")
+        bool,
+        typer.Option(
+            "--pseudonymise", help="Replace every spelling of participants' names in every text; drop transcripts."
+        ),
     ] = False,
 ) -> None:
     """Export the project's coded data for a QDA tool or a spreadsheet.
@@ -457,7 +460,7 @@ def code_export(
     check_output_file(out_file, [project])
     folder = load_coded_folder(project, whole=False)
     data = pseudo(folder.coded) if pseudonymise else folder.coded
-    held = export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name)
+    held = export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name, project=project)
     out.print(f"Wrote {out_file} ({held})", markup=False, soft_wrap=True)
 
 

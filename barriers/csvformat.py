@@ -10,7 +10,7 @@ from pathlib import Path
 from barriers.coding import resolve_code
 from barriers.model import CodedData, Coding, Excerpt, Participant
 from ontology import Frameworks, InputError, Problem, UnknownIdError, atomic_path
-from ontology.textsafety import spreadsheet_cell, unquote_cell
+from ontology.textsafety import describe_invisible, find_invisible, spreadsheet_cell, unquote_cell
 from ontology.yamlfile import read_text
 
 __all__ = ["COLUMNS", "read_csv", "write_csv"]
@@ -66,6 +66,16 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
                     Problem(
                         f"{' and '.join(bad)} is not an id — use letters, digits, '.', '_' or '-' (no spaces), "
                         "starting with a letter or digit",
+                        where,
+                        line,
+                    )
+                )
+                continue
+            if (at := find_invisible(coder)) is not None:
+                problems.append(
+                    Problem(
+                        f"coder '{coder}' has an invisible character {describe_invisible(coder[at])} — remove it "
+                        "(coders are told apart by name)",
                         where,
                         line,
                     )

@@ -220,31 +220,46 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
     """
     suffix = Path(src).suffix.lower()
     check_input_file(src)  # before any reader opens it: a FIFO would hang the zip reader too
-    if suffix in (".yaml", ".yml"):
-        return read_coded(src, frameworks)[0], []
-    if suffix == ".csv":
-        return read_csv(src, frameworks), []
-    if suffix == ".qdpx":
-        return read_qdpx(src, frameworks, mapping)
-    if suffix == ".qdc":
-        return read_qdc(src, frameworks, mapping)
     if suffix == ".qde":
         raise InputError(
             "a .qde file is the project inside a REFI-QDA archive — zip it as a .qdpx, with project.qde and "
             "its sources/ folder at the top (zip -r project.qdpx project.qde sources), and import the .qdpx",
             str(src),
         )
-    raise InputError(f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src))
+    readers: dict[str, Callable[[], tuple[CodedData, list[str]]]] = {
+        ".yaml": lambda: (read_coded(src, frameworks)[0], []),
+        ".yml": lambda: (read_coded(src, frameworks)[0], []),
+        ".csv": lambda: (read_csv(src, frameworks), []),
+        ".qdpx": lambda: read_qdpx(src, frameworks, mapping),
+        ".qdc": lambda: read_qdc(src, frameworks, mapping),
+    }
+    if suffix not in readers:
+        raise InputError(
+            f"cannot import '{suffix or 'no extension'}' files — use one of {', '.join(FORMATS)}", str(src)
+        )
+    data, notes = readers[suffix]()
+    return data.nfc(), notes  # one spelling of each text, whichever tool wrote it
 
 
-def export_coded(data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "") -> str:
+def export_coded(
+    data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "", *, project: Path | None = None
+) -> str:
     """Write coded data as `fmt` (qdpx, qdc, csv or yaml) to `path`; `name` titles a .qdpx project.
 
-    Returns what the file holds, in words ('100 excerpts, 14 belief statements').
+    Returns what the file holds, in words ('100 excerpts, 14 belief statements'). An export of `project`
+    never lands where the project reads its coded data (its barriers.yaml or its coded/ folder): the copy
+    would be read with the original, and every id would clash.
 
     Raises:
-        OutputError: for an unknown format or a file that cannot be written.
+        OutputError: for an unknown format, a file in the project's own coded data, or one that cannot be written.
     """
+    if project is not None:
+        home, where = Path(project).resolve(), Path(path).resolve()
+        if where == home / "barriers.yaml" or home / CODED_DIR in where.parents:
+            raise OutputError(
+                f"{path}: is inside the project's own coded data ({project}/{CODED_DIR}/ or barriers.yaml), which "
+                "the project would then read twice — write the export outside the project"
+            )
     if fmt == "qdpx":
         write_qdpx(data, frameworks, path, name=name or path.stem)
     elif fmt == "qdc":

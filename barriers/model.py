@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
-from typing import get_origin, get_type_hints
+import dataclasses
+import unicodedata
+from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any, TypeVar, get_origin, get_type_hints
 
 from ontology import Entity, Link
 from ontology.vocabulary import BCT, CODED_TO
@@ -201,6 +203,34 @@ class CodedData:
         bare = barrier_id.removeprefix("barrier:")
         return next((b for b in self.barriers if b.id == bare), None)
 
+    def nfc(self) -> CodedData:
+        """A copy with every text in Unicode NFC, so one word is stored one way whatever tool typed it (a name
+        in decomposed form, NFD, is then found like any other); the spans of excerpts and notes in a source
+        move with its text."""
+        moved: dict[str, dict[int, int]] = {}
+        sources = []
+        for s in self.sources:
+            cuts = [x for e in self.excerpts if e.source == s.id for x in (e.start, e.end) if x is not None]
+            cuts += [x for n in self.notes if f"source:{s.id}" in n.about for x in (n.start, n.end) if x is not None]
+            text, moved[s.id] = _nfc_keeping(s.text, cuts)
+            sources.append(replace(_nfc(s), text=text))
+
+        def at(source: str, x: int | None) -> int | None:
+            return moved.get(source, {}).get(x, x) if x is not None else None
+
+        def note_at(n: Note, x: int | None) -> int | None:
+            source = next((a.removeprefix("source:") for a in n.about if a.startswith("source:")), "")
+            return at(source, x)
+
+        return replace(
+            _nfc(self),
+            sources=tuple(sources),
+            excerpts=tuple(
+                replace(_nfc(e), start=at(e.source, e.start), end=at(e.source, e.end)) for e in self.excerpts
+            ),
+            notes=tuple(replace(_nfc(n), start=note_at(n, n.start), end=note_at(n, n.end)) for n in self.notes),
+        )
+
     def merged(self, other: CodedData) -> CodedData:
         """This data followed by `other` (ids are checked by the loader, not here)."""
         return CodedData(
@@ -214,3 +244,33 @@ class CodedData:
             self.notes + other.notes,
             self.sets + other.sets,
         )
+
+
+T = TypeVar("T")
+
+
+def _nfc(value: T) -> T:
+    """`value` with every string in it (inside dataclasses and tuples) in NFC."""
+    item: Any = value
+    if isinstance(item, str):
+        return unicodedata.normalize("NFC", item)  # type: ignore[return-value]
+    if isinstance(item, tuple):
+        return tuple(_nfc(v) for v in item)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        changes = {f.name: _nfc(getattr(item, f.name)) for f in dataclasses.fields(item) if f.init}
+        return replace(item, **changes)  # type: ignore[return-value]
+    return value
+
+
+def _nfc_keeping(text: str, positions: list[int]) -> tuple[str, dict[int, int]]:
+    """`text` in NFC and where each of `positions` moved to: each stretch between two positions is normalised
+    on its own, so a span keeps exactly the text it had (found linear, where one prefix per span was not)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, {}
+    cuts = sorted({0, len(text), *(p for p in positions if 0 <= p <= len(text))})
+    parts: list[str] = []
+    moved = {0: 0}
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        parts.append(unicodedata.normalize("NFC", text[start:end]))
+        moved[end] = moved[start] + len(parts[-1])
+    return "".join(parts), moved

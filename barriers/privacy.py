@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
-from barriers.model import CodedData, Participant, Source
+from barriers.model import CodedData, CodeSet, Participant, Source
 
 __all__ = ["IdentifierFinding", "find_identifiers", "pseudonymise"]
 
@@ -66,25 +67,155 @@ def find_identifiers(data: CodedData) -> list[IdentifierFinding]:
     return found
 
 
-def pseudonymise(data: CodedData) -> CodedData:
-    """A copy with participants' names replaced by their ids in excerpt text, and names removed.
+def _spellings(name: str) -> re.Pattern[str] | None:
+    """Every spelling of a name in NFC text: the whole name with any separators (Jane Smith, jane_smith,
+    Jane-Smith, JaneSmith) and each of its words over two letters, in any case."""
+    nfc = unicodedata.normalize("NFC", name)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", nfc) if not unicodedata.combining(c))
+    forms: list[str] = []
+    for spelling in dict.fromkeys((nfc, plain)):  # Zoë Ångström, and Zoe Angstrom as an id would spell it
+        words = [w for w in re.split(r"[\W_]+", spelling) if w]
+        if words:
+            forms.append(r"[\W_]*".join(re.escape(w) for w in words))
+            forms += [re.escape(w) for w in dict.fromkeys(words) if len(w) > 2]
+    if not forms:
+        return None
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(forms)})(?![^\W_])", re.IGNORECASE)
 
-    Source texts are dropped (and excerpt spans with them): replacing names changes their length, and a
-    full transcript is what most needs protecting.
-    """
-    names = _names(data.participants)
 
-    def clean(text: str) -> str:
-        for pid, pattern in names:
-            text = pattern.sub(pid, text)
+class _Pseudonyms:
+    """Participants' names and what is derived from them, each replaced by the participant's pseudonym."""
+
+    def __init__(self, data: CodedData) -> None:
+        taken = {p.id for p in data.participants}
+        self.patterns: list[tuple[re.Pattern[str], str]] = []
+        self.ids: dict[str, str] = {}  # participant id -> pseudonym
+        n = 0
+        for p in data.participants:
+            pattern = _spellings(p.name) if p.name.strip() else None
+            if pattern is None:
+                self.ids[p.id] = p.id
+                continue
+            pseudonym = p.id
+            if pattern.search(unicodedata.normalize("NFC", p.id)):  # an id made from the name: Jane-Smith
+                n += 1
+                while f"P{n}" in taken:
+                    n += 1
+                pseudonym = f"P{n}"
+                taken.add(pseudonym)
+            self.ids[p.id] = pseudonym
+            self.patterns.append((pattern, pseudonym))
+
+    def text(self, text: str) -> str:
+        """`text` in NFC with every spelling of every name replaced by that participant's pseudonym."""
+        text = unicodedata.normalize("NFC", text)
+        for pattern, pseudonym in self.patterns:
+            text = pattern.sub(pseudonym, text)
         return text
 
-    excerpts = tuple(replace(e, text=clean(e.text), start=None, end=None) for e in data.excerpts)
-    sources = tuple(Source(s.id, s.participant, clean(s.title), "") for s in data.sources)
-    participants = tuple(replace(p, name="") for p in data.participants)
+    def renamed(self, ids: list[str]) -> dict[str, str]:
+        """Old id -> new id for ids that carry a name, kept unique among `ids`."""
+        out: dict[str, str] = {}
+        used = set(ids)
+        for old in ids:
+            new = self.text(old)
+            if new == old:
+                continue
+            base, k = new, 1
+            while new in used:
+                k += 1
+                new = f"{base}-{k}"
+            used.add(new)
+            out[old] = new
+        return out
+
+
+def pseudonymise(data: CodedData) -> CodedData:
+    """A copy to share: every spelling of every participant's name replaced by a pseudonym in every text.
+
+    A name is found in NFC text in any case, written whole with any separators (Jane Smith, Jane-Smith,
+    jane_smith) or as any of its words over two letters. The pseudonym is the participant's id, or `P<n>`
+    when the id itself was made from the name (a case named Jane Smith imports as `Jane-Smith`). Excerpts,
+    belief statements and requirements, notes and memos (text, title, author), code names, paths and
+    descriptions, set names, source titles and ids, and excerpt ids all pass through it. Names are removed;
+    source texts are dropped (and excerpt spans with them): replacing names changes their length, and a full
+    transcript is what most needs protecting. Only participants with a `name` are found: a name that
+    appears nowhere in the project cannot be looked for.
+    """
+    names = _Pseudonyms(data)
+    clean = names.text
+    people = names.ids
+    sources = names.renamed([s.id for s in data.sources])
+    excerpts = names.renamed([e.id for e in data.excerpts])
+
+    def about(ref: str) -> str:
+        kind, _, rest = ref.partition(":")
+        table = {"source": sources, "excerpt": excerpts}.get(kind)
+        return f"{kind}:{table.get(rest, rest)}" if table is not None else clean(ref)
+
     return replace(
         data,
-        participants=participants,
-        sources=sources,
-        excerpts=excerpts,
+        participants=tuple(
+            replace(p, id=people[p.id], name="", role=clean(p.role), site=clean(p.site)) for p in data.participants
+        ),
+        sources=tuple(
+            Source(sources.get(s.id, s.id), people.get(s.participant, s.participant), clean(s.title), "")
+            for s in data.sources
+        ),
+        excerpts=tuple(
+            replace(
+                e,
+                id=excerpts.get(e.id, e.id),
+                participant=people.get(e.participant, e.participant),
+                text=clean(e.text),
+                codings=tuple(replace(c, coder=clean(c.coder)) for c in e.codings),
+                source=sources.get(e.source, e.source),
+                start=None,
+                end=None,
+            )
+            for e in data.excerpts
+        ),
+        barriers=tuple(
+            replace(
+                b,
+                statement=clean(b.statement),
+                requirement=clean(b.requirement),
+                excerpts=tuple(excerpts.get(x, x) for x in b.excerpts),
+            )
+            for b in data.barriers
+        ),
+        unmapped_codes=tuple(
+            replace(
+                u,
+                name=clean(u.name),
+                path=clean(u.path),
+                description=clean(u.description),
+                excerpts=tuple(excerpts.get(x, x) for x in u.excerpts),
+                codings=tuple((excerpts.get(x, x), clean(c)) for x, c in u.codings),
+            )
+            for u in data.unmapped_codes
+        ),
+        users=tuple(clean(u) for u in data.users),
+        notes=tuple(
+            replace(
+                n,
+                id=clean(n.id),
+                text=clean(n.text),
+                title=clean(n.title),
+                author=clean(n.author),
+                about=tuple(about(a) for a in n.about),
+                start=None,
+                end=None,
+            )
+            for n in data.notes
+        ),
+        sets=tuple(
+            CodeSet(
+                clean(s.name),
+                clean(s.description),
+                tuple(clean(c) for c in s.codes),
+                tuple(sources.get(x, x) for x in s.sources),
+            )
+            for s in data.sets
+        ),
     )

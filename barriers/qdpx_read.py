@@ -22,7 +22,7 @@ from xml.etree import ElementTree as StdET
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from barriers.coding import resolve_code
+from barriers.coding import resolve_code, resolve_constructs
 from barriers.model import Barrier, CodedData, CodeSet, Coding, Excerpt, Note, Participant, Source, UnmappedCode
 from barriers.qdpx_schema import (
     BELIEF_MACHINE_FIELDS,
@@ -41,6 +41,7 @@ from barriers.qdpx_schema import (
 )
 from barriers.yamlformat import BarrierIn
 from ontology import Frameworks, InputError, Problem, UnknownIdError, load_yaml
+from ontology.textsafety import describe_invisible, find_invisible
 
 __all__ = ["read_qdc", "read_qdpx"]
 
@@ -125,6 +126,14 @@ def _read_mapping(path: Path | None) -> dict[str, str]:
         raise InputError(
             "a mapping file needs a 'codes:' mapping from code names to TDF domains — see README", str(path), 1
         )
+    for k in raw:
+        if (at := find_invisible(str(k))) is not None:
+            raise InputError(
+                f"codes.{k}: invisible character {describe_invisible(str(k)[at])} in a code name — remove it (it "
+                "makes the name look like another)",
+                str(path),
+                doc.line(("codes", str(k))),
+            )
     return {str(k).strip().lower(): str(v).strip() for k, v in raw.items()}
 
 
@@ -157,6 +166,14 @@ class _CodeTree:
             )
         gid = (el.get("guid") or "").strip().upper()
         path = f"{parent.path}/{name}" if parent else name
+        if (at := find_invisible(name)) is not None:  # 'Know\u200bledge' would pass for Knowledge
+            self.problems.append(
+                Problem(
+                    f"code '{path}' has an invisible character {describe_invisible(name[at])} in its name — remove it "
+                    "in your QDA tool and export again (it makes the name look like another)",
+                    self.where,
+                )
+            )
         desc_el = child(el, "Description")
         description = (desc_el.text or "") if desc_el is not None else ""
         code = _Code(gid, name, path, parent, description, (el.get("color") or "").strip())
@@ -171,14 +188,16 @@ class _CodeTree:
     def _split_dotted(self) -> None:
         # Taguette writes a flat list of dotted paths ("emotion.anxiety"); rebuild the hierarchy
         by_name = {c.name.lower(): c for c in self.roots}
-        for code in list(self.roots):
-            if "." in code.name and not code.children:
-                head, _, tail = code.name.rpartition(".")
-                parent = by_name.get(head.lower())
-                if parent is not None:
-                    self.roots.remove(code)
-                    code.parent, code.name, code.path = parent, tail, f"{parent.path}/{tail}"
-                    parent.children.append(code)
+        roots: list[_Code] = []  # rebuilt, not removed from one by one: linear in the number of codes
+        for code in self.roots:
+            head, dot, tail = code.name.rpartition(".")
+            parent = by_name.get(head.lower()) if dot and not code.children else None
+            if parent is None:
+                roots.append(code)
+                continue
+            code.parent, code.name, code.path = parent, tail, f"{parent.path}/{tail}"
+            parent.children.append(code)
+        self.roots = roots
 
     def read_sets(self, sets_el: Any | None) -> None:
         if sets_el is None:
@@ -211,12 +230,9 @@ class _CodeTree:
 
     def _domain_of_name(self, name: str) -> str | None:
         for text in (name, (_NUMBERED.match(name) or [None, None, ""])[2]):
-            if not text:
-                continue
-            try:
-                return self.frameworks.domain(text).id
-            except UnknownIdError:
-                continue
+            found = self.frameworks.find_domain(text) if text else None
+            if found is not None:
+                return found.id
         return None
 
     def classify(self) -> None:
@@ -265,10 +281,9 @@ class _CodeTree:
         # barriermap writes a construct whose label another code shares as 'Domain: Construct' (unique names)
         head, sep, tail = name.partition(": ")
         for text in (name, tail) if sep and head.lower() in self._labels else (name,):
-            try:
-                return self.frameworks.construct(domain, text).id
-            except UnknownIdError:
-                continue
+            found = self.frameworks.find_construct(domain, text)
+            if found is not None:
+                return found.id
         return ""
 
     def _belief(self, code: _Code, target: str | None, counter: list[int]) -> None:
@@ -326,6 +341,17 @@ class _CodeTree:
                     )
                 )
                 return
+        if "constructs" in given:
+            constructs: list[str] = []
+            for written in given["constructs"]:
+                try:  # 'anxiety' is read within the statement's domains, as barriers.yaml reads it
+                    found = resolve_constructs(self.frameworks, tuple(domain_ids), written) if written.strip() else ""
+                except UnknownIdError as exc:
+                    self.problems.append(Problem(f"code '{code.path}': {exc}", self.where))
+                    return
+                if found and found not in constructs:
+                    constructs.append(found)
+            given["constructs"] = tuple(constructs)
         code.kind = "belief"
         code.barrier = Barrier(bid, statement, valence, tuple(domain_ids), **given)  # type: ignore[arg-type]
 
@@ -355,10 +381,21 @@ def _safe_members(zf: zipfile.ZipFile, where: str) -> None:
             f"the archive holds {len(infos)} files, more than {MAX_MEMBERS} — refusing to unpack it", where
         )
     total = 0
+    seen: dict[str, str] = {}
     for info in infos:
         name = info.filename
         if not name:  # found by fuzzing: zipfile itself trips over a nameless member
             raise InputError("a file inside the archive has no name — the archive is damaged; export it again", where)
+        # two members of one name: a reader would take one, another tool the other (sources are found by name
+        # regardless of case, so 'a.txt' and 'A.TXT' clash too)
+        folded = name.replace("\\", "/").casefold()
+        if folded in seen:
+            raise InputError(
+                f"two files named '{seen[folded]}' inside the archive — the archive is damaged or was altered; "
+                "export the project again",
+                where,
+            )
+        seen[folded] = name
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
             raise InputError(
@@ -454,7 +491,18 @@ def read_qdpx(path: Path, frameworks: Frameworks, mapping_file: Path | None = No
 
         def text_of(plain_path: str) -> str | None:
             member = find(plain_path)
-            return None if member is None else _read_member(zf, member).decode("utf-8-sig", errors="replace")
+            if member is None:
+                return None
+            raw = _read_member(zf, member)
+            try:  # REFI-QDA 1.5: a text source is UTF-8; guessing another encoding would garble it in silence
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"text source '{member}' is not UTF-8 (byte {exc.start} is 0x{raw[exc.start]:02X}), the encoding "
+                    "REFI-QDA requires — it may be Latin-1 or Windows-1252: save it as UTF-8 in your QDA tool and "
+                    "export again",
+                    where,
+                ) from None
 
         return _read_project(root, frameworks, mapping, where, text_of)
 
@@ -475,7 +523,15 @@ class _ProjectReader:
             (u.get("guid") or "").upper(): (u.get("name") or u.get("id") or u.get("guid") or "")
             for u in children(child(root, "Users") or [], "User")
         }
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = [
+            Problem(
+                f"user '{name}' has an invisible character {describe_invisible(name[at])} in their name — remove it "
+                "in your QDA tool and export again (coders are told apart by name)",
+                where,
+            )
+            for name in self.users.values()
+            if (at := find_invisible(name)) is not None
+        ]
         self.participants: dict[str, Participant] = {}
         self.source_participant: dict[str, str] = {}
         self.case_participant: dict[str, str] = {}
@@ -684,9 +740,54 @@ class _ProjectReader:
                 per_coder.setdefault(coder, ([], [], []))
 
 
+# elements whose `guid` names the element itself (references carry targetGUID, or guid inside a set)
+_GUID_KINDS = {
+    "TextSource": "source",
+    "PictureSource": "source",
+    "PDFSource": "source",
+    "AudioSource": "source",
+    "VideoSource": "source",
+    "Case": "case",
+    "Code": "code",
+    "PlainTextSelection": "selection",
+    "Note": "note",
+    "User": "user",
+    "Set": "set",
+}
+
+
+def _check_guids(root: Any, where: str) -> list[Problem]:
+    """One problem per GUID that names two things (a case and its own code may share one: NVivo, QualCoder)."""
+    first: dict[str, tuple[str, str]] = {}
+    problems: list[Problem] = []
+    for el in root.iter():
+        kind = _GUID_KINDS.get(local(el.tag)) if isinstance(el.tag, str) else None
+        gid = (el.get("guid") or "").strip().upper() if kind else ""
+        if not gid or kind is None:
+            continue
+        label = el.get("name") or gid
+        if gid not in first:
+            first[gid] = (kind, label)
+            continue
+        other_kind, other = first[gid]
+        if {kind, other_kind} == {"case", "code"} or (kind == other_kind == "code"):
+            continue  # a case's own code; two codes of one GUID are reported with the code tree
+        problems.append(
+            Problem(
+                f"GUID {gid} names both {other_kind} '{other}' and {kind} '{label}' — every source, case, code, "
+                "selection and note needs its own GUID; the export is damaged or was altered, export it again",
+                where,
+            )
+        )
+    return problems
+
+
 def _read_project(
     root: Any, frameworks: Frameworks, mapping: dict[str, str], where: str, text_of: Callable[[str], str | None]
 ) -> tuple[CodedData, list[str]]:
+    clashes = _check_guids(root, where)
+    if clashes:
+        raise InputError.from_problems(clashes)
     cases = {(c.get("guid") or "").upper() for c in children(child(root, "Cases") or [], "Case")}
     tree = _CodeTree(frameworks, mapping, where, cases - {""})
     codebook = child(root, "CodeBook")

@@ -35,6 +35,7 @@ from ontology import (
     validate,
 )
 from ontology.vocabulary import local
+from ontology.yamlfile import TextDumper, dump_yaml
 
 __all__ = ["BarrierIn", "Located", "dump_coded", "parse_coded", "read_coded"]
 
@@ -484,7 +485,7 @@ def dump_coded(data: CodedData) -> str:
             }
             for c in data.sets
         ]
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(doc, _Dumper)
 
 
 def _constructs_out(b: Barrier) -> list[str]:
@@ -508,7 +509,7 @@ _YAML_OUT: dict[str, Callable[[Barrier], object]] = {
 }
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(TextDumper):
     """Block style, except short lists of plain values (codes, domains, excerpt ids) on one line; never an
     alias (barriermap refuses them when it reads the file back)."""
 

@@ -26,6 +26,7 @@ from mapper.text import fill, module_title
 from ontology import KnowledgeBase
 from ontology.vocabulary import ACTIVITY, MODULE, SUPPORTED_BY, curie, local
 from techniques import number_key
+from techniques.delivery import PHASES
 
 __all__ = [
     "CHECK_MINUTES",
@@ -39,9 +40,9 @@ __all__ = [
     "build_course",
 ]
 
-PHASES = ("why", "what", "how", "practise", "plan", "keep")
-INTRO_MINUTES, CHECK_MINUTES = 5, 10
+INTRO_MINUTES, CHECK_MINUTES = 5, 10  # the frame of a module of 90 minutes or more
 FRAME_MINUTES = INTRO_MINUTES + CHECK_MINUTES
+MIN_ACTIVITY_MINUTES = 10  # an activity is shortened to fit a module, but not below this
 MIN_MODULE_MINUTES = 20  # below this (activities only) a module joins a neighbour of the same behaviour
 PASS_MARK = 80
 
@@ -95,11 +96,18 @@ class Module:
     checks: tuple[str, ...]
     tidier: tuple[tuple[str, str], ...]
     intro: str = "introduction and learning outcomes"
+    frame: tuple[int, int] = (INTRO_MINUTES, CHECK_MINUTES)  # minutes of introduction and of the check
 
     @property
     def minutes(self) -> int:
         """Total minutes: the activities and the module frame (introduction and check of learning)."""
-        return FRAME_MINUTES + sum(a.minutes for a in self.activities)
+        return sum(self.frame) + sum(a.minutes for a in self.activities)
+
+
+def frame_of(module_minutes: int) -> tuple[int, int]:
+    """Minutes of introduction and of check of learning in a module of this length: about a twentieth and a
+    tenth of it (2-5 and 3-10), so that content fills most of a short module too."""
+    return min(INTRO_MINUTES, max(2, round(module_minutes / 18))), min(CHECK_MINUTES, max(3, round(module_minutes / 9)))
 
 
 @dataclass
@@ -149,19 +157,38 @@ def _items(
         course = project.library.techniques[technique].course
         if course is None or not served:
             continue
-        if course.minutes + FRAME_MINUTES > project.settings.delivery.module_minutes:
-            if technique not in extra:
-                warnings.append(
-                    f"{technique} left out of the course{_for(served)}: its activity takes {course.minutes} min, "
-                    "more than a "
-                    f"{project.settings.delivery.module_minutes}-minute module holds with its introduction and check"
-                )
+        minutes = _fitted(project, technique, served, extra=technique in extra, warnings=warnings)
+        if minutes is None:
             continue
         score = round(sum(scores.get((b, technique), 0.0) for b in served), 6)
-        items.append(_Item(technique, served, score, course.phase, course.minutes, technique in extra))
+        items.append(_Item(technique, served, score, course.phase, minutes, technique in extra))
     kept = _with_facts(project, aim, items, used=used, warnings=warnings)
     kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(local(i.technique))))
     return kept
+
+
+def _fitted(project: Project, technique: str, served: list[str], *, extra: bool, warnings: list[str]) -> int | None:
+    """The minutes an activity gets in a module: its own, or shortened to the module's content time (with a
+    warning), or None when the module leaves too little room for it."""
+    course = project.library.techniques[technique].course
+    assert course is not None
+    module = project.settings.delivery.module_minutes
+    budget = module - sum(frame_of(module))
+    if course.minutes <= budget:
+        return course.minutes
+    if budget < MIN_ACTIVITY_MINUTES:
+        if not extra:
+            warnings.append(
+                f"{technique} left out of the course{_for(served)}: a {module}-minute module leaves "
+                f"{budget} min for content, too little for its activity ({course.minutes} min) — raise "
+                "delivery.module_minutes"
+            )
+        return None
+    warnings.append(
+        f"{technique} shortened from {course.minutes} to {budget} min{_for(served)}, to fit a {module}-minute "
+        "module — raise delivery.module_minutes to give it its full time"
+    )
+    return budget
 
 
 def _with_facts(
@@ -247,6 +274,10 @@ class _Written:
     intro: str
 
     @property
+    def frame(self) -> tuple[int, int]:
+        return frame_of(self.project.settings.delivery.module_minutes)
+
+    @property
     def titles(self) -> str:
         return "; ".join(f"'{a.title}'" for a in self.activities)
 
@@ -282,8 +313,7 @@ def _tidier_why_what(w: _Written) -> tuple[tuple[str, str], ...]:
         ("What: materials", "; ".join(["a page of learning outcomes", *materials, "a check of learning (quiz)"]) + "."),
         (
             "What: procedures",
-            f"{w.intro[:1].upper()}{w.intro[1:]} ({INTRO_MINUTES} min); {steps}; "
-            f"check of learning ({CHECK_MINUTES} min).",
+            f"{w.intro[:1].upper()}{w.intro[1:]} ({w.frame[0]} min); {steps}; check of learning ({w.frame[1]} min).",
         ),
     )
 
@@ -325,7 +355,7 @@ def _tidier_who_how(w: _Written) -> tuple[tuple[str, str], ...]:
         (
             "When and how much",
             f"About {w.minutes} minutes ({sum(a.minutes for a in activities)} in "
-            f"{_plural(len(activities), 'activity', 'activities')} and {FRAME_MINUTES} of introduction and check), "
+            f"{_plural(len(activities), 'activity', 'activities')} and {sum(w.frame)} of introduction and check), "
             f"{when}"
             + (f"; {'; '.join(f'{a.title} in {a.parts} parts' for a in split)}, each saved on its own" if split else "")
             + "; a learner may stop after any activity.",
@@ -440,7 +470,7 @@ def build_course(
     selections: dict[str, Selection] = {}
     packed: list[tuple[BehaviourIn, list[_Item]]] = []
     quoted: set[str] = set()
-    budget = project.settings.delivery.module_minutes - FRAME_MINUTES
+    budget = project.settings.delivery.module_minutes - sum(frame_of(project.settings.delivery.module_minutes))
     for aim in order:
         mine = by_behaviour[aim.id]
         fit: dict[str, list[Candidate]] = {p.id: list(p.course) for p in mine}
@@ -480,9 +510,9 @@ def _activity(project: Project, aim: BehaviourIn, item: _Item, *, where: _Place,
     outline: list[str] = []
     for x in course.outline:
         if x.strip() == "{{ steps }}":  # the behaviour's own steps, or a neutral item
-            outline += aim.steps or ["the steps, in the order they are done"]
+            outline += aim.steps or ([] if aim.kind == "stop" else ["the steps, in the order they are done"])
         else:
-            outline.append(fill(x, **names))
+            outline += [item for item in [fill(x, **names)] if item]  # an item may be for one kind only
     part = project.settings.delivery.part_minutes
     return (
         Activity(
@@ -491,7 +521,7 @@ def _activity(project: Project, aim: BehaviourIn, item: _Item, *, where: _Place,
             fill(course.title, **names),
             course.format,
             fill(course.instructions, **names),
-            course.minutes,
+            item.minutes,
             tuple(sorted(item.barriers, key=lambda b: position[b])),
             course.phase,
             tuple(outline),
@@ -502,7 +532,7 @@ def _activity(project: Project, aim: BehaviourIn, item: _Item, *, where: _Place,
             fill(course.tailoring, **names) if course.tailoring else "",
             course.live,
             fill(course.outcome, **names),
-            -(-course.minutes // part) if part and course.minutes > part else 1,
+            -(-item.minutes // part) if part and item.minutes > part else 1,
         ),
         fact.source if fact else "",
     )
@@ -553,7 +583,7 @@ def _module(
     comb_order = _module_combs(project, kb, activities, statements)
     phases = tuple(p for p in PHASES if any(a.phase == p for a in activities))
     label = aim.short
-    title = module_title(phases, label)
+    title = module_title(phases, label, aim.kind)
     same = [m for m in before if m.title == title or m.title.startswith(title + " (part ")]
     if same:
         title = f"{title} (part {len(same) + 1})"
@@ -562,7 +592,8 @@ def _module(
     evidence.extend(quoted)
     prerequisites = (before[-1].id,) if before else ()
     checks = _checks(activities)
-    minutes = FRAME_MINUTES + sum(a.minutes for a in activities)
+    frame = frame_of(project.settings.delivery.module_minutes)
+    minutes = sum(frame) + sum(a.minutes for a in activities)
     intro = "introduction and learning outcomes"
     if before:
         intro = f"introduction, learning outcomes and a look back at practice since module {len(before)}"
@@ -587,4 +618,5 @@ def _module(
         checks,
         tidier,
         intro,
+        frame,
     )

@@ -10,7 +10,7 @@ from barriers import Barrier, Salience, salience
 from mapper.campaign import STAGES, Message, build_campaign
 from mapper.candidates import Candidate, ScoreSettings, candidates_for
 from mapper.contract import record
-from mapper.course import FRAME_MINUTES, CourseSummary, Module, build_course
+from mapper.course import CourseSummary, Module, build_course, frame_of
 from mapper.fit import Route, comb_of_statement, course_fit, message_fit, serving_functions
 from mapper.plan import Plans, StatementPlan, plan_statements
 from mapper.project import Project
@@ -447,7 +447,11 @@ def as_json(d: Design) -> dict[str, Any]:
         ],
         "routes": [record(r) for r in d.routes],
         "requirements": [record(r) for r in d.requirements],
-        "course": {"minutes": d.course_minutes, "modules": len(d.modules), "frame_minutes": FRAME_MINUTES},
+        "course": {
+            "minutes": d.course_minutes,
+            "modules": len(d.modules),
+            "frame_minutes": sum(frame_of(d.project.settings.delivery.module_minutes)),
+        },
         "modules": [_module_json(m) for m in d.modules],
         "supports": [_support_json(s) for s in d.supports],
         "messages": [record(m) for m in d.messages],

@@ -84,21 +84,42 @@ _DOUBLING = {
 }
 
 
-def gerund(what: str) -> str:
-    """`what` with its first word made a gerund: 'assess pain' -> 'assessing pain', 'stop x' -> 'stopping x'."""
-    first, _, rest = what.strip().partition(" ")
-    word = first.lower()
-    if not word.isalpha() or word.endswith("ing"):
-        return what
+# where the first clause of a behaviour's "what" ends: the rest says when, how or with what
+_CLAUSE_END = re.compile(
+    r",|;|\s(?:only|when|whenever|with|using|instead of|before|after|as|by|if|unless|rather than)\s"
+)
+
+
+def _first_clause(what: str) -> str:
+    """The first clause of `what`, when it has at least two words ('assess X with a scale' -> 'assess X')."""
+    found = _CLAUSE_END.search(what)
+    head = what[: found.start()] if found else what
+    return head.strip() if len(head.split()) >= 2 else what
+
+
+def _ing(word: str) -> str:
+    """One verb as a gerund ('run' -> 'running', 'give' -> 'giving', 'refer' -> 'referring')."""
     if word.endswith("ie"):
-        stem = word[:-2] + "y"
-    elif word.endswith("e") and not word.endswith(("ee", "ye", "oe")) and len(word) > 2:
-        stem = word[:-1]
-    elif word in _DOUBLING or (len(word) <= 4 and re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprt]", word) is not None):
-        stem = word + word[-1]
-    else:
-        stem = word
-    return " ".join(filter(None, (stem + "ing", rest)))
+        return word[:-2] + "ying"
+    if word.endswith("e") and not word.endswith(("ee", "ye", "oe")) and len(word) > 2:
+        return word[:-1] + "ing"
+    if word in _DOUBLING or (len(word) <= 4 and re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprt]", word) is not None):
+        return word + word[-1] + "ing"
+    return word + "ing"
+
+
+def gerund(what: str) -> str:
+    """`what` with its first verb made a gerund: 'assess pain' -> 'assessing pain', 'stop x' -> 'stopping x';
+    a second verb joined early by 'and' too ('register for and complete it' -> 'registering for and
+    completing it')."""
+    words = what.strip().split(" ")
+    if not words[0].isalpha() or words[0].lower().endswith("ing"):
+        return what
+    words[0] = _ing(words[0].lower())
+    joined = next((i for i, w in enumerate(words[:4]) if w == "and"), None)
+    if joined is not None and joined + 1 < len(words) and words[joined + 1].isalpha():
+        words[joined + 1] = _ing(words[joined + 1].lower())
+    return " ".join(words)
 
 
 class BehaviourIn(_Model):
@@ -135,9 +156,9 @@ class BehaviourIn(_Model):
 
     @property
     def short(self) -> str:
-        """The short name used in titles and sentences: `label`, or `what` with its first verb as a gerund
-        ('run the group programme' -> 'running the group programme'), which reads after 'for' and 'so that'."""
-        return self.label or gerund(self.what)
+        """The short name used in titles and sentences: `label`, or the first clause of `what` with its verb as
+        a gerund ('request tests only when they help' -> 'requesting tests'), which reads after 'for'."""
+        return self.label or gerund(_first_clause(self.what))
 
 
 class AudienceIn(_Model):
@@ -398,6 +419,13 @@ def fact_for(
     return found[0] if found else None
 
 
+def _a_case(aim: BehaviourIn) -> str:
+    """A typical situation for templates when the behaviour lists none (neutral, and short)."""
+    if aim.kind == "stop":
+        return "a case in which the old routine is tempting"
+    return f"a case in which you would {_first_clause(aim.what)}"
+
+
 def template_names(name: str, aim: BehaviourIn, statement: str, fact: KeyFactIn | None) -> dict[str, str]:
     """What a delivery template may name (techniques/data/delivery.yaml), for one behaviour and statement."""
     return {
@@ -406,10 +434,11 @@ def template_names(name: str, aim: BehaviourIn, statement: str, fact: KeyFactIn 
         "who": aim.who,
         "name": name,
         "barrier": statement,
-        "situation": aim.situations[0] if aim.situations else f"a situation you often meet when you {aim.what}",
+        "situation": aim.situations[0] if aim.situations else _a_case(aim),
         "steps": "; ".join(aim.steps),
         "fact": fact.text.rstrip(".") if fact else "",
         "source": fact.source if fact else "",
+        "kind": aim.kind,
     }
 
 

@@ -30,11 +30,12 @@ def _phases() -> dict[str, Any]:
     return data
 
 
-def module_title(phases: tuple[str, ...], label: str) -> str:
-    """A module's title from the phases it teaches and the behaviour's short name (mapper/data/modules.yaml)."""
+def module_title(phases: tuple[str, ...], label: str, kind: str = "start") -> str:
+    """A module's title from the phases it teaches, the behaviour's short name and its kind
+    (mapper/data/modules.yaml)."""
     stems = _phases()
     if len(phases) == 1:
-        return fill(stems[phases[0]]["title"], label=label)
-    parts = [stems[p]["part"] for p in phases]
+        return fill(stems[phases[0]]["title"], label=label, kind=kind)
+    parts = [fill(stems[p]["part"], kind=kind) for p in phases]
     listed = ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{label[:1].upper()}{label[1:]}: {listed}"

@@ -28,10 +28,12 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
+        from ontology.textsafety import visible_text  # a quoted name shows what it holds: 'know{U+200B}ledge'
+
         where = self.path or ""
         if self.path is not None and self.line is not None:
             where = f"{self.path}:{self.line}"
-        return f"{where}: {self.message}" if where else self.message
+        return visible_text(f"{where}: {self.message}" if where else self.message)
 
 
 class InputError(BarriermapError):

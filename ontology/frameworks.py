@@ -115,13 +115,32 @@ class Frameworks:
         Raises:
             UnknownIdError: naming the closest domain when `text` is a near miss.
         """
-        key = str(text).strip().lower()
-        found = self._domain_names.get(key) or self._domain_names.get(slugify(key))
+        found = self.find_domain(text)
         if found is None:
-            close = suggest(key, {k: k for k in self._domain_names if not k.isdigit()})
+            key = str(text).strip().lower()
+            # no label is longer than this: a 20 MB code name is no near miss, and difflib would crawl over it
+            close = suggest(key, {k: k for k in self._domain_names if not k.isdigit()}) if len(key) < 200 else None
             hint = f" — did you mean '{slugify(close)}'?" if close else " — use a number 1-14, an id or a label"
             raise UnknownIdError(f"unknown TDF domain '{text}'{hint}")
-        return next(d for d in self.domains if d.id == found)
+        return found
+
+    def find_domain(self, text: str | int) -> Domain | None:
+        """The domain `text` names exactly (as `domain` reads it), or None; no suggestion is looked for."""
+        key = str(text).strip().lower()
+        if len(key) > 200:
+            return None
+        found = self._domain_names.get(key) or self._domain_names.get(slugify(key))
+        return next((d for d in self.domains if d.id == found), None) if found else None
+
+    def find_construct(self, domain: str, text: str) -> Construct | None:
+        """The construct of the domain `domain` (an id) that `text` names exactly, or None; no suggestion."""
+        if len(text) > 200:
+            return None
+        dom = self.find_domain(domain)
+        key = slugify(text.removeprefix(domain + "/"))
+        if dom is None:
+            return None
+        return next((c for c in dom.constructs if key in (c.id.split("/", 1)[1], slugify(c.label))), None)
 
     def construct(self, domain: str | int, text: str) -> Construct:
         """The construct of `domain` that a user means by its id, slug or label.

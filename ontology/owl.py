@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ontology.atomic import write_text
 from ontology.errors import UnknownIdError
 from ontology.model import LINK_KINDS
+from ontology.textsafety import escape_invisible
 from ontology.vocabulary import BCW_CANDIDATE, BCW_ROUTE, LINKED_TO
 
 if TYPE_CHECKING:
@@ -423,6 +424,7 @@ def _line_ends(text: str) -> str:
 def _nt_term(term: Term) -> str:
     if isinstance(term, Literal):
         body = _line_ends(term.text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        body = escape_invisible(body, "\\u{:04X}")
         return f'"{body}"@{term.lang}' if term.lang else f'"{body}"^^<{term.datatype}>'
     return term if term.startswith("_:") else f"<{term}>"
 
@@ -452,7 +454,7 @@ def _qname(iri_: str) -> str:
 
 
 def _xml_text(text: str) -> str:
-    return escape(_line_ends(text))
+    return escape_invisible(escape(_line_ends(text)), "&#x{:04X};")
 
 
 def rdfxml(kb: KnowledgeBase, provenance: str = "") -> str:

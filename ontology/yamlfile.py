@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from ontology.errors import InputError, Problem
-from ontology.textsafety import describe_control, find_control
+from ontology.textsafety import describe_control, describe_invisible, escape_invisible, find_control, find_invisible
 
 if TYPE_CHECKING:  # pydantic is imported when a file is validated, so `--help` and `frameworks` start fast
     from pydantic import BaseModel
@@ -22,8 +22,10 @@ if TYPE_CHECKING:  # pydantic is imported when a file is validated, so `--help` 
 __all__ = [
     "MAX_INPUT_BYTES",
     "MAX_INTEGER",
+    "TextDumper",
     "YamlDocument",
     "check_input_file",
+    "dump_yaml",
     "load_yaml",
     "parse_yaml",
     "read_text",
@@ -71,6 +73,26 @@ def _bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
+
+
+class TextDumper(yaml.SafeDumper):
+    """The safe dumper; a string holding a bidirectional or zero-width character is double-quoted, so that
+    `dump_yaml` can write the character as an escape (`\\u202E`) a reader of the file sees."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = '"' if find_invisible(text) is not None else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+TextDumper.add_representer(str, _represent_text)
+
+
+def dump_yaml(data: Any, dumper: type[TextDumper] = TextDumper) -> str:
+    """`data` as block-style UTF-8 YAML (keys in their order, lines up to 100 characters), with invisible
+    characters escaped: they only ever stand in double-quoted strings, where `\\uXXXX` reads back as them."""
+    text: str = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    return escape_invisible(text, "\\u{:04X}")
 
 
 @dataclass(frozen=True)
@@ -309,6 +331,16 @@ def validate(doc: YamlDocument, model: type[M]) -> M:
         for loc, text in _strings(doc.data, ())
         if (at := find_control(text)) is not None
     ]
+    problems += [
+        Problem(
+            f"{_field(loc)}: invisible character {describe_invisible(text[at])} in an id or code — remove it (it makes "
+            "the text look like another, or read in another order than it is stored)",
+            doc.path,
+            doc.line(loc),
+        )
+        for loc, text in _strings(doc.data, ())
+        if _is_identifier(loc, text) and (at := find_invisible(text)) is not None
+    ]
     if problems:
         raise InputError.from_problems(problems)
     try:
@@ -324,6 +356,42 @@ def validate(doc: YamlDocument, model: type[M]) -> M:
     if problems:
         raise InputError.from_problems(problems)
     return result
+
+
+# fields whose values are ids or codes, in every barriermap file: no invisible character may hide in them
+_ID_FIELDS = frozenset(
+    {
+        "id",
+        "participant",
+        "source",
+        "coder",
+        "codes",
+        "domains",
+        "constructs",
+        "excerpts",
+        "excerpt",
+        "behaviour",
+        "behaviours",
+        "techniques",
+        "technique",
+        "strategies",
+        "audience",
+        "audiences",
+        "channels",
+        "users",
+        "about",
+    }
+)
+
+
+def _is_identifier(loc: Loc, text: str) -> bool:
+    """Whether the string at `loc` is an id, a code or a mapping key (a code's name, a field's name)."""
+    names = [p for p in loc if isinstance(p, str)]
+    if not names:
+        return False
+    if loc[-1] == text:  # a key: a field name, or a code name in a mapping file
+        return True
+    return names[-1] in _ID_FIELDS or (names[0] in ("unmapped_codes", "sets") and names[-1] in ("name", "path"))
 
 
 def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:

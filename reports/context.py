@@ -8,7 +8,7 @@ from typing import Any
 from barriers import agreement
 from mapper import Design, as_json
 from mapper.campaign import STAGES
-from mapper.course import CHECK_MINUTES, INTRO_MINUTES
+from mapper.course import frame_of
 from ontology.vocabulary import SUPPORTED_BY
 from reports.evaluation import Evaluation, evaluate_project
 from techniques import number_key
@@ -140,7 +140,7 @@ def build_context(d: Design) -> dict[str, Any]:
         "part_labels": {"interviews": "Interview", "evidence": "Evidence", "evaluation": "Evaluation"},
         "stamp": data["stamp"],
         "short": short_of,
-        "frame": {"intro": INTRO_MINUTES, "check": CHECK_MINUTES},
+        "frame": dict(zip(("intro", "check"), frame_of(p.settings.delivery.module_minutes), strict=True)),
         "channel_labels": {c: c.replace("-", " ") for c in p.settings.channels},
         "function_labels": {f.id: f.label for f in p.frameworks.functions},
         "cite_text": lambda s: (reviews[s].citation if s in reviews else s).rstrip("."),

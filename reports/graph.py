@@ -16,12 +16,22 @@ from typing import TYPE_CHECKING
 from mapper import Design, Message, Module, Support, meant_ids
 from ontology import OutputError, UnknownIdError, atomic_path, kind_of, write_text
 from ontology.ids import closest
+from ontology.textsafety import visible_text
 from ontology.vocabulary import DELIVERS
 
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["COLLAPSE_ABOVE", "GraphOptions", "dot_available", "graph", "graph_format", "resolve_focus", "write_graph"]
+__all__ = [
+    "COLLAPSE_ABOVE",
+    "GraphOptions",
+    "dot_available",
+    "draw",
+    "graph",
+    "graph_format",
+    "resolve_focus",
+    "write_graph",
+]
 
 COLLAPSE_ABOVE = 60  # more belief statements than this: draw domains, techniques and outputs only
 COLOURS = {
@@ -65,9 +75,26 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
+# graphviz refuses a quoted string over 16,384 characters; a drawn label is a reminder, report.html and
+# design.json keep the whole text
+LABEL_CHARS = 300
+TOOLTIP_CHARS = 1000
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text`, cut at a word boundary to at most `limit` characters with ' …' when it is longer."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 2]
+    head = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
+    return head.rstrip() + " …"
+
+
 def _wrap(text: str, width: int = 30) -> str:
-    """Whole text, wrapped at word boundaries (graphviz draws each line as given)."""
-    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+    """Text wrapped at word boundaries (graphviz draws each line as given), shortened to LABEL_CHARS; a word
+    longer than a line (a URL, a 200 KB run of letters) is broken across lines."""
+    text = _shorten(text, LABEL_CHARS)
+    return "\n".join(textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)) or text
 
 
 def _first_words(text: str, words: int = 8) -> str:
@@ -208,7 +235,7 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
             "rankdir": "LR",
             "fontname": "Helvetica",
             "fontsize": "11",
-            "tooltip": graphviz.escape(d.project.settings.name),
+            "tooltip": graphviz.escape(visible_text(_shorten(d.project.settings.name, TOOLTIP_CHARS))),
         },
         node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled,rounded", "shape": "box"},
         edge_attr={"color": "#777777", "arrowsize": "0.6"},
@@ -233,7 +260,7 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
         attrs = {
             "fillcolor": COLOURS.get(kind, "#ffffff"),
             "shape": shape,
-            "tooltip": graphviz.escape(tooltip),
+            "tooltip": graphviz.escape(visible_text(_shorten(tooltip, TOOLTIP_CHARS))),
             "URL": f"{report}#{node.replace(':', '-')}",
             "target": "_top",
         }
@@ -241,7 +268,7 @@ def graph(d: Design, options: GraphOptions | None = None, report: str = "report.
             attrs["penwidth"] = "2"
         if node == focus:  # the node the drawing is about
             attrs |= {"penwidth": "3", "color": "#c0392b", "peripheries": "2"}
-        g.node(_name(node), graphviz.escape(label), id=node, **attrs)
+        g.node(_name(node), graphviz.escape(visible_text(label)), id=node, **attrs)
     for a, b, kind in edges:
         g.edge(_name(a), _name(b), style="dashed" if kind == "route" else "solid")
     for members in layers.values():  # one column per layer: statements, domains, COM-B, techniques, outputs
@@ -267,6 +294,30 @@ def graph_format(path: Path, fmt: str | None = None) -> str:
     return chosen
 
 
+def draw(g: graphviz.Digraph, fmt: str) -> bytes:
+    """The drawing as `fmt` bytes, from graphviz's `dot`.
+
+    Raises:
+        OutputError: when `dot` fails (with the first line of what it said) or cannot be run.
+    """
+    import graphviz
+
+    try:
+        drawn: bytes = g.pipe(format=fmt)
+        return drawn
+    except graphviz.CalledProcessError as exc:
+        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        first = said[0][:300] if said else f"exit status {exc.returncode}"
+        raise OutputError(
+            f"graphviz's dot could not draw the design ({first}) — write a .dot file instead, or report this"
+        ) from None
+    except (graphviz.ExecutableNotFound, OSError) as exc:  # a dot that died while reading: Broken pipe
+        raise OutputError(
+            f"graphviz's dot could not draw the design ({getattr(exc, 'strerror', None) or exc}) — "
+            "write a .dot file instead, or check the graphviz installation"
+        ) from None
+
+
 def write_graph(g: graphviz.Digraph, path: Path, fmt: str | None = None) -> None:
     """Write the drawing to `path` as `fmt` (default: from the extension), atomically.
 
@@ -281,5 +332,6 @@ def write_graph(g: graphviz.Digraph, path: Path, fmt: str | None = None) -> None
         raise OutputError(
             "graphviz's 'dot' is not installed — install it with 'apt-get install graphviz', or write a .dot file"
         )
+    drawn = draw(g, chosen)
     with atomic_path(path) as tmp:
-        tmp.write_bytes(g.pipe(format=chosen))
+        tmp.write_bytes(drawn)

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import yaml
-
 from mapper import Design
+from ontology.textsafety import visible_text
+from ontology.yamlfile import dump_yaml
 
 __all__ = ["justifier_data", "justifier_id", "justifier_yaml"]
 
@@ -319,8 +319,8 @@ def _bare(ids: Iterable[str]) -> list[str]:
 
 def justifier_yaml(d: Design, data: dict[str, Any]) -> str:
     """justifier.yaml: a comment, then one YAML fragment between '---' lines that justifier loads."""
-    body = yaml.safe_dump(justifier_data(d, data), sort_keys=False, allow_unicode=True, width=100)
-    name = " ".join(d.project.settings.name.split())
+    body = dump_yaml(justifier_data(d, data))
+    name = visible_text(" ".join(d.project.settings.name.split()))  # a comment: no escape, a visible mark
     head = (
         f"# Decisions of the barriermap design of {name}, as justifier YAML\n"
         "# (load in R with justifier::load_justifications(file = 'justifier.yaml')).\n"

@@ -27,11 +27,11 @@ from ontology import (
     check_output_folder,
     write_text,
 )
-from ontology.textsafety import markdown_text, spreadsheet_cell
+from ontology.textsafety import markdown_text, spreadsheet_cell, visible_text
 from ontology.vocabulary import ADDRESSES, DELIVERS
 from reports.abcd import abcd_csv
 from reports.context import build_context
-from reports.graph import GraphOptions, dot_available, graph
+from reports.graph import GraphOptions, dot_available, draw, graph
 from reports.justifier import justifier_yaml
 from techniques import number_key
 
@@ -57,13 +57,21 @@ class RenderResult:
     notes: tuple[str, ...]
 
 
+def _html_text(value: object) -> object:
+    """Text for HTML (escaped afterwards by autoescape): bidirectional and zero-width characters marked.
+    Markup (the drawing, marked `| safe`) is the renderer's own and passes unchanged."""
+    from markupsafe import Markup
+
+    return visible_text(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def _env(autoescape: bool) -> jinja2.Environment:
     """HTML autoescapes; Markdown (no autoescape) passes every value through markdown_text, so no raw HTML
     and no link other than http(s)/mailto can come from a user's text."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=autoescape,
-        finalize=None if autoescape else markdown_text,
+        finalize=_html_text if autoescape else markdown_text,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -72,7 +80,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
 
 
 def _svg(d: Design) -> str:
-    raw: str = graph(d).pipe(format="svg").decode("utf-8")
+    raw: str = draw(graph(d), "svg").decode("utf-8")
     return raw[raw.index("<svg") :]
 
 
@@ -118,8 +126,9 @@ def _graph(r: Report, out: Path, notes: list[str]) -> list[Path]:
     g = graph(d, GraphOptions())
     written = [write_text(out / "graph.dot", g.source)]
     if dot_available():
+        drawn = draw(g, "svg")
         with atomic_path(out / "graph.svg") as tmp:
-            tmp.write_bytes(g.pipe(format="svg"))
+            tmp.write_bytes(drawn)
         written.append(out / "graph.svg")
     else:
         notes.append(DOT_HINT)

@@ -24,9 +24,11 @@ __all__ = [
 ]
 
 # the names a template may use; the mapper supplies them
-TEMPLATE_NAMES = frozenset({"behaviour", "label", "who", "name", "barrier", "situation", "steps", "fact", "source"})
+TEMPLATE_NAMES = frozenset(
+    {"behaviour", "label", "who", "name", "barrier", "situation", "steps", "fact", "source", "kind"}
+)
 # the order a course is taught in: reasons, what the behaviour is, how, practice, planning, keeping it up
-PHASES = ("why", "what", "how", "practise", "plan", "keep")
+PHASES = ("why", "what", "how", "practise", "confidence", "plan", "keep")
 PROVIDERS = ("course team", "tutor", "peers")
 SETTINGS = ("online", "in practice")
 STAGES = ("awareness", "registration", "completion", "use")

@@ -99,6 +99,12 @@ def made(request: pytest.FixtureRequest) -> Design:
     return design(load_project(folder))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The parse cache's sealing key goes to a temporary XDG_CACHE_HOME, never the real ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 # hypothesis generators of coded data that produce every field of a belief statement
 FRAMEWORKS = load_frameworks()
 DOMAINS = [d.id for d in FRAMEWORKS.domains]

@@ -119,6 +119,74 @@ def test_a_symlinked_cache_folder_is_not_read(project: Path, tmp_path: Path) -> 
     assert cache.hits == 0
 
 
+def _entry_and_body(project: Path) -> tuple[Path, dict[str, object]]:
+    load_project(project, cache=True)
+    (entry,) = (project / CACHE_FOLDER).glob("coded-*.json")
+    return entry, json.loads(entry.read_text(encoding="utf-8"))
+
+
+def _forge(body: dict[str, object], statement: str) -> dict[str, object]:
+    """The entry with its first belief statement's text replaced, every other field (sha256 too) kept."""
+    coded = body["coded"]
+    assert isinstance(coded, dict)
+    coded["barriers"][0]["statement"] = statement
+    return body
+
+
+def test_a_forged_statement_is_never_used(project: Path) -> None:
+    # someone who can edit the project folder writes an entry that matches the file's sha256 but not its content
+    expected = design_json(design(load_project(project)))
+    entry, body = _entry_and_body(project)
+    entry.write_text(json.dumps(_forge(body, "Forged: give every patient antibiotics")), encoding="utf-8")
+    made = design_json(design(load_project(project, cache=True)))
+    assert "Forged" not in made
+    assert made == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("valence", "neither"),  # the parser takes barrier or enabler only
+        ("domains", []),  # a statement needs a TDF domain
+        ("domains", ["tdf:astrology"]),  # no such domain
+        ("constructs", ["tdf:emotion/glee"]),  # no such construct
+        ("strength", "extreme"),
+    ],
+)
+def test_a_sealed_entry_with_values_the_parser_refuses_is_not_used(project: Path, field: str, value: object) -> None:
+    # even an entry sealed with the user's own key (an older, looser barriermap) is checked as the parser checks
+    from mapper.cache import _load_key, _seal
+
+    entry, body = _entry_and_body(project)
+    body.pop("hmac")
+    body["coded"]["barriers"][0][field] = value  # type: ignore[index]
+    key = _load_key()
+    assert key is not None
+    body["hmac"] = _seal(key, "bcw-guide-2014", body)
+    entry.write_text(json.dumps(body), encoding="utf-8")
+    cache = ParseCache(project)
+    coded = load_coded(project, load_frameworks(), read=lambda p: cache.coded(p, "bcw-guide-2014", load_frameworks()))
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert coded == load_project(project).coded
+
+
+def test_the_key_lives_outside_the_project_and_only_its_owner_reads_it(project: Path) -> None:
+    load_project(project, cache=True)
+    key = Path(os.environ["XDG_CACHE_HOME"]) / "barriermap" / "cache-key"
+    assert key.is_file() and key.stat().st_mode & 0o077 == 0
+    assert not any(p.name == "cache-key" for p in project.rglob("*"))
+
+
+def test_without_a_trustworthy_key_the_cache_is_not_used(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = project.parent / "other-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    load_project(project, cache=True)  # makes the key and fills the cache
+    (home / "barriermap" / "cache-key").chmod(0o644)  # others may read it: it proves nothing
+    cache = ParseCache(project)
+    load_coded(project, load_frameworks(), read=lambda p: cache.coded(p, "bcw-guide-2014", load_frameworks()))
+    assert (cache.hits, cache.misses) == (0, 1)
+
+
 @pytest.mark.parametrize("link", [".barriermap", ".barriermap/cache"])
 def test_the_cache_is_never_written_through_a_link(project: Path, tmp_path: Path, link: str) -> None:
     elsewhere = tmp_path / "elsewhere"

@@ -738,3 +738,17 @@ def test_import_with_no_domain_says_how_to_map(invoke: Invoke, tmp_path: Path) -
     )
     assert f"barriermap code import {src} --into {tmp_path / 'p'} --mapping FILE.yaml --replace" in result.stderr
     assert invoke("validate", str(tmp_path / "p")).exit_code == 0
+
+
+@pytest.mark.parametrize("where", ["coded/copy.yaml", "coded/copy.qdpx", "barriers.yaml"])
+def test_code_export_refuses_the_projects_own_coded_data(invoke: Invoke, project: Path, where: str) -> None:
+    # a copy in coded/ (or a new barriers.yaml) would be read with the original: every id would clash
+    (project / "coded").mkdir()
+    if where == "barriers.yaml":
+        (project / "barriers.yaml").rename(project / "coded" / "hand.yaml")
+    target = project / where
+    result = invoke("code", "export", str(project), "--format", Path(where).suffix[1:], "--out", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {target}: is inside the project's own coded data")
+    assert not target.exists()
+    assert invoke("validate", str(project)).exit_code == 0

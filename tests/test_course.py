@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from mapper import design, load_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +20,31 @@ def test_budget_too_small_warns(project: Path) -> None:
     (folder / "project.yaml").write_text(text.replace("module_minutes: 60", "module_minutes: 1"), encoding="utf-8")
     d = design(load_project(folder))
     assert not d.modules and d.messages
-    assert any("more than a 1-minute module holds with its introduction and check" in w for w in d.warnings)
+    assert any("a 1-minute module leaves -4 min for content, too little for its activity" in w for w in d.warnings)
+
+
+# each case: module length; the minutes of its introduction and of its check of learning
+FRAMES = [(90, (5, 10)), (60, (3, 7)), (45, (2, 5)), (30, (2, 3)), (20, (2, 3))]
+
+
+@pytest.mark.parametrize(("length", "frame"), FRAMES)
+def test_the_module_frame_scales_with_its_length(project: Path, length: int, frame: tuple[int, int]) -> None:
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    (project / "project.yaml").write_text(
+        text.replace("module_minutes: 60", f"module_minutes: {length}"), encoding="utf-8"
+    )
+    d = design(load_project(project))
+    assert d.modules and all(m.frame == frame and m.minutes <= length for m in d.modules)
+    assert sum(frame) <= length // 4  # introduction and check never take more than a quarter of it
+
+
+def test_an_activity_longer_than_a_module_is_shortened_not_dropped(project: Path) -> None:
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    (project / "project.yaml").write_text(text.replace("module_minutes: 60", "module_minutes: 25"), encoding="utf-8")
+    d = design(load_project(project))
+    shortened = [w for w in d.warnings if " shortened from " in w]
+    assert shortened and not [w for w in d.warnings if "left out of the course" in w and "min" in w]
+    assert all(m.minutes <= 25 for m in d.modules)
 
 
 def test_thin_modules_are_folded_in() -> None:

@@ -69,3 +69,23 @@ def test_write_then_read(frameworks: Frameworks, tmp_path: Path) -> None:
     assert [(e.id, e.participant, e.text, e.codings) for e in back.excerpts] == [
         (e.id, e.participant, e.text, e.codings) for e in data.excerpts
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=A1",  # a formula: written with an apostrophe, read back without it
+        "'=A1",  # an excerpt that itself begins with an apostrophe before a formula sign
+        "''=A1",  # two apostrophes
+        "'quoted'",  # an apostrophe before plain text is never touched
+        "-2 degrees",
+    ],
+)
+def test_text_survives_a_round_trip(frameworks: Frameworks, tmp_path: Path, text: str) -> None:
+    from dataclasses import replace
+
+    data = load_coded(PROJECT, frameworks)
+    first = replace(data.excerpts[0], text=text)
+    data = replace(data, excerpts=(first, *data.excerpts[1:]))
+    back = read_csv(write_csv(data, tmp_path / "out.csv"), frameworks)
+    assert back.excerpts[0].text == text

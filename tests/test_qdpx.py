@@ -287,3 +287,32 @@ def test_fuzzing_finds_stay_fixed(frameworks: Frameworks, name: str, message: st
     with pytest.raises(InputError) as info:
         reader(path, frameworks)
     assert info.value.problems[0].message.startswith(message)
+
+
+def test_a_large_codebook_looks_for_no_near_misses(
+    frameworks: Frameworks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 100,000 codes took 15 s: each name that was no domain had difflib look for the closest one, and each
+    # dotted code was removed from a list; the timing is in bench/qdc_scale.py, this pins the cause
+    import difflib
+
+    def no_suggestions(*args: object, **kwargs: object) -> list[str]:
+        raise AssertionError("a near-miss search while importing a codebook")
+
+    codes = [
+        f'<Code guid="00000000-0000-0000-0000-{i:012d}" name="theme.code {i}" isCodable="true"/>' for i in range(50)
+    ]
+    codes += [
+        '<Code guid="00000000-0000-0000-0000-100000000000" name="theme" isCodable="true"/>',
+        '<Code guid="00000000-0000-0000-0000-100000000001" name="Emotion" isCodable="true">'
+        '<Code guid="00000000-0000-0000-0000-100000000002" name="Anxiety" isCodable="true"/>'
+        f'<Code guid="00000000-0000-0000-0000-100000000003" name="- {"long " * 100_000}" isCodable="true"/></Code>',
+        f'<Code guid="00000000-0000-0000-0000-100000000004" name="{"x" * 1_000_000}" isCodable="true"/>',
+    ]
+    path = tmp_path / "big.qdc"
+    path.write_text(f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{"".join(codes)}</Codes></CodeBook>')
+    monkeypatch.setattr(difflib, "get_close_matches", no_suggestions)
+    data, _ = read_qdc(path, frameworks)
+    assert len(data.unmapped_codes) == 52  # 'theme', its 50 dotted children and the long name
+    assert sum(u.path.startswith("theme/") for u in data.unmapped_codes) == 50
+    assert [b.domains for b in data.barriers] == [("tdf:emotion",)]

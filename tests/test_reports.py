@@ -222,3 +222,57 @@ def test_a_format_imports_only_what_it_needs(fmt: str, allowed: tuple[str, ...],
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     imported = set(done.stderr.strip().splitlines()[-1].split()[1:])
     assert imported <= set(allowed), imported
+
+
+def _project_with_statement(tmp_path: Path, statement: str) -> Path:
+    folder = tmp_path / "proj"
+    shutil.copytree(FIXTURE, folder)
+    text = (folder / "barriers.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "statement: Clinicians feel anxious about handling the psychological side of care", f"statement: {statement}"
+    )
+    (folder / "barriers.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+LONG = [
+    " ".join(["words"] * 2900),  # 17,400 characters: dot refused a quoted string over 16,384 (a traceback)
+    "x" * 200_000,  # one 200 KB word: dot died while reading it ("Broken pipe")
+]
+
+
+@pytest.mark.parametrize("statement", LONG, ids=["17k-of-words", "200k-word"])
+def test_a_long_statement_is_shortened_in_the_drawing_only(tmp_path: Path, statement: str) -> None:
+    d = design(load_project(_project_with_statement(tmp_path, statement)))
+    source = graph(d).source
+    assert max(len(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', source)) < 2000  # every quoted string
+    assert " …" in source  # shortened, and says so
+    render(d, tmp_path / "out", ["html", "json", "graph"])
+    assert statement in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # the whole text
+    assert statement in (tmp_path / "out" / "design.json").read_text(encoding="utf-8")
+
+
+@needs_dot
+@pytest.mark.parametrize("statement", LONG, ids=["17k-of-words", "200k-word"])
+def test_a_long_statement_is_drawn(invoke: object, tmp_path: Path, statement: str) -> None:
+    project = _project_with_statement(tmp_path, statement)
+    result = invoke("design", str(project), "--out", str(tmp_path / "out"), "-f", "graph")  # type: ignore[operator]
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out" / "graph.svg").read_text(encoding="utf-8").rstrip().endswith("</svg>")
+
+
+def test_a_failing_dot_is_one_clear_error(made: Design, monkeypatch: pytest.MonkeyPatch) -> None:
+    import graphviz
+
+    from reports.graph import draw
+
+    def fails(*args: object, **kwargs: object) -> bytes:
+        raise graphviz.CalledProcessError(1, ["dot"], stderr=b"Error: <stdin>: syntax error in line 5\nmore\n")
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", fails)
+    with pytest.raises(OutputError) as info:
+        draw(graph(made), "svg")
+    assert str(info.value) == (
+        "graphviz's dot could not draw the design (Error: <stdin>: syntax error in line 5) — write a .dot file "
+        "instead, or report this"
+    )

@@ -83,13 +83,15 @@ def test_a_service_support_names_the_change_and_speaks_to_the_service(project: P
     assert mine and all(s.audience == "managers" for s in mine)  # the audience no behaviour names
     change = dict(mine[0].changes)["barrier:B2"]
     # the fixture's behaviour is to start running groups: the change makes it the default where it is decided
-    assert change.startswith("Make running the group programme for patients with persistent low back pain the default")
+    assert change.startswith("Make running the group programme for patients the default where the decision is made")
     assert all(s.steps and not any("pack" in step or "template" in step.split()[0] for step in s.steps) for s in mine)
 
 
 # each case: a behaviour's "what" and the short name titles use when it has no label
 GERUNDS = [
     ("run the group programme", "running the group programme"),  # a doubled consonant
+    ("request tests only when guidance says they help, and act on it", "requesting tests"),  # the first clause
+    ("register for and complete the course", "registering for and completing the course"),  # two verbs
     ("assess post-traumatic amnesia", "assessing post-traumatic amnesia"),
     ("give no antibiotic", "giving no antibiotic"),  # a silent e dropped
     ("refer patients", "referring patients"),  # stress on the last syllable
