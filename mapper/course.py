@@ -275,6 +275,7 @@ class _Written:
 
     @property
     def frame(self) -> tuple[int, int]:
+        """Minutes of introduction and of check of learning in this project's modules."""
         return frame_of(self.project.settings.delivery.module_minutes)
 
     @property
@@ -512,7 +513,7 @@ def _activity(project: Project, aim: BehaviourIn, item: _Item, *, where: _Place,
         if x.strip() == "{{ steps }}":  # the behaviour's own steps, or a neutral item
             outline += aim.steps or ([] if aim.kind == "stop" else ["the steps, in the order they are done"])
         else:
-            outline += [item for item in [fill(x, **names)] if item]  # an item may be for one kind only
+            outline += [text for text in [fill(x, **names)] if text]  # an item may be for one kind only
     part = project.settings.delivery.part_minutes
     return (
         Activity(
