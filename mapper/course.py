@@ -157,28 +157,38 @@ def _items(
         course = project.library.techniques[technique].course
         if course is None or not served:
             continue
-        module = project.settings.delivery.module_minutes
-        budget = module - sum(frame_of(module))
-        minutes = course.minutes
-        if minutes > budget:
-            if budget < MIN_ACTIVITY_MINUTES:
-                if technique not in extra:
-                    warnings.append(
-                        f"{technique} left out of the course{_for(served)}: a {module}-minute module leaves "
-                        f"{budget} min for content, too little for its activity ({course.minutes} min) — raise "
-                        "delivery.module_minutes"
-                    )
-                continue
-            minutes = budget
-            warnings.append(
-                f"{technique} shortened from {course.minutes} to {minutes} min{_for(served)}, to fit a {module}-minute "
-                "module — raise delivery.module_minutes to give it its full time"
-            )
+        minutes = _fitted(project, technique, served, extra=technique in extra, warnings=warnings)
+        if minutes is None:
+            continue
         score = round(sum(scores.get((b, technique), 0.0) for b in served), 6)
         items.append(_Item(technique, served, score, course.phase, minutes, technique in extra))
     kept = _with_facts(project, aim, items, used=used, warnings=warnings)
     kept.sort(key=lambda i: (PHASES.index(i.phase), -i.score, number_key(local(i.technique))))
     return kept
+
+
+def _fitted(project: Project, technique: str, served: list[str], *, extra: bool, warnings: list[str]) -> int | None:
+    """The minutes an activity gets in a module: its own, or shortened to the module's content time (with a
+    warning), or None when the module leaves too little room for it."""
+    course = project.library.techniques[technique].course
+    assert course is not None
+    module = project.settings.delivery.module_minutes
+    budget = module - sum(frame_of(module))
+    if course.minutes <= budget:
+        return course.minutes
+    if budget < MIN_ACTIVITY_MINUTES:
+        if not extra:
+            warnings.append(
+                f"{technique} left out of the course{_for(served)}: a {module}-minute module leaves "
+                f"{budget} min for content, too little for its activity ({course.minutes} min) — raise "
+                "delivery.module_minutes"
+            )
+        return None
+    warnings.append(
+        f"{technique} shortened from {course.minutes} to {budget} min{_for(served)}, to fit a {module}-minute "
+        "module — raise delivery.module_minutes to give it its full time"
+    )
+    return budget
 
 
 def _with_facts(
