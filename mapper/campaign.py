@@ -47,8 +47,8 @@ STAGE_ROOM = 3  # statements one stage's messages answer for one audience before
 # answer lines a form has room for
 ROOM = {"email": 2, "post": 1, "abstract": 2, "pitch": 3, "brief": 4}
 TESTIMONIAL = "[testimonial: a quote from a named colleague who has done it, collected with consent]"
-# before launch nobody has done the course yet: the quote comes from the trial or a pilot
-PILOT_QUOTE = "[quote: a named clinician from the trial or a pilot, on what it was like, collected with consent]"
+# before launch nobody has done the course yet: the quote comes from the course's own clinical lead, who exists
+PILOT_QUOTE = "[quote: the course's clinical lead, on why the course was made and who it is for]"
 NO_URL = "[course link]"
 
 
@@ -81,10 +81,12 @@ class _Line:
 
 
 def _hours(minutes: int) -> str:
+    """Study time as a learner reads it, to the nearest quarter hour: 'about 2 hours 15 minutes'."""
     if minutes < 90:
         return f"about {minutes} minutes"
-    hours = round(minutes / 60 * 2) / 2
-    return f"about {hours:g} hours"
+    quarters = round(minutes / 15)
+    hours, rest = divmod(quarters * 15, 60)
+    return f"about {hours} hours" + (f" {rest} minutes" if rest else "")
 
 
 def _short_citation(citation: str) -> str:
@@ -215,11 +217,10 @@ def _hook_fact(project: Project, stage: str, audience: str) -> KeyFactIn | None:
 
 
 def _names(
-    project: Project, aims: list[BehaviourIn], *, stage: str, role: str, course: CourseSummary
+    project: Project, aims: list[BehaviourIn], *, stage: str, role: str, course: CourseSummary, audience_id: str
 ) -> dict[str, Any]:
     """The words a stage's messages for one audience fill their templates with."""
     settings, behaviours = project.settings, project.behaviours
-    audience_id = behaviours.audience_of(aims[0])
     audience = _audience(project, audience_id)
     aim = aims[-1] if stage == "use" else aims[0]
     if role == "learner" and stage == "use":  # after the course: the first behaviour it serves at this stage
@@ -249,12 +250,36 @@ def _names(
         else "",
         "part": f"{settings.delivery.part_minutes} minutes" if settings.delivery.part_minutes else "one sitting",
         "label": aim.short,
-        "behaviour": aim.what,
+        # a supporter whose own behaviour is not in project.yaml makes the clinicians' behaviour possible
+        "behaviour": f"make {aim.short} possible at work"
+        if role == "supporter" and aim.level == "individual"
+        else aim.what,
         "who": aim.who,
         "course_who": (course_aim if role == "learner" else aim).who,
         "course_behaviour": (course_aim if role == "learner" else aim).what,
         "kind": aim.kind,
     }
+
+
+def _of_audience(
+    project: Project,
+    audiences: list[str],
+    *,
+    plans: Sequence[StatementPlan],
+    supports: Sequence[Support],
+    roles: dict[str, str],
+) -> dict[str, list[BehaviourIn]]:
+    """Each audience's behaviours. The service's audience hears about the supports even when no behaviour names
+    it (statements sent to the service by their words): it is asked to make the clinicians' behaviour possible
+    (its role, 'supporter', is added to `roles`)."""
+    found = {
+        a: [b for b in project.settings.target_behaviours if project.behaviours.audience_of(b) == a] for a in audiences
+    }
+    for s in supports:
+        if s.audience in found and not found[s.audience]:
+            found[s.audience] = [p.behaviour for p in plans if p.audience == s.audience][:1]
+            roles.setdefault(s.audience, "supporter")
+    return found
 
 
 def build_campaign(
@@ -274,9 +299,7 @@ def build_campaign(
     if not settings.campaign.url:
         warnings.append("campaign.url is not set in project.yaml: calls to action show '[course link]'")
     audiences = [a.id for a in settings.audiences] or ["all"]
-    of_audience = {
-        a: [b for b in settings.target_behaviours if project.behaviours.audience_of(b) == a] for a in audiences
-    }
+    of_audience = _of_audience(project, audiences, plans=plans, supports=supports, roles=roles)
     messages: list[Message] = []
     for stage in stages:
         spec = CAMPAIGN_PLAN["stages"][stage]
@@ -290,7 +313,9 @@ def build_campaign(
                 audience_id,
                 role,
                 spec,
-                _names(project, of_audience[audience_id], stage=stage, role=role, course=course),
+                _names(
+                    project, of_audience[audience_id], stage=stage, role=role, course=course, audience_id=audience_id
+                ),
                 url,
                 _hook_fact(project, stage, audience_id),
                 lines.get((audience_id, stage), []),
@@ -383,7 +408,8 @@ def _brief(x: _Draft) -> str:
     cited = list(dict.fromkeys([a.source for a in answer if a.source] + ([fact.source] if fact else [])))
     evidence = [x.fact_text] if x.fact_text else []
     evidence += [a.text for a in answer if a.source]
-    offer = p.names["course_size"] and f"{p.names['name']}: {p.names['course_size']}."
+    # after the course, those who took it are not offered it again
+    offer = p.stage != "use" and p.names["course_size"] and f"{p.names['name']}: {p.names['course_size']}."
     offered = " ".join(t for t in [offer or "", *[a.text for a in answer if not a.source]] if t)
     offered += (" " + x.said[-1]) if p.pack else ""
     sections = [f"Why it matters: {x.hook}"]

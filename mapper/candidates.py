@@ -216,12 +216,19 @@ def _feasibility(
 
 
 def _fit(
-    technique: str, relevance: dict[str, Relevance], suits_kind: bool, settings: ScoreSettings
+    technique: str, relevance: dict[str, Relevance], kinds: frozenset[str], kind: str, settings: ScoreSettings
 ) -> tuple[float, tuple[str, ...], float]:
-    """The content factor, the words behind it, and the kind factor of one candidate."""
+    """The content factor, the words behind it, and the kind factor of one candidate: raised when the technique
+    suits the behaviour's kind, lowered when it serves only stopping a routine (catching an old habit, removing
+    its cues) and the behaviour is a new or kept practice."""
     found = relevance.get(technique)
     content = round(1 + settings.content * found.share, 6) if found else 1.0
-    return content, found.words if found else (), round(1 + settings.kind, 6) if suits_kind else 1.0
+    fit = 1.0
+    if kind in kinds:
+        fit = round(1 + settings.kind, 6)
+    elif kinds == {"stop"} and kind in ("start", "maintain"):
+        fit = round(1 / (1 + settings.kind), 6)
+    return content, found.words if found else (), fit
 
 
 def candidates_for(
@@ -266,7 +273,7 @@ def candidates_for(
                     course,
                     message,
                     technique.functions,
-                    *_fit(tid, relevance, suits in index.kinds.get(tid, ()) if index else False, settings),
+                    *_fit(tid, relevance, index.kinds.get(tid, frozenset()) if index else frozenset(), suits, settings),
                 )
             )
         found.sort(key=lambda c: (-c.score, -c.path_strength, number_key(c.technique)))

@@ -508,9 +508,20 @@ def as_json(d: Design) -> dict[str, Any]:
         "principles": list(d.principles),
         "warnings": list(d.warnings),
         "settings": settings,
-        "data_status": p.settings.data_status.model_dump(),
+        "data_status": _data_status(p),
         "stamp": stamp_of(p, settings).as_json(),
     }
+
+
+def _data_status(p: Project) -> dict[str, Any]:
+    """The status of each part of the data as project.yaml gives it, and 'none' for a part the project lacks
+    (no reviews in evidence.yaml, no evaluation/ folder), so that nothing absent reads as real."""
+    status = p.settings.data_status.model_dump()
+    present = {"interviews": True, "evidence": bool(p.evidence.reviews), "evaluation": p.uptake is not None}
+    for part, has in present.items():
+        if not has:
+            status[part] = {"status": "none", "note": f"the project has no {part} data"}
+    return status
 
 
 def design_json(d: Design, data: dict[str, Any] | None = None) -> str:

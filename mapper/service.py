@@ -22,7 +22,7 @@ from mapper.project import BehaviourIn
 from mapper.text import fill
 from ontology import read_data
 
-__all__ = ["SERVICE_DOMAINS", "Change", "ServiceCause", "concrete_change", "service_cause", "service_techniques"]
+__all__ = ["SERVICE_DOMAINS", "Change", "ServiceCause", "concrete_changes", "service_cause", "service_techniques"]
 
 # TDF domains whose statements can name a cause the service owns (a belief about consequences or a gap
 # in knowledge is the clinician's, whatever words it uses)
@@ -104,25 +104,27 @@ def _changes() -> tuple[tuple[str, str, tuple[re.Pattern[str], ...]], ...]:
     return tuple((c["id"], c["change"], tuple(_phrase(str(w)) for w in c["words"])) for c in data["changes"])
 
 
-def concrete_change(statement: Barrier, behaviour: BehaviourIn) -> Change | None:
-    """The concrete change the statement calls for (mapper/data/changes.yaml), or None when it names none."""
+def concrete_changes(statement: Barrier, behaviour: BehaviourIn) -> tuple[Change, ...]:
+    """Every concrete change the statement's words call for (mapper/data/changes.yaml), most specific first."""
     text = _plain(statement.statement)
+    found_all = []
     for key, template, patterns in _changes():
         found = [m.group(0) for p in patterns for m in p.finditer(text)]
-        if found:
-            named = sorted(set(found))
-            words = " and ".join(filter(None, (", ".join(named[:-1]), named[-1])))
-            change = fill(
-                template,
-                label=behaviour.short,
-                behaviour=behaviour.what,
-                who=behaviour.who,
-                kind=behaviour.kind,
-                word=max(found, key=len),  # 'order form' rather than 'form'
-                words=words,
-            )
-            return Change(key, change, tuple(sorted(set(found))))
-    return None
+        if not found:
+            continue
+        named = sorted(set(found))
+        words = " and ".join(filter(None, (", ".join(named[:-1]), named[-1])))
+        change = fill(
+            template,
+            label=behaviour.short,
+            behaviour=behaviour.what,
+            who=behaviour.who,
+            kind=behaviour.kind,
+            word=max(found, key=len),  # 'order form' rather than 'form'
+            words=words,
+        )
+        found_all.append(Change(key, change, tuple(named)))
+    return tuple(found_all)
 
 
 def _constructs(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

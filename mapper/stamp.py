@@ -10,8 +10,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
+from barriers import coded_files
 from mapper.project import Project
 from ontology import project_inputs
 from techniques.linksets import shipped_link_sets
@@ -52,10 +54,22 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _read_inputs(project: Project) -> list[Path]:
+    """The files a design is made from, as the loader reads them: project.yaml, evidence.yaml, the coded data,
+    the evaluation CSVs and the project's own link-set CSVs (never other files that lie in the folder)."""
+    root = project.path.resolve()
+    files = [root / "project.yaml", root / "evidence.yaml", *coded_files(root)]
+    if (root / "evaluation").is_dir():
+        files += sorted((root / "evaluation").glob("*.csv"))
+    files += [root / name for name in project.settings.link_sets if name.endswith(".csv")]
+    inputs = set(project_inputs(root))
+    return sorted({f.resolve() for f in files if f.is_file()} & inputs)
+
+
 def stamp_of(project: Project, settings: dict[str, Any]) -> Stamp:
     """The stamp of a design made from `project` with `settings` (design.json's settings block)."""
     root = project.path.resolve()
-    inputs = tuple((p.relative_to(root).as_posix(), _sha256(p.read_bytes())) for p in project_inputs(root))
+    inputs = tuple((p.relative_to(root).as_posix(), _sha256(p.read_bytes())) for p in _read_inputs(project))
     shipped = set(shipped_link_sets()) | {"bcw"}
     link_sets = tuple(
         (name, f"shipped with barriermap {barriermap_version()}" if name in shipped else f"the project's {name}")

@@ -27,7 +27,7 @@ from mapper.candidates import Candidate
 from mapper.fit import comb_of_statement, serving_functions
 from mapper.plan import StatementPlan
 from mapper.project import Project
-from mapper.service import concrete_change
+from mapper.service import concrete_changes
 from mapper.text import fill
 from ontology import KnowledgeBase, read_data
 from ontology.vocabulary import SUPPORT, SUPPORTED_BY, curie
@@ -143,10 +143,14 @@ def _strategies_for(
     return strong
 
 
-def _changes(plans: Sequence[StatementPlan]) -> tuple[tuple[str, str], ...]:
-    """The concrete change each statement calls for, where its words name one."""
-    found = ((p.id, concrete_change(p.statement, p.behaviour)) for p in plans)
-    return tuple((pid, change.text) for pid, change in found if change is not None)
+def _changes(plans: Sequence[StatementPlan], strategy: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The concrete change each statement calls for that this strategy makes, where its words name one."""
+    found = []
+    for p in plans:
+        mine = [c for c in concrete_changes(p.statement, p.behaviour) if c.id in strategy.get("changes", ())]
+        if mine:
+            found.append((p.id, mine[0].text))
+    return tuple(found)
 
 
 def build_supports(
@@ -194,7 +198,7 @@ def build_supports(
                 tuple(entry["barriers"]),
                 techniques,
                 tuple(evidence),
-                _changes(entry["plans"]),
+                _changes(entry["plans"], strategy),
                 _strength(*max(_endorsed(q, strategy) for q in entry["plans"])),
             )
         )

@@ -67,12 +67,9 @@ def test_each_channel_has_its_own_form() -> None:
         if m.form == "brief":
             assert "Sources:" in m.text and "What we ask of you:" in m.text
         if m.form == "pitch":
-            # a slot the designer fills, never an invented quote; before launch nobody has done the course yet
-            slot = (
-                "[quote: a named clinician from the trial or a pilot"
-                if m.stage in ("awareness", "registration")
-                else "[testimonial:"
-            )
+            # a slot the designer fills, never an invented quote; before launch nobody has done the course yet,
+            # so the quote is the clinical lead's, who exists whatever the project
+            slot = "[quote: the course's clinical lead" if m.stage in ("awareness", "registration") else "[testimonial:"
             assert slot in m.text, m.id
 
 

@@ -606,9 +606,9 @@ def test_explain_json_is_a_structured_trace(invoke: Invoke) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("explain", str(PROJECT), "B9"), "did you mean barrier:B3, barrier:B2, barrier:B1?"),  # a near statement id
+        (("explain", str(PROJECT), "B9"), "did you mean message:9, barrier:B3, barrier:B2?"),  # a near id
         (("explain", str(PROJECT), "modul:1"), "did you mean module:1"),  # a misspelt prefix
-        (("graph", str(PROJECT), "--focus", "B7"), "did you mean message:7, barrier:B3, barrier:B2?"),  # bare id
+        (("graph", str(PROJECT), "--focus", "B7"), "did you mean barrier:B3, barrier:B2, barrier:B1?"),  # bare id
         (("techniques", "show", "action planing"), "did you mean 1.4 'Action planning'?"),  # a near label
     ],
 )

@@ -106,3 +106,27 @@ def test_a_behaviour_without_a_label_reads_as_a_gerund(what: str, short: str) ->
 
     assert BehaviourIn(id="b", who="clinicians", what=what).short == short
     assert BehaviourIn(id="b", who="clinicians", what=what, label="my label").short == "my label"
+
+
+def test_the_service_audience_hears_what_to_make_possible(project: Path) -> None:
+    # no behaviour of the fixture names the managers; B2 sent to the service by its words gives them messages
+    _say(project, CASES[0][0])
+    d = design(load_project(project))
+    use = [m for m in d.messages if m.audience == "managers" and m.stage == "use"]
+    assert use and all(
+        "for the service to make running the group programme for patients possible at work" in m.text for m in use
+    )
+    assert all("barrier:B2" in m.barriers for m in use)
+
+
+def test_absent_data_never_reads_as_real(project: Path) -> None:
+    import json
+
+    from mapper import design_json
+
+    (project / "evidence.yaml").write_text("reviews: []\n", encoding="utf-8")
+    text = (project / "project.yaml").read_text(encoding="utf-8")
+    (project / "project.yaml").write_text(text.split("key_facts:")[0], encoding="utf-8")  # facts cite reviews
+    status = json.loads(design_json(design(load_project(project))))["data_status"]
+    assert status["evidence"]["status"] == "none" and status["evaluation"]["status"] == "none"
+    assert status["interviews"]["status"] == "real"

@@ -115,3 +115,11 @@ def test_the_owl_header_carries_the_stamp(best_out: Path) -> None:
     stamp = json.loads((best_out / "design.json").read_text(encoding="utf-8"))["stamp"]
     assert len(provenance) == 1 and stamp["fingerprint"] in provenance[0]
     assert all(f["sha256"] in provenance[0] for f in stamp["inputs"])
+
+
+def test_the_stamp_lists_only_what_the_design_is_made_from(project: Path) -> None:
+    from mapper import design_json
+
+    (project / "notes.yaml").write_text("mine: true\n", encoding="utf-8")  # a file of the user's, not an input
+    inputs = [i["path"] for i in json.loads(design_json(design(load_project(project))))["stamp"]["inputs"]]
+    assert "notes.yaml" not in inputs and {"project.yaml", "barriers.yaml", "evidence.yaml"} <= set(inputs)
