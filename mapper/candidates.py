@@ -220,13 +220,14 @@ def _fit(
 ) -> tuple[float, tuple[str, ...], float]:
     """The content factor, the words behind it, and the kind factor of one candidate: raised when the technique
     suits the behaviour's kind, lowered when it serves only stopping a routine (catching an old habit, removing
-    its cues) and the behaviour is a new or kept practice."""
+    its cues) and the behaviour is a new or kept practice, or only starting one (confidence in doing it) and the
+    behaviour is to stop: confidence in the old routine is the problem there."""
     found = relevance.get(technique)
     content = round(1 + settings.content * found.share, 6) if found else 1.0
     fit = 1.0
     if kind in kinds:
         fit = round(1 + settings.kind, 6)
-    elif kinds == {"stop"} and kind in ("start", "maintain"):
+    elif (kinds == {"stop"} and kind in ("start", "maintain")) or (kinds == {"start"} and kind == "stop"):
         fit = round(1 / (1 + settings.kind), 6)
     return content, found.words if found else (), fit
 

@@ -113,3 +113,11 @@ def test_stopping_a_routine_raises_restructuring_and_prompts(project: Path) -> N
     stop = {c.technique: c for c in design(load_project(project)).candidates["barrier:B2"]}
     assert stop["bct:12.1"].kind_fit == 1.3 and start["bct:12.1"].kind_fit == 1.3  # suits both
     assert start["bct:1.4"].kind_fit == 1.3 and stop["bct:1.4"].kind_fit == 1.0  # action planning: a start
+
+
+def test_kind_only_techniques_rank_lower_for_the_other_kind(project: Path) -> None:
+    start = {c.technique: c for c in design(load_project(project)).candidates["barrier:B1"]}
+    assert start["bct:15.3"].kind_fit == 1.3  # recalling past success: for a new practice
+    _with(project, "  - id: deliver-best\n", "  - id: deliver-best\n    kind: stop\n", "project.yaml")
+    stop = {c.technique: c for c in design(load_project(project)).candidates["barrier:B1"]}
+    assert stop["bct:15.3"].kind_fit == round(1 / 1.3, 6)  # confidence in the old routine is the problem
