@@ -81,11 +81,10 @@ class _Line:
 
 
 def _hours(minutes: int) -> str:
-    """Study time as a learner reads it, to the nearest quarter hour: 'about 2 hours 15 minutes'."""
+    """Study time as a learner reads it, to the nearest five minutes: 'about 2 hours 20 minutes'."""
     if minutes < 90:
         return f"about {minutes} minutes"
-    quarters = round(minutes / 15)
-    hours, rest = divmod(quarters * 15, 60)
+    hours, rest = divmod(round(minutes / 5) * 5, 60)
     return f"about {hours} hours" + (f" {rest} minutes" if rest else "")
 
 
@@ -408,8 +407,14 @@ def _brief(x: _Draft) -> str:
     cited = list(dict.fromkeys([a.source for a in answer if a.source] + ([fact.source] if fact else [])))
     evidence = [x.fact_text] if x.fact_text else []
     evidence += [a.text for a in answer if a.source]
-    # after the course, those who took it are not offered it again
-    offer = p.stage != "use" and p.names["course_size"] and f"{p.names['name']}: {p.names['course_size']}."
+    # after the course, those who took it are not offered it again; a hook that already gives the size is not
+    # repeated under "What it offers"
+    offer = (
+        p.stage != "use"
+        and p.names["course_size"]
+        and p.names["hours"] not in x.hook
+        and f"{p.names['name']}: {p.names['course_size']}."
+    )
     offered = " ".join(t for t in [offer or "", *[a.text for a in answer if not a.source]] if t)
     offered += (" " + x.said[-1]) if p.pack else ""
     sections = [f"Why it matters: {x.hook}"]

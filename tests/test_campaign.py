@@ -126,3 +126,13 @@ def test_the_use_stage_asks_for_a_concrete_first_step(project: Path, kind: str, 
     use = [m for m in d.messages if m.stage == "use" and m.audience == "physios"]
     assert use and {m.cta for m in use} == {ask}
     assert not any("brief" in m.cta.lower() or "pack" in m.cta.lower() for m in d.messages)
+
+
+def test_study_time_is_said_as_the_course_has_it() -> None:
+    d = best()
+    hours, rest = divmod(round(d.course_minutes / 5) * 5, 60)
+    said = f"about {hours} hours" + (f" {rest} minutes" if rest else "")
+    register = [m for m in d.messages if m.stage == "registration" and m.audience == "physios"]
+    assert register and all(said in m.text for m in register if m.form != "post")
+    # an evidence brief does not say the course's size twice
+    assert all(m.text.count(said) <= 1 for m in d.messages if m.form == "brief")
