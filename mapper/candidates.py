@@ -14,7 +14,8 @@ A candidate's score is the product of four visible factors:
 * evidence: the technique's evidence score from the project's reviews (0.5 when there are none).
 * content: 1 + `content` x the statement's relevance to the technique (0-1): its words against the situations
   the technique answers and its applied examples (techniques/data/applied.yaml, BM25 retrieval).
-* kind: 1 + `kind` when the technique suits the behaviour's kind (start, stop, substitute, maintain).
+* kind: 1 + `kind` when the technique suits the behaviour's kind (start, stop, substitute, maintain); 1/(1 + `kind`)^2
+  when it serves only the opposite of start and stop (it would work against the change).
 * feasibility: 0 when every function the technique serves is excluded, when it is reached only through
   excluded functions, or when neither an online self-paced course, a message nor (for a statement the
   service must answer, mapper.service) a service strategy can carry it; else 1.
@@ -221,14 +222,15 @@ def _fit(
     """The content factor, the words behind it, and the kind factor of one candidate: raised when the technique
     suits the behaviour's kind, lowered when it serves only stopping a routine (catching an old habit, removing
     its cues) and the behaviour is a new or kept practice, or only starting one (confidence in doing it) and the
-    behaviour is to stop: confidence in the old routine is the problem there."""
+    behaviour is to stop (confidence in the old routine is the problem there): by 1/(1 + kind) squared, since
+    such a technique works against the change rather than merely missing it."""
     found = relevance.get(technique)
     content = round(1 + settings.content * found.share, 6) if found else 1.0
     fit = 1.0
     if kind in kinds:
         fit = round(1 + settings.kind, 6)
     elif (kinds == {"stop"} and kind in ("start", "maintain")) or (kinds == {"start"} and kind == "stop"):
-        fit = round(1 / (1 + settings.kind), 6)
+        fit = round(1 / (1 + settings.kind) ** 2, 6)
     return content, found.words if found else (), fit
 
 
@@ -252,7 +254,10 @@ def candidates_for(
         by_service = service_cause(b, behaviours.of_statement(b)) is not None
         found = []
         by_technique = _paths(kb, b, settings)
-        relevance = index.relevance(b.statement, by_technique) if index and settings.content else {}
+        # the behaviour's own words ('test', 'booklet') say what the practice is, not which technique answers
+        # the statement: they are left out of the match
+        topic = behaviours.of_statement(b).what
+        relevance = index.relevance(b.statement, by_technique, ignore=topic) if index and settings.content else {}
         suits = behaviours.of_statement(b).kind
         for tid, paths in by_technique.items():
             technique = library.techniques[tid]

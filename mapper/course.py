@@ -194,7 +194,9 @@ def _fitted(project: Project, technique: str, served: list[str], *, extra: bool,
 def _with_facts(
     project: Project, aim: BehaviourIn, items: list[_Item], *, used: set[str], warnings: list[str]
 ) -> list[_Item]:
-    """The items whose activity has the key fact it quotes: each fact is quoted once, the strongest first."""
+    """The items with the key fact their activity quotes (each fact quoted once, the strongest first); an
+    activity the cover needs keeps a marked placeholder when no fact is left, one that only deepens the
+    course is left out."""
     kept = []
     for item in sorted(items, key=lambda i: (i.extra, -i.score, number_key(local(i.technique)))):
         course = project.library.techniques[item.technique].course
@@ -208,16 +210,17 @@ def _with_facts(
                 used=frozenset(used),
                 named_only=course.named_fact,
             )
+            if fact is None and item.extra:
+                continue  # an activity that only deepens the course is not built around a missing fact
             if fact is None:
-                if not item.extra:
-                    warnings.append(
-                        f"{item.technique} left out of the course for '{aim.short}'{_for(item.barriers)}: "
-                        "its activity "
-                        "quotes a key fact and project.yaml has none left that is true before launch"
-                    )
-                continue
-            item.fact = fact.id
-            used.add(fact.id)
+                warnings.append(
+                    f"{item.technique}'s activity for '{aim.short}'{_for(item.barriers)} quotes a key fact and "
+                    "project.yaml has none left that is true before launch: the module holds a marked placeholder "
+                    "— add a sourced key fact (key_facts, with techniques:) to fill it"
+                )
+            else:
+                item.fact = fact.id
+                used.add(fact.id)
         kept.append(item)
     return kept
 
@@ -509,6 +512,8 @@ def _activity(project: Project, aim: BehaviourIn, item: _Item, *, where: _Place,
     fact = next((f for f in project.settings.key_facts if f.id == item.fact), None)
     first = sorted(item.barriers, key=lambda b: position[b])[0]
     names = template_names(project.settings.name, aim, statements[first].statement, fact)
+    if fact is None and course.needs_fact:  # a marked placeholder, never an invented figure
+        names["fact"] = "[key fact to add: a sourced figure for this point, in project.yaml key_facts]"
     outline: list[str] = []
     for x in course.outline:
         if x.strip() == "{{ steps }}":  # the behaviour's own steps, or a neutral item

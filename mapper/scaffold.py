@@ -128,6 +128,8 @@ def project_yaml(a: Answers) -> str:
         "# The behaviours the intervention should change: who does what. Each statement in",
         "# barriers.yaml belongs to one (its `behaviour:`; the first when it names none).",
         "# level: individual (they change it themselves) or service (the service must).",
+        "# kind: start (a new practice), stop (reduce a routine one: de-implementation), substitute or maintain.",
+        "# label: a short name that reads after 'for' in titles, such as 'stopping routine vitamin D tests'.",
         "target_behaviours:",
     ]
     ids: list[str] = []
@@ -138,6 +140,7 @@ def project_yaml(a: Answers) -> str:
         if b.label.strip():
             lines.append(f"    label: {_q(b.label)}")
         lines.append(f"    level: {b.level}")
+        lines.append("    kind: start")
         if audiences:
             lines.append(f"    audience: {audiences[_audience_of(b, len(audiences))]}")
     lines += ["", "# Who the messages speak to.", "audiences:"]

@@ -83,6 +83,12 @@ def check_output_folder(path: Path, projects: Iterable[Path] = ()) -> None:
                 f"{path}: is, holds or lies inside the project {project} — barriermap replaces its output "
                 f"folder as a whole; give a folder outside the project, such as {home.name}-design"
             )
+    holder = next((f for f in where.parents if (f / MARKER).is_file()), None)
+    if holder is not None:
+        raise OutputError(
+            f"{path}: lies inside {holder}, an output folder barriermap replaces as a whole — give a folder "
+            f"beside it instead, such as {holder.parent / (holder.name + '-' + where.name)}"
+        )
     if not where.is_dir():
         return
     try:

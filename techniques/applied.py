@@ -58,10 +58,12 @@ class ContentIndex:
         )
         return tokens[0] if tokens else []
 
-    def relevance(self, text: str, techniques: Iterable[str]) -> dict[str, Relevance]:
-        """Each technique's relevance to `text`, as a share of the best among `techniques`."""
+    def relevance(self, text: str, techniques: Iterable[str], ignore: str = "") -> dict[str, Relevance]:
+        """Each technique's relevance to `text`, as a share of the best among `techniques`; the words of
+        `ignore` (the behaviour's own topic) do not count."""
         wanted = [t for t in techniques if t in self._vocab]
-        query = self._tokens(text)
+        skip = set(self._tokens(ignore)) if ignore else set()
+        query = [w for w in self._tokens(text) if w not in skip]
         if not query or not wanted:
             return {}
         scores = self._retriever.get_scores(query)

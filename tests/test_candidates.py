@@ -120,4 +120,4 @@ def test_kind_only_techniques_rank_lower_for_the_other_kind(project: Path) -> No
     assert start["bct:15.3"].kind_fit == 1.3  # recalling past success: for a new practice
     _with(project, "  - id: deliver-best\n", "  - id: deliver-best\n    kind: stop\n", "project.yaml")
     stop = {c.technique: c for c in design(load_project(project)).candidates["barrier:B1"]}
-    assert stop["bct:15.3"].kind_fit == round(1 / 1.3, 6)  # confidence in the old routine is the problem
+    assert stop["bct:15.3"].kind_fit == round(1 / 1.3**2, 6)  # confidence in the old routine is the problem

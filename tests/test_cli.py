@@ -452,8 +452,11 @@ def test_init_asks_on_request_and_quotes_answers(
     text = (folder / "project.yaml").read_text(encoding="utf-8")
     assert 'name: "Name: with colon"' in text and "level: service" in text and "course_for: [run-groups]" in text
     assert "channels: [email, blog]" in text
-    assert '    what: "run groups"\n    label: "groups"\n    level: individual\n    audience: physios\n' in text
-    assert '    what: "provide group rooms"\n    level: service\n    audience: leads\n' in text
+    assert (
+        '    what: "run groups"\n    label: "groups"\n    level: individual\n    kind: start\n    audience: physios\n'
+        in text
+    )
+    assert '    what: "provide group rooms"\n    level: service\n    kind: start\n    audience: leads\n' in text
     assert "give a number from 1 to 3" in result.stderr
     assert (
         "warning: no target behaviour names audience 'patients', so the campaign writes it no message — name it "

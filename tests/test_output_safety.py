@@ -190,3 +190,14 @@ def test_demo_refuses_a_foreign_report_folder(invoke: Invoke, tmp_path: Path) ->
     result = invoke("demo", "--out", str(tmp_path))
     assert result.exit_code == 1
     assert not (tmp_path / "best").exists()  # refused before anything was copied
+
+
+def test_an_output_folder_inside_another_is_refused(invoke: Invoke, workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "design"
+    assert invoke("design", str(workspace / "proj"), "--out", str(out), "-f", "json").exit_code == 0
+    before = _snapshot(out)
+    result = invoke("design", str(workspace / "proj"), "--out", str(out / "sub"), "-f", "json")
+    assert result.exit_code == 1
+    assert f"lies inside {out}, an output folder barriermap replaces as a whole" in result.stderr
+    assert _snapshot(out) == before  # and the next design into it still works
+    assert invoke("design", str(workspace / "proj"), "--out", str(out), "-f", "json").exit_code == 0
