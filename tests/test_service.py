@@ -23,6 +23,7 @@ CASES = [
     ("The order form has the routine tests pre-ticked, so they are ordered for everyone", True),  # the form
     ("Nobody is responsible for the rota, so group sessions never get a slot in the job plan", True),  # rota
     ("I forget to think about it when I am with a patient", False),  # the clinician's own memory
+    ("It is not agreed who does which step, and registering each patient takes too long", True),  # the work
 ]
 
 
