@@ -127,9 +127,11 @@ def concrete_changes(statement: Barrier, behaviour: BehaviourIn) -> tuple[Change
     return tuple(found_all)
 
 
+@functools.lru_cache(maxsize=4096)  # each statement is asked about by the candidates, the plan and its audience
 def _constructs(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The CFIR 2.0 constructs the service owns whose cues `text` uses, and the cue words found."""
-    hits = [(construct, m.group(0)) for construct, pattern in _cues() for m in pattern.finditer(_plain(text))]
+    plain = _plain(text)
+    hits = [(construct, m.group(0)) for construct, pattern in _cues() for m in pattern.finditer(plain)]
     return tuple(dict.fromkeys(c for c, _ in hits)), tuple(sorted({w for _, w in hits}))
 
 
