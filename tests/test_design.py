@@ -112,6 +112,10 @@ DESIGNED = {
     "project": FIXTURE,  # the test project
     "best": BEST,  # the BeST example
     "antibiotics": ROOT / "examples" / "antibiotics",  # the antibiotics example
+    # two development-set projects the design was not shaped on: stopping a low-value test (tuning half) and
+    # substituting one check for another (held-out half)
+    "immunoglobulin-tests": ROOT / "eval" / "immunoglobulin-tests",
+    "taylor2013-ng-tubes": ROOT / "eval" / "taylor2013-ng-tubes",
 }
 
 
