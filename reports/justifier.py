@@ -50,6 +50,10 @@ class _Builder:
         self.elements[kind].setdefault(element["id"], element)
         return str(element["id"])
 
+    def decide(self, why: dict[str, Any], decision: dict[str, Any]) -> None:
+        """A justification (id, label, assertion) and the decision (id, label, ..., type) that rests on it."""
+        self.add("decision", {**decision, "justification": _ref([self.add("justification", why)])})
+
 
 def justifier_data(d: Design, data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The justifier containers of a design (design.json's object as `data`)."""
@@ -180,18 +184,13 @@ def justifier_data(d: Design, data: dict[str, Any]) -> dict[str, list[dict[str, 
                     },
                 )
             )
-        j = b.add(
-            "justification",
+        b.decide(
             {"id": justifier_id("justification_technique", _number(t)), "label": why, "assertion": _ref(assertions)},
-        )
-        b.add(
-            "decision",
             {
                 "id": justifier_id("decision_use_technique", _number(t)),
                 "label": f"Use {tech(t)}",
                 "description": f"Delivered by {where}.",
                 "type": "technique chosen",
-                "justification": _ref([j]),
             },
         )
     left_out: dict[str, list[str]] = {}
@@ -214,22 +213,17 @@ def justifier_data(d: Design, data: dict[str, Any]) -> dict[str, list[dict[str, 
             why = "left out: stronger techniques already answer the statements it reaches"
             if stronger:
                 why += f" ({'; '.join(dict.fromkeys(stronger))})"
-        j = b.add(
-            "justification",
+        b.decide(
             {
                 "id": justifier_id("justification_leave_out", _number(t)),
                 "label": why,
                 "assertion": _ref([reaches(x, candidates[x][t]) for x in reached]),
             },
-        )
-        b.add(
-            "decision",
             {
                 "id": justifier_id("decision_leave_out_technique", _number(t)),
                 "label": f"Leave out {tech(t)}",
                 "description": f"A candidate for {', '.join(_bare(reached))}; best score {best['score']}.",
                 "type": "technique left out",
-                "justification": _ref([j]),
             },
         )
     for m in data["modules"]:
@@ -239,22 +233,17 @@ def justifier_data(d: Design, data: dict[str, Any]) -> dict[str, list[dict[str, 
             reaches(x, candidates[x][t]) for x in m["barriers"] for t in m["techniques"] if t in candidates[x]
         ]
         objectives = "; ".join(o["text"] for o in m["objectives"])
-        j = b.add(
-            "justification",
+        b.decide(
             {
                 "id": justifier_id("justification_module", n),
                 "label": f"Its activities answer {', '.join(_bare(m['barriers']))}: {objectives}",
                 "assertion": _ref(assertions or [made]),
             },
-        )
-        b.add(
-            "decision",
             {
                 "id": justifier_id("decision_module", n),
                 "label": f"Module {n}: {m['title']}",
                 "description": f"{m['minutes']} minutes; techniques {', '.join(tech(t) for t in m['techniques'])}.",
                 "type": "module",
-                "justification": _ref([j]),
             },
         )
     for s in data["supports"]:
@@ -273,41 +262,31 @@ def justifier_data(d: Design, data: dict[str, Any]) -> dict[str, list[dict[str, 
                     },
                 )
             )
-        j = b.add(
-            "justification",
+        b.decide(
             {
                 "id": justifier_id("justification_support", n),
                 "label": f"{s['taxonomy']}; answers {', '.join(_bare(s['barriers']))} for {s['audience']}",
                 "assertion": _ref([a for a in assertions if a.startswith("assertion")] or [made]),
             },
-        )
-        b.add(
-            "decision",
             {
                 "id": justifier_id("decision_support", n),
                 "label": f"Service support {n}: {s['label']}",
                 "description": s["what"],
                 "type": "service support",
-                "justification": _ref([j]),
             },
         )
     for r in data["routes"]:
         bare = r["barrier"].removeprefix("barrier:")
-        j = b.add(
-            "justification",
+        b.decide(
             {
                 "id": justifier_id("justification_route", bare),
                 "label": r["reason"],
                 "assertion": _ref([coded(r["barrier"])]),
             },
-        )
-        b.add(
-            "decision",
             {
                 "id": justifier_id("decision_route", bare),
                 "label": f"Send {bare} to the {r['destination']}",
                 "type": "route",
-                "justification": _ref([j]),
             },
         )
     return {kind: list(elements.values()) for kind, elements in b.elements.items() if elements}
