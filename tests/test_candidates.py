@@ -121,3 +121,13 @@ def test_kind_only_techniques_rank_lower_for_the_other_kind(project: Path) -> No
     _with(project, "  - id: deliver-best\n", "  - id: deliver-best\n    kind: stop\n", "project.yaml")
     stop = {c.technique: c for c in design(load_project(project)).candidates["barrier:B1"]}
     assert stop["bct:15.3"].kind_fit == round(1 / 1.3**2, 6)  # confidence in the old routine is the problem
+
+
+def test_behaviour_kinds_are_named_alike_in_the_schema_and_the_technique_data() -> None:
+    # project.yaml's kind (a Literal pydantic needs) and the kinds applied.yaml may name must stay one list
+    from typing import get_args
+
+    from mapper.project import BehaviourKind
+    from techniques.applied import BEHAVIOUR_KINDS
+
+    assert get_args(BehaviourKind) == BEHAVIOUR_KINDS
