@@ -7,14 +7,16 @@ plan, keep going (each template names its phase) — and packed in that order in
 `delivery.module_minutes`, less the module frame (a 5-minute introduction to the learning outcomes and a
 10-minute check of learning). A module's outcomes are its own activities' outcomes (each template's
 `outcome`), naming the statements the activity answers; its title comes from its phases; its COM-B label
-from the components its activities serve. When the modules exceed `delivery.max_modules`, the weakest
-activities are left out with a warning.
+from the components its activities serve. Activities are kept, statement by statement, while they fit in
+`delivery.max_modules`: a later activity of the same or the next phase fills a module's spare room, and
+activities a little over a module are shortened in proportion; only one that fits nowhere is left out, with
+a warning that says how much room the course lacks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from barriers import Barrier
 from mapper.candidates import Candidate
@@ -43,6 +45,7 @@ __all__ = [
 INTRO_MINUTES, CHECK_MINUTES = 5, 10  # the frame of a module of 90 minutes or more
 FRAME_MINUTES = INTRO_MINUTES + CHECK_MINUTES
 MIN_ACTIVITY_MINUTES = 10  # an activity is shortened to fit a module, but not below this
+SQUEEZE = 0.15  # a module may run this share over its content time, its activities shortened in proportion
 MIN_MODULE_MINUTES = 20  # below this (activities only) a module joins a neighbour of the same behaviour
 PASS_MARK = 80
 
@@ -231,24 +234,105 @@ def _for(statements: Sequence[str]) -> str:
 
 
 def _pack(items: list[_Item], budget: int) -> list[list[_Item]]:
-    """Items in teaching order, packed into modules of at most `budget` activity minutes."""
+    """Items in teaching order, packed into modules of about `budget` activity minutes.
+
+    When the next item does not fit, later items of its phase or the next one that do fit fill the room
+    first (a small reordering, never across more than one phase); a module a little over its budget (by up to
+    SQUEEZE) has its activities shortened in proportion, so two 20-minute activities share a 45-minute
+    module rather than leave half of one empty.
+    """
+    rest = list(items)
     modules: list[list[_Item]] = []
-    current: list[_Item] = []
-    used = 0
-    for item in items:
-        if current and used + item.minutes > budget:
-            modules.append(current)
-            current, used = [], 0
-        current.append(item)
-        used += item.minutes
-    if current:
+    while rest:
+        current = [rest.pop(0)]
+        reach: int | None = None
+        i = 0
+        while i < len(rest):
+            item = rest[i]
+            step = PHASES.index(item.phase)
+            if reach is not None and step > reach:
+                break
+            if _squeeze([*(x.minutes for x in current), item.minutes], budget) is not None:
+                current.append(rest.pop(i))
+                continue
+            reach = step + 1 if reach is None else reach
+            i += 1
         modules.append(current)
     # a thin last module joins the one before it when they fit together
     while len(modules) > 1 and sum(i.minutes for i in modules[-1]) < MIN_MODULE_MINUTES:
-        if sum(i.minutes for i in modules[-2] + modules[-1]) > budget:
+        if _squeeze([i.minutes for i in modules[-2] + modules[-1]], budget) is None:
             break
         modules[-2].extend(modules.pop())
-    return modules
+    at = {id(i): n for n, i in enumerate(items)}
+    return [_squeezed(sorted(m, key=lambda i: at[id(i)]), budget) for m in modules]
+
+
+def _squeeze(minutes: list[int], budget: int) -> list[int] | None:
+    """`minutes` shortened in proportion to fit `budget` (none shorter than MIN_ACTIVITY_MINUTES or by more than
+    SQUEEZE of its own), or None when they cannot fit."""
+    if sum(minutes) <= budget:
+        return minutes
+    fixed = [m <= MIN_ACTIVITY_MINUTES for m in minutes]
+    while True:
+        spare = budget - sum(m for m, f in zip(minutes, fixed, strict=True) if f)
+        flexible = sum(m for m, f in zip(minutes, fixed, strict=True) if not f)
+        if flexible == 0 or spare <= 0:
+            return None
+        scale = spare / flexible
+        short = [m if f else int(m * scale) for m, f in zip(minutes, fixed, strict=True)]
+        low = [i for i, m in enumerate(short) if not fixed[i] and m < MIN_ACTIVITY_MINUTES]
+        if not low:
+            if any(s < m * (1 - SQUEEZE) for s, m in zip(short, minutes, strict=True)):
+                return None
+            return short
+        for i in low:
+            fixed[i] = True
+            minutes = [*minutes[:i], MIN_ACTIVITY_MINUTES, *minutes[i + 1 :]]
+
+
+def _squeezed(group: list[_Item], budget: int) -> list[_Item]:
+    """The group's activities shortened in proportion when together they run over `budget` minutes."""
+    short = _squeeze([i.minutes for i in group], budget)
+    assert short is not None  # _pack builds only groups that fit
+    return [i if m == i.minutes else replace(i, minutes=m) for i, m in zip(group, short, strict=True)]
+
+
+def _fit_course(
+    items: dict[str, list[_Item]], order: list[BehaviourIn], *, budget: int, limit: int
+) -> tuple[list[tuple[BehaviourIn, list[_Item]]], list[str]]:
+    """The activities that fit `limit` modules, chosen so that every statement is answered once before any is
+    answered twice: the cover's activities before those that only deepen the course, the strongest first; an
+    activity that does not fit is left out with a warning, and smaller ones after it still fill the room."""
+    ranked = sorted(
+        ((aim, i) for aim in order for i in items[aim.id]),
+        key=lambda x: (x[1].extra, -x[1].score, number_key(local(x[1].technique))),
+    )
+    answered: set[str] = set()
+    first: list[tuple[BehaviourIn, _Item]] = []
+    then: list[tuple[BehaviourIn, _Item]] = []
+    for aim, item in ranked:
+        fresh = [b for b in item.barriers if b not in answered]
+        (first if fresh else then).append((aim, item))
+        answered.update(item.barriers)
+    kept: set[int] = set()
+    warnings = []
+
+    def packed(keep: set[int]) -> list[tuple[BehaviourIn, list[_Item]]]:
+        return [(aim, group) for aim in order for group in _pack([i for i in items[aim.id] if id(i) in keep], budget)]
+
+    for _aim, item in first + then:
+        if len(packed(kept | {id(item)})) <= limit:
+            kept.add(id(item))
+        elif not item.extra:
+            need = sum(i.minutes for a in order for i in items[a.id] if not i.extra)
+            warnings.append(
+                f"{item.technique} left out of the course{_for(item.barriers)}: "
+                f"{_plural(limit, 'module', 'modules')} (delivery.max_modules) of {budget} minutes of content "
+                f"{'holds' if limit == 1 else 'hold'} "
+                f"no room for its {item.minutes} minutes (the course's activities need {need}) — raise "
+                "max_modules or module_minutes"
+            )
+    return packed(kept), warnings
 
 
 def _sentence(text: str) -> str:
@@ -424,28 +508,6 @@ def _choices_left_out(plans: Sequence[StatementPlan]) -> list[str]:
     return warnings
 
 
-def _within_limit(
-    packed: list[tuple[BehaviourIn, list[_Item]]], order: list[BehaviourIn], *, budget: int, limit: int
-) -> tuple[list[tuple[BehaviourIn, list[_Item]]], list[str]]:
-    """Leave out the weakest activities (those that only deepen the course first) until the modules fit."""
-    warnings = []
-    while len(packed) > limit:
-        weakest = min((i for _, g in packed for i in g), key=lambda i: (not i.extra, i.score, i.technique))
-        if not weakest.extra:
-            warnings.append(
-                f"{weakest.technique} left out of the course{_for(weakest.barriers)}: "
-                f"{_plural(limit, 'module', 'modules')} (delivery.max_modules) {'is' if limit == 1 else 'are'} full — "
-                "raise max_modules or "
-                "module_minutes"
-            )
-        rebuilt: list[tuple[BehaviourIn, list[_Item]]] = []
-        for aim in order:
-            rest = [i for a, g in packed if a.id == aim.id for i in g if i is not weakest]
-            rebuilt += [(aim, g) for g in _pack(rest, budget)]
-        packed = rebuilt
-    return packed, warnings
-
-
 def _unrehearsed(packed: list[tuple[BehaviourIn, list[_Item]]], order: list[BehaviourIn]) -> list[str]:
     """A warning for each behaviour with situations to rehearse whose modules have no practice."""
     warnings = []
@@ -473,7 +535,7 @@ def build_course(
     order = [b for b in project.settings.target_behaviours if b.id in by_behaviour]
     warnings: list[str] = []
     selections: dict[str, Selection] = {}
-    packed: list[tuple[BehaviourIn, list[_Item]]] = []
+    items_of: dict[str, list[_Item]] = {}
     quoted: set[str] = set()
     budget = project.settings.delivery.module_minutes - sum(frame_of(project.settings.delivery.module_minutes))
     for aim in order:
@@ -483,9 +545,8 @@ def build_course(
         need: dict[str, int] = {p.id: p.need for p in mine}
         selection = select(fit, need, cover_threshold)
         selections[aim.id] = selection
-        items = _items(project, aim, selection, fit=fit, position=position, used=quoted, warnings=warnings)
-        packed += [(aim, group) for group in _pack(items, budget)]
-    packed, left_out = _within_limit(packed, order, budget=budget, limit=project.settings.delivery.max_modules)
+        items_of[aim.id] = _items(project, aim, selection, fit=fit, position=position, used=quoted, warnings=warnings)
+    packed, left_out = _fit_course(items_of, order, budget=budget, limit=project.settings.delivery.max_modules)
     warnings += left_out + _unrehearsed(packed, order)
     modules: list[Module] = []
     for n, (aim, group) in enumerate(packed, start=1):

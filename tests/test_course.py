@@ -89,3 +89,29 @@ def test_a_technique_left_out_names_the_statements_it_would_answer(project: Path
     made = design(load_project(project))
     left_out = [w for w in made.warnings if "left out of the course" in w]
     assert left_out and all(re.search(r"\(it would answer [A-Z]+\d+(, [A-Z]+\d+)*\)", w) for w in left_out), left_out
+
+
+@pytest.mark.parametrize("name", ["barry2020-dementia-medicines", "edwhat-handover"])
+def test_room_is_filled_before_a_technique_is_left_out(name: str) -> None:
+    """Two tuning-half projects whose course cannot hold every activity: what is left out is left out because
+    no module has room for it, so the modules' spare minutes together are fewer than the smallest activity
+    left out, and no module runs over its length."""
+    project = load_project(ROOT / "eval" / name)
+    d = design(project)
+    length = project.settings.delivery.module_minutes
+    left = [int(m) for w in d.warnings if "left out of the course" in w for m in re.findall(r"room for its (\d+)", w)]
+    assert left, "the project's course is meant to be too small for every activity"
+    assert len(d.modules) == project.settings.delivery.max_modules
+    assert all(m.minutes <= length for m in d.modules)
+    assert sum(length - m.minutes for m in d.modules) < min(left)
+
+
+def test_activities_a_little_over_a_module_share_it_shortened() -> None:
+    """Activities a little over a module's content time (two of 20 minutes in a 45-minute module, 38 of
+    content) are shortened in proportion to share it, not given a module each; none by more than 15%."""
+    project = load_project(ROOT / "eval" / "edwhat-handover")
+    d = design(project)
+    own = {t: c.course.minutes for t, c in project.library.techniques.items() if c.course}
+    shared = [m for m in d.modules if len(m.activities) > 1 and sum(own[a.technique] for a in m.activities) > 38]
+    assert shared and all(sum(a.minutes for a in m.activities) <= 38 for m in shared)
+    assert all(a.minutes >= 0.85 * own[a.technique] - 1 for m in shared for a in m.activities)
