@@ -135,6 +135,11 @@ class ModuleJson(_Model):
     prerequisites: list[str]
     checks: list[str]
     tidier: list[TidierJson] = Field(description="TIDieR's twelve items, written for the module.")
+    needs: list[str] = Field(
+        default_factory=list,
+        description="Content the project must give before the module can be written (steps, criteria, cases, "
+        "sourced figures), each naming where in project.yaml it goes.",
+    )
 
 
 class DesignJson(_Model):

@@ -100,6 +100,7 @@ class Module:
     tidier: tuple[tuple[str, str], ...]
     intro: str = "introduction and learning outcomes"
     frame: tuple[int, int] = (INTRO_MINUTES, CHECK_MINUTES)  # minutes of introduction and of the check
+    needs: tuple[str, ...] = ()  # content the project must give before the module can be written
 
     @property
     def minutes(self) -> int:
@@ -552,7 +553,23 @@ def build_course(
     for n, (aim, group) in enumerate(packed, start=1):
         where = _Place(n, len(packed), statements, position)
         modules.append(_module(project, kb, aim, group, where=where, before=modules))
-    return modules, selections, warnings
+    return modules, selections, warnings + _content_wanted(modules, order)
+
+
+def _content_wanted(modules: list[Module], order: list[BehaviourIn]) -> list[str]:
+    """A warning for each behaviour whose modules wait for content the project has not given."""
+    warnings = []
+    for aim in order:
+        fields = [
+            f for _, f, _ in _CONTENT if any(f"`{f}:`" in n for m in modules if m.behaviour == aim.id for n in m.needs)
+        ]
+        if fields:
+            warnings.append(
+                f"'{aim.short}': its modules teach from {', '.join(fields)} that project.yaml does not give — add "
+                f"them under target_behaviours ({aim.id}), in the project's own words; each module lists what it "
+                "waits for"
+            )
+    return warnings
 
 
 @dataclass(frozen=True)
@@ -577,8 +594,9 @@ def _activity(project: Project, aim: BehaviourIn, item: _Item, *, where: _Place,
         names["fact"] = "[key fact to add: a sourced figure for this point, in project.yaml key_facts]"
     outline: list[str] = []
     for x in course.outline:
-        if x.strip() == "{{ steps }}":  # the behaviour's own steps, or a neutral item
-            outline += aim.steps or ([] if aim.kind == "stop" else ["the steps, in the order they are done"])
+        listed = _listed(aim, x.strip())
+        if listed is not None:  # the behaviour's own steps, criteria or situations, or a neutral item
+            outline += listed
         else:
             outline += [text for text in [fill(x, **names)] if text]  # an item may be for one kind only
     part = project.settings.delivery.part_minutes
@@ -604,6 +622,53 @@ def _activity(project: Project, aim: BehaviourIn, item: _Item, *, where: _Place,
         ),
         fact.source if fact else "",
     )
+
+
+def _listed(aim: BehaviourIn, item: str) -> list[str] | None:
+    """An outline item that stands for one of the behaviour's lists ("{{ steps }}", "{{ criteria }}",
+    "{{ situations }}"), as the items of that list or a neutral item naming what the project has not given;
+    None for any other item."""
+    if item == "{{ steps }}":
+        return list(aim.steps) or ([] if aim.kind == "stop" else ["the steps, in the order they are done"])
+    if item == "{{ criteria }}":
+        if aim.criteria:
+            lead = "still indicated when" if aim.kind in ("stop", "substitute") else "applies when"
+            return [f"{lead}: {c}" for c in aim.criteria]
+        return ["the indication criteria, as a one-page grid"] if aim.kind in ("stop", "substitute") else []
+    if item == "{{ situations }}":
+        return [f"case: {s}" for s in aim.situations] or ["cases from the situations learners meet"]
+    return None
+
+
+# what a course template uses of the project, and where in project.yaml the project gives it
+_CONTENT = (
+    ("{{ steps }}", "steps", "the steps of {label}, in the order they are done"),
+    ("{{ criteria }}", "criteria", "the indications: when the practice is still right, as criteria for a grid"),
+    ("situation", "situations", "the situations learners meet, as cases to work through"),
+)
+
+
+def _asked(field: str, kind: str) -> bool:
+    """Whether a behaviour of this kind must give `field`: a stop behaviour has no steps to teach, and only
+    stopping or substituting needs criteria for when the old practice is still right."""
+    return {"steps": kind != "stop", "criteria": kind in ("stop", "substitute")}.get(field, True)
+
+
+def _needs(project: Project, aim: BehaviourIn, item: _Item, activity: str) -> list[str]:
+    """What activity `activity` needs from the project and the project has not given: each as a sentence
+    naming where in project.yaml it goes."""
+    course = project.library.techniques[item.technique].course
+    assert course is not None
+    text = " ".join([course.title, course.instructions, *course.outline])
+    given = {"steps": aim.steps, "criteria": aim.criteria, "situations": aim.situations}
+    needs = [
+        f"{what.format(label=aim.short)}, for {activity} (project.yaml: target_behaviours, {aim.id}, `{field}:`)"
+        for mark, field, what in _CONTENT
+        if mark in text and not given[field] and _asked(field, aim.kind)
+    ]
+    if course.needs_fact and not item.fact:
+        needs.append(f"a sourced figure for {activity} (project.yaml: `key_facts:`, naming {local(item.technique)})")
+    return needs
 
 
 def _module_combs(
@@ -642,6 +707,7 @@ def _module(
     n, statements, position = where.n, where.statements, where.position
     made = [_activity(project, aim, item, where=where, m=m) for m, item in enumerate(group, start=1)]
     activities = [a for a, _ in made]
+    needs = tuple(n for item, a in zip(group, activities, strict=True) for n in _needs(project, aim, item, local(a.id)))
     quoted = [source for _, source in made if source]
     barrier_ids = sorted({b for a in activities for b in a.barriers}, key=lambda b: position[b])
     wording: dict[str, list[str]] = {}  # one outcome per activity wording, naming the statements it answers
@@ -687,4 +753,5 @@ def _module(
         tidier,
         intro,
         frame,
+        needs,
     )

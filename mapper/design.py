@@ -418,6 +418,7 @@ def _module_json(m: Module) -> dict[str, Any]:
         "prerequisites": list(m.prerequisites),
         "checks": list(m.checks),
         "tidier": [{"item": k, "text": v} for k, v in m.tidier],
+        "needs": list(m.needs),
     }
 
 

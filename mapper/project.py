@@ -153,6 +153,12 @@ class BehaviourIn(_Model):
         default_factory=list,
         description="What the course must teach of the behaviour, in order, in the project's words.",
     )
+    criteria: list[str] = Field(
+        default_factory=list,
+        description="When the behaviour applies, in the project's words: for a new practice who and what it is for; "
+        "for stopping or substituting, when the old practice is still indicated. The course teaches them as a grid "
+        "and checks them with cases.",
+    )
 
     @property
     def short(self) -> str:
@@ -436,6 +442,8 @@ def template_names(name: str, aim: BehaviourIn, statement: str, fact: KeyFactIn 
         "barrier": statement,
         "situation": aim.situations[0] if aim.situations else _a_case(aim),
         "steps": "; ".join(aim.steps),
+        "criteria": "; ".join(aim.criteria),
+        "situations": "; ".join(aim.situations),
         "fact": fact.text.rstrip(".") if fact else "",
         "source": fact.source if fact else "",
         "kind": aim.kind,

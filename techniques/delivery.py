@@ -25,7 +25,20 @@ __all__ = [
 
 # the names a template may use; the mapper supplies them
 TEMPLATE_NAMES = frozenset(
-    {"behaviour", "label", "who", "name", "barrier", "situation", "steps", "fact", "source", "kind"}
+    {
+        "behaviour",
+        "label",
+        "who",
+        "name",
+        "barrier",
+        "situation",
+        "situations",
+        "steps",
+        "criteria",
+        "fact",
+        "source",
+        "kind",
+    }
 )
 # the order a course is taught in: reasons, what the behaviour is, how, practice, planning, keeping it up
 PHASES = ("why", "what", "how", "practise", "confidence", "plan", "keep")

@@ -115,3 +115,27 @@ def test_activities_a_little_over_a_module_share_it_shortened() -> None:
     shared = [m for m in d.modules if len(m.activities) > 1 and sum(own[a.technique] for a in m.activities) > 38]
     assert shared and all(sum(a.minutes for a in m.activities) <= 38 for m in shared)
     assert all(a.minutes >= 0.85 * own[a.technique] - 1 for m in shared for a in m.activities)
+
+
+def test_a_module_names_the_content_the_project_has_not_given(tmp_path: Path) -> None:
+    """A stop behaviour's criteria and a behaviour's situations become the content of the activities that
+    teach and rehearse them; without them, the module says what it waits for and where it goes."""
+    import shutil
+
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "eval" / "immunoglobulin-tests", folder)
+    given = load_project(folder)
+    aim = given.settings.target_behaviours[0]
+    assert aim.kind == "stop" and aim.criteria and aim.situations
+    d = design(given)
+    outlines = [o for m in d.modules for a in m.activities for o in a.outline]
+    assert any(aim.criteria[0] in o for o in outlines)
+    assert not [n for m in d.modules for n in m.needs if "`criteria:`" in n or "`situations:`" in n]
+    text = (folder / "project.yaml").read_text(encoding="utf-8")
+    cut = re.sub(r"    criteria:\n(      - .*\n)+", "", text)
+    (folder / "project.yaml").write_text(cut, encoding="utf-8")
+    bare = design(load_project(folder))
+    waiting = [(m, n) for m in bare.modules for n in m.needs if "`criteria:`" in n]
+    assert waiting and all("request-immunoglobulins" in n for _, n in waiting)
+    assert all(any(a.technique == "bct:4.1" for a in m.activities) for m, _ in waiting)
+    assert any("its modules teach from criteria" in w for w in bare.warnings)

@@ -228,7 +228,8 @@ def test_every_course_template_is_complete(library: Library) -> None:
         assert c.phase in PHASES, tid
         assert c.answers and set(c.answers) <= DOMAINS, tid
         for kind in ("start", "stop", "substitute", "maintain"):  # items and titles may differ by kind
-            outline = [x for x in (fill(x, kind=kind, steps="{{ steps }}") for x in c.outline) if x]
+            lists = {"steps": "{{ steps }}", "criteria": "{{ criteria }}", "situations": "{{ situations }}"}
+            outline = [x for x in (fill(x, kind=kind, **lists) for x in c.outline) if x]
             assert 2 <= len(outline) <= 5, (tid, kind)
             title = fill(c.title, kind=kind)
             assert title[:1].isupper() and not title.endswith("."), (tid, kind)
@@ -260,6 +261,8 @@ NAMES = {
     "situation": "a person who expects a quick fix",
     "kind": "stop",
     "steps": "the first step; the second step",
+    "criteria": "the first criterion; the second criterion",
+    "situations": "a person who expects a quick fix; a busy day",
     "fact": "A fact.",
     "source": "review:x",
 }
