@@ -57,6 +57,9 @@ class Route:
     reason: str
 
 
+TEACHING = ("what", "how")  # course phases that teach what the behaviour is and how it is done
+
+
 def comb_of_statement(kb: KnowledgeBase, statement: Barrier) -> tuple[str, ...]:
     """The COM-B components the statement's TDF domains map to, in domain order."""
     return combs_of(kb, statement.domains)
@@ -99,6 +102,8 @@ def course_fit(kb: KnowledgeBase, library: Library, c: Candidate, statement: Bar
     course = library.techniques[c.technique].course
     if course is None:
         return "no course activity"
+    if statement.valence == "enabler" and course.phase in TEACHING:
+        return "the statement says they already know it: the course does not teach it again"
     return _function_fit(kb, c, statement, excluded) or _answers_fit(kb, course.answers, statement, "course activity")
 
 

@@ -139,3 +139,14 @@ def test_a_module_names_the_content_the_project_has_not_given(tmp_path: Path) ->
     assert waiting and all("request-immunoglobulins" in n for _, n in waiting)
     assert all(any(a.technique == "bct:4.1" for a in m.activities) for m, _ in waiting)
     assert any("its modules teach from criteria" in w for w in bare.warnings)
+
+
+def test_what_an_enabler_says_they_know_is_not_taught_again() -> None:
+    """ICU staff say they know how to clean their hands and can (HH1, an enabler coded to Knowledge and Skills):
+    no activity that teaches what the behaviour is or how it is done is built for it, and explain says why."""
+    d = design(load_project(ROOT / "eval" / "icu-hand-hygiene"))
+    taught = [a for m in d.modules for a in m.activities if "barrier:HH1" in a.barriers]
+    assert taught and all(a.phase not in ("what", "how") for a in taught)
+    plan = next(p for p in d.plans if p.id == "barrier:HH1")
+    assert "bct:4.1" in {c.technique for c in plan.candidates}
+    assert "bct:4.1" not in {c.technique for c in plan.course}
