@@ -48,11 +48,16 @@ class Source:
 
 @dataclass(frozen=True)
 class Coding:
-    """What one coder coded an excerpt to: TDF domain ids and construct ids."""
+    """What one coder coded an excerpt to: TDF domain ids, construct ids and belief statements.
+
+    `statements` are the ids (B1) of the statements this coder coded the excerpt to; each of those statements
+    lists the excerpt too (a statement's `excerpts` is every excerpt coded to it, by a named coder or not).
+    """
 
     coder: str
     domains: tuple[str, ...]
     constructs: tuple[str, ...] = ()
+    statements: tuple[str, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -79,6 +84,10 @@ class Excerpt:
     def domains(self) -> frozenset[str]:
         """Every domain any coder coded this excerpt to."""
         return frozenset(d for c in self.codings for d in c.domains)
+
+    def coders_of(self, statement: str) -> tuple[str, ...]:
+        """The coders who coded this excerpt to the statement with this id (none known: ())."""
+        return tuple(c.coder for c in self.codings if statement in c.statements)
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,25 @@ class CodedData:
     def coders(self) -> tuple[str, ...]:
         """Every coder named in any coding, sorted."""
         return tuple(sorted({c.coder for e in self.excerpts for c in e.codings if c.coder}))
+
+    def applied(self) -> tuple[tuple[str, str, str], ...]:
+        """Every code applied to an excerpt, as a QDA tool holds it: (excerpt id, coder, code key), one per
+        coder and code. A key is a domain or construct id, 'barrier:ID' or 'unmapped:PATH'; the coder is ''
+        where the data do not say who coded it (a statement's excerpt that no coding names, say)."""
+        out: list[tuple[str, str, str]] = []
+        named: set[tuple[str, str]] = set()
+        for e in self.excerpts:
+            for c in e.codings:
+                out.extend((e.id, c.coder, code) for code in c.codes)
+                out.extend((e.id, c.coder, f"barrier:{s}") for s in c.statements)
+                named.update((e.id, s) for s in c.statements)
+        for b in self.barriers:
+            out.extend((x, "", b.entity_id) for x in b.excerpts if (x, b.id) not in named)
+        for u in self.unmapped_codes:
+            attributed = {x for x, _ in u.codings}
+            out.extend((x, coder, f"unmapped:{u.path or u.name}") for x, coder in u.codings)
+            out.extend((x, "", f"unmapped:{u.path or u.name}") for x in u.excerpts if x not in attributed)
+        return tuple(out)
 
     def barrier(self, barrier_id: str) -> Barrier | None:
         """The belief statement with this id (with or without the 'barrier:' prefix), if any."""

@@ -18,7 +18,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 from qualcoder_export import SCHEMA, headless_qualcoder
 
 DATE = "2026-12-04 10:00:00"
@@ -39,6 +39,9 @@ DOMAINS = {
     "behavioural-regulation": "Behavioural Regulation",
 }
 CONSTRUCTS = {
+    "beliefs-about-capabilities/self-confidence": "Self-confidence",
+    "beliefs-about-capabilities/self-efficacy": "Self-efficacy",
+    "behavioural-regulation/self-monitoring": "Self-monitoring",
     "knowledge/knowledge-of-condition": "Knowledge (including knowledge of condition/scientific rationale)",
     "skills/skills-development": "Skills development",
     "reinforcement/rewards": "Rewards (proximal/distal, valued/not valued, probable/improbable)",
