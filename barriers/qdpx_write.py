@@ -406,7 +406,8 @@ def write_qdpx(
     for note in data.notes:
         if note.kind == "note" and "project" in note.about:
             _el(root, "NoteRef", targetGUID=_note_guid(note))
-    people = list(dict.fromkeys([*data.users, *data.coders, *(n.author for n in data.notes if n.author)]))
+    coders = sorted({c for _, c, _ in data.applied() if c})  # with those who coded only codes of their own
+    people = list(dict.fromkeys([*data.users, *coders, *(n.author for n in data.notes if n.author)]))
     anonymous = _user("") in {el.get("creatingUser") for el in root.iter("PlainTextSelection")}
     if people or anonymous:
         users = StdET.Element("Users")
