@@ -12,6 +12,7 @@ import sys
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import pytest
 import xmlschema
 from typer.testing import Result
 
-from barriers import CodedData, agreement, load_coded, read_qdc, read_qdpx, write_qdc, write_qdpx
+from barriers import CodedData, agreement, load_coded, read_qdc, read_qdpx, salience, write_qdc, write_qdpx
 from barriers.model import CodeSet
 from ontology import Frameworks, InputError
 
@@ -404,6 +405,16 @@ def test_two_coders_statement_codings_are_each_coders(frameworks: Frameworks) ->
     assert {c.coder for c in both.codings} == {"alice", "bob"}
     found = agreement(data, frameworks)
     assert found.coders == ("alice", "bob") and found.units == 30
+    # the same codings as the BeST example's YAML: the same agreement and, with 12 participants, not 24, the same
+    # salience of every domain and statement (a statement code sits under one domain, its first, and carries no
+    # strength in QualCoder)
+    best = load_coded(BEST, frameworks)
+    expected = agreement(best, frameworks)
+    assert (found.overall, found.domains) == (expected.overall, expected.domains)
+    as_coded = replace(best, barriers=tuple(replace(b, domains=b.domains[:1], strength="") for b in best.barriers))
+    got, want = salience(data, frameworks), salience(as_coded, frameworks)
+    assert got.total_participants == want.total_participants == 12
+    assert got.domains == want.domains and got.barriers == want.barriers
 
 
 # file, origin, codes, belief statements (numbers read by hand from each file)
