@@ -348,7 +348,7 @@ def test_every_selection_and_coding_has_its_user(frameworks: Frameworks, tmp_pat
         barriers=(Barrier("B1", "s", "barrier", ("tdf:skills",), excerpts=("E1", "E2")),),
     )
     root = _qde(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))
-    users = {u.get("guid"): u.get("name") for u in root.iter(f"{NS}User")}
+    users = {u.get("guid"): u.get("name", "") for u in root.iter(f"{NS}User")}
     assert sorted(users.values()) == ["A", "unknown coder"]
     coded = [el for tag in ("PlainTextSelection", "Coding") for el in root.iter(f"{NS}{tag}")]
     assert coded and all(el.get("creatingUser") in users for el in coded)
