@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, TypeVar, get_origin, get_type_hints
 
@@ -58,13 +59,34 @@ class Coding:
     domains: tuple[str, ...]
     constructs: tuple[str, ...] = ()
     statements: tuple[str, ...] = ()
+    # domains the coder coded as themselves as well as by one of their constructs (a construct otherwise stands
+    # in for its domain)
+    whole_domains: tuple[str, ...] = ()
+
+    @classmethod
+    def from_codes(cls, coder: str, codes: Iterable[str], statements: Iterable[str] = ()) -> Coding:
+        """One coder's coding from the codes applied: domain ids and construct ids ('tdf:emotion/anxiety')."""
+        domains: list[str] = []
+        constructs: list[str] = []
+        direct: list[str] = []
+        for code in codes:
+            domain = code.split("/", 1)[0]
+            if domain not in domains:
+                domains.append(domain)
+            kept = constructs if "/" in code else direct
+            if code not in kept:
+                kept.append(code)
+        whole = tuple(d for d in direct if any(c.startswith(d + "/") for c in constructs))
+        return cls(coder, tuple(domains), tuple(constructs), tuple(statements), whole)
 
     @property
     def codes(self) -> tuple[str, ...]:
-        """The codes as the coder applied them: a construct stands in for its domain, in domain order."""
+        """The codes as the coder applied them, in domain order: a construct stands in for its domain unless the
+        domain was coded as itself too."""
         out: list[str] = []
         for d in self.domains:
-            out.extend([c for c in self.constructs if c.startswith(d + "/")] or [d])
+            mine = [c for c in self.constructs if c.startswith(d + "/")]
+            out.extend(([d] if d in self.whole_domains or not mine else []) + mine)
         return tuple(out)
 
 

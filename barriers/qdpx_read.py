@@ -48,7 +48,7 @@ __all__ = ["read_qdc", "read_qdpx"]
 
 _BELIEF = re.compile(r"^\s*([+-])\s*(?:([A-Za-z0-9][A-Za-z0-9_.-]*):\s+)?(.+?)\s*$", re.DOTALL)
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.):\s-]+\s*(.+)$")
-_Given = tuple[list[str], list[str], list[str]]  # one coder's domains, constructs and belief statements (ids)
+_Given = tuple[list[str], list[str]]  # one coder's codes (domain and construct ids) and belief statements (ids)
 _OWN_BELIEF_TEXT = ("Barrier statement.", "Enabler statement.")  # what barriermap writes on belief codes
 _SCHEME = re.compile(r"^(internal|relative)://", re.IGNORECASE)
 
@@ -690,9 +690,9 @@ class _ProjectReader:
         for start, end in order:
             eid, per_coder = spans[(start, end)]
             codings_out = [
-                Coding(coder, tuple(domains), tuple(constructs), tuple(statements))
-                for coder, (domains, constructs, statements) in per_coder.items()
-                if domains or constructs or statements or coder
+                Coding.from_codes(coder, codes, statements)
+                for coder, (codes, statements) in per_coder.items()
+                if codes or statements or coder
             ]
             self.excerpts.append(Excerpt(eid, pid, text[start:end], tuple(codings_out), sid, start, end))
 
@@ -739,17 +739,14 @@ class _ProjectReader:
         user = (coding.get("creatingUser") or sel.get("creatingUser") or "").upper()
         coder = self.users.get(user, user)
         if code.kind in ("domain", "construct"):
-            domains, constructs, _ = per_coder.setdefault(coder, ([], [], []))
-            if code.domain not in domains:
-                domains.append(code.domain)
-            if code.construct and code.construct not in constructs:
-                constructs.append(code.construct)
+            codes, _ = per_coder.setdefault(coder, ([], []))
+            codes.append(code.construct or code.domain)
         elif code.kind == "belief" and code.barrier is not None:
             excerpts = self.belief_excerpts.setdefault(code.barrier.id, [])
             if eid not in excerpts:
                 excerpts.append(eid)
             if coder:  # an attributed belief coding is its coder's: agreement and export see it
-                _, _, statements = per_coder.setdefault(coder, ([], [], []))
+                _, statements = per_coder.setdefault(coder, ([], []))
                 if code.barrier.id not in statements:
                     statements.append(code.barrier.id)
         elif code.kind == "unmapped":
@@ -757,7 +754,7 @@ class _ProjectReader:
             if (eid, coder) not in pairs:
                 pairs.append((eid, coder))
             if coder:  # the coder is kept even when all their codes here map to no domain
-                per_coder.setdefault(coder, ([], [], []))
+                per_coder.setdefault(coder, ([], []))
 
 
 # elements whose `guid` names the element itself (references carry targetGUID, or guid inside a set)

@@ -202,8 +202,21 @@ def _codes(
     out: list[Problem],
     memo: Resolved,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    domains: list[str] = []
-    constructs: list[str] = []
+    """The domains and constructs that `codes` name."""
+    coding = Coding.from_codes("", _resolved(frameworks, codes, doc, loc, out, memo))
+    return coding.domains, coding.constructs
+
+
+def _resolved(
+    frameworks: Frameworks,
+    codes: list[str | int],
+    doc: YamlDocument,
+    loc: tuple[str | int, ...],
+    out: list[Problem],
+    memo: Resolved,
+) -> list[str]:
+    """The domain or construct id of each of `codes`, as written; each unknown one a problem."""
+    ids: list[str] = []
     for k, code in enumerate(codes):
         if code not in memo:  # thousands of excerpts repeat a few dozen codes
             try:
@@ -217,11 +230,8 @@ def _codes(
                 out.append(Problem(hint or str(found), doc.path, doc.line((*loc, k))))
             continue
         domain, construct = found
-        if domain not in domains:
-            domains.append(domain)
-        if construct and construct not in constructs:
-            constructs.append(construct)
-    return tuple(domains), tuple(constructs)
+        ids.append(construct or domain)
+    return ids
 
 
 def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, Located, list[Problem]]:
@@ -258,8 +268,8 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
         place("excerpt", e.id, ("excerpts", i, "id"))
         codings = []
         if e.codes or e.coder or e.statements:
-            own = _codes(frameworks, e.codes, doc, ("excerpts", i, "codes"), problems, memo)
-            codings.append(Coding(e.coder, *own, tuple(e.statements)))
+            own = _resolved(frameworks, e.codes, doc, ("excerpts", i, "codes"), problems, memo)
+            codings.append(Coding.from_codes(e.coder, own, e.statements))
             if e.statements and not e.coder:
                 problems.append(
                     Problem(
@@ -271,7 +281,9 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
                 )
         for j, c in enumerate(e.codings):
             loc = ("excerpts", i, "codings", j, "codes")
-            codings.append(Coding(c.coder, *_codes(frameworks, c.codes, doc, loc, problems, memo), tuple(c.statements)))
+            codings.append(
+                Coding.from_codes(c.coder, _resolved(frameworks, c.codes, doc, loc, problems, memo), c.statements)
+            )
         coders = [c.coder for c in codings]
         if len(set(coders)) != len(coders):
             problems.append(

@@ -159,9 +159,18 @@ def codings(draw: st.DrawFn, coder: str, statement_ids: list[str]) -> Coding:
         "statements": st.lists(st.sampled_from(statement_ids), unique=True).map(tuple)
         if statement_ids
         else st.just(()),
+        "whole_domains": st.just(()),  # drawn below with the constructs it needs
     }
     assert tuple(draws) == tuple(f.name for f in fields(Coding)), "draw every coding field: add the new field here"
-    return Coding(**{name: draw(s) for name, s in draws.items()})  # type: ignore[arg-type]
+    given = {name: draw(s) for name, s in draws.items()}
+    # a construct of some of the domains, and of those, some coded as themselves too
+    domains: tuple[str, ...] = given["domains"]  # type: ignore[assignment]
+    chosen = draw(st.lists(st.sampled_from(domains), unique=True, max_size=2))
+    constructs = [draw(st.sampled_from(CONSTRUCTS[d])) for d in domains if d in chosen and CONSTRUCTS[d]]
+    given["constructs"] = tuple(constructs)
+    with_construct = [c.split("/", 1)[0] for c in constructs]
+    given["whole_domains"] = tuple(d for d in domains if d in with_construct and draw(st.booleans()))
+    return Coding(**given)  # type: ignore[arg-type]
 
 
 @st.composite

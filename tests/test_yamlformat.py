@@ -218,3 +218,19 @@ def test_a_label_split_at_its_comma_gets_a_hint(
     with pytest.raises(InputError) as caught:
         read_coded(path, frameworks)
     assert [str(p) for p in caught.value.problems] == [f"{path}:2: {expected}"]
+
+
+def test_a_domain_coded_with_one_of_its_constructs_keeps_both_codes(frameworks: Frameworks, tmp_path: Path) -> None:
+    # a construct stands in for its domain, unless the coder coded the domain as itself too
+    path = tmp_path / "barriers.yaml"
+    path.write_text(
+        "excerpts:\n  - {id: E1, participant: P1, text: x, coder: A, codes: [emotion/anxiety, emotion, skills]}\n"
+        "  - {id: E2, participant: P1, text: y, coder: A, codes: [emotion/anxiety]}\n",
+        encoding="utf-8",
+    )
+    data, _ = read_coded(path, frameworks)
+    assert [c.codes for e in data.excerpts for c in e.codings] == [
+        ("tdf:emotion", "tdf:emotion/anxiety", "tdf:skills"),
+        ("tdf:emotion/anxiety",),
+    ]
+    assert "codes: [emotion, emotion/anxiety, skills]" in dump_coded(data)
