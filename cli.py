@@ -447,6 +447,14 @@ def code_export(
             "--pseudonymise", help="Replace every spelling of participants' names in every text; drop transcripts."
         ),
     ] = False,
+    tdf_codebook: Annotated[
+        bool,
+        typer.Option(
+            "--tdf-codebook",
+            help="Put the whole TDF codebook (its 14 domains and their constructs) in a qdpx or qdc even when the "
+            "data code nothing to it.",
+        ),
+    ] = False,
 ) -> None:
     """Export the project's coded data for a QDA tool or a spreadsheet.
 
@@ -460,7 +468,9 @@ def code_export(
     check_output_file(out_file, [project])
     folder = load_coded_folder(project, whole=False)
     data = pseudo(folder.coded) if pseudonymise else folder.coded
-    held = export_coded(data, folder.frameworks, fmt.value, out_file, name=project.resolve().name, project=project)
+    held = export_coded(
+        data, folder.frameworks, fmt.value, out_file, name=project.resolve().name, project=project, tdf=tdf_codebook
+    )
     out.print(f"Wrote {out_file} ({held})", markup=False, soft_wrap=True)
 
 

@@ -1,7 +1,8 @@
 """Intercoder agreement on double-coded excerpts.
 
 The unit is (excerpt, TDF domain): each coder who coded the excerpt says the domain is present or
-absent; coders who did not code the excerpt are missing. Per domain and pooled over all 14 domains:
+absent; coders who did not code the excerpt are missing. A coder who coded the excerpt to belief statements
+and to no domain says the statements' domains are present. Per domain and pooled over all 14 domains:
 percent agreement, Cohen's kappa (exactly two coders) and Krippendorff's alpha (nominal; any number of
 coders, missing data allowed). A domain whose prevalence is below `low_prevalence` is flagged: kappa
 and alpha are unstable there even when coders almost always agree.
@@ -147,10 +148,14 @@ def agreement(data: CodedData, frameworks: Frameworks, low_prevalence: float = 0
     coders = tuple(sorted({c.coder for e in data.excerpts if len(e.codings) >= 2 for c in e.codings}))
     units = [e for e in data.excerpts if len(e.codings) >= 2]
     domain_ids = [d.id for d in frameworks.domains]
+    statement_domains = {b.id: b.domains for b in data.barriers}
     per_domain: dict[str, list[list[int | None]]] = {d: [] for d in domain_ids}
     disagreements = []
     for e in units:
-        by_coder = {c.coder: set(c.domains) for c in e.codings}
+        by_coder = {
+            c.coder: set(c.domains or [d for s in c.statements for d in statement_domains.get(s, ())])
+            for c in e.codings
+        }
         for d in domain_ids:
             per_domain[d].append([(1 if d in by_coder[c] else 0) if c in by_coder else None for c in coders])
         if len({frozenset(v) for v in by_coder.values()}) > 1:

@@ -44,7 +44,7 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
     problems: list[Problem] = []
     order: list[str] = []
     rows: dict[str, tuple[str, str, int]] = {}
-    codes: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
+    codes: dict[str, dict[str, list[str]]] = {}  # excerpt -> coder -> the codes applied (domain or construct ids)
     try:
         for row in reader:
             line = reader.line_num
@@ -99,11 +99,7 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
             except UnknownIdError as exc:
                 problems.append(Problem(str(exc), where, line))
                 continue
-            domains, constructs = codes.setdefault(eid, {}).setdefault(coder, ([], []))
-            if domain not in domains:
-                domains.append(domain)
-            if construct and construct not in constructs:
-                constructs.append(construct)
+            codes.setdefault(eid, {}).setdefault(coder, []).append(construct or domain)
     except csv.Error as exc:
         problems.append(
             Problem(f"malformed CSV ({exc})", where, reader.line_num + 1)
@@ -115,7 +111,7 @@ def read_csv(path: Path, frameworks: Frameworks) -> CodedData:
             eid,
             rows[eid][0],
             rows[eid][1],
-            tuple(Coding(c, tuple(d), tuple(x)) for c, (d, x) in codes.get(eid, {}).items()),
+            tuple(Coding.from_codes(c, given) for c, given in codes.get(eid, {}).items()),
         )
         for eid in order
     )

@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from barriers.csvformat import read_csv, write_csv
 from barriers.model import CodedData
 from barriers.qdpx import read_qdc, read_qdpx, write_qdc, write_qdpx
+from barriers.qdpx_schema import UNKNOWN_CODER
 from barriers.yamlformat import (
     BarrierIn,
     ExcerptIn,
@@ -242,11 +244,19 @@ def read_any(src: Path, frameworks: Frameworks, mapping: Path | None = None) -> 
 
 
 def export_coded(
-    data: CodedData, frameworks: Frameworks, fmt: str, path: Path, name: str = "", *, project: Path | None = None
+    data: CodedData,
+    frameworks: Frameworks,
+    fmt: str,
+    path: Path,
+    name: str = "",
+    *,
+    project: Path | None = None,
+    tdf: bool = False,
 ) -> str:
-    """Write coded data as `fmt` (qdpx, qdc, csv or yaml) to `path`; `name` titles a .qdpx project.
+    """Write coded data as `fmt` (qdpx, qdc, csv or yaml) to `path`; `name` titles a .qdpx project; `tdf` puts
+    the whole TDF codebook in a .qdpx or .qdc even when the data code nothing to it.
 
-    Returns what the file holds, in words ('100 excerpts, 14 belief statements'). An export of `project`
+    Returns what the file holds, in words, counted in the file written. An export of `project`
     never lands where the project reads its coded data (its barriers.yaml or its coded/ folder): the copy
     would be read with the original, and every id would clash.
 
@@ -261,9 +271,10 @@ def export_coded(
                 "the project would then read twice — write the export outside the project"
             )
     if fmt == "qdpx":
-        write_qdpx(data, frameworks, path, name=name or path.stem)
+        write_qdpx(data, frameworks, path, name=name or path.stem, tdf=tdf)
+        return _project_held(path, data)
     elif fmt == "qdc":
-        write_qdc(data, frameworks, path)
+        write_qdc(data, frameworks, path, tdf=tdf)
         return _codebook_held(path, len(data.barriers))
     elif fmt == "csv":
         write_csv(data, path)
@@ -276,6 +287,30 @@ def export_coded(
     else:
         raise OutputError(f"unknown export format '{fmt}' — use qdpx, qdc, csv or yaml")
     return f"{len(data.excerpts)} excerpts, {len(data.barriers)} belief statements"
+
+
+def _project_held(path: Path, data: CodedData) -> str:
+    """What a .qdpx just written holds: its codes, codings and coders, counted in its project.qde (the code
+    and the coding that mark each case's text left out)."""
+    from xml.etree import ElementTree  # our own file, just written: no untrusted XML here
+
+    with zipfile.ZipFile(path) as zf:
+        root = ElementTree.fromstring(zf.read("project.qde"))
+    tags = [(el.tag.rsplit("}", 1)[-1], el) for el in root.iter()]
+    cases = {el.get("guid") for tag, el in tags if tag == "Case"}
+    codes = sum(1 for tag, el in tags if tag == "Code" and el.get("guid") not in cases)
+    refs = [el.get("targetGUID") for tag, el in tags if tag == "CodeRef"]
+    codings = sum(1 for ref in refs if ref not in cases)
+    users = {el.get("guid"): el.get("name") or "" for tag, el in tags if tag == "User"}
+    coders = {users.get(el.get("creatingUser") or "", "") for tag, el in tags if tag == "Coding"}
+    coders -= {""}
+    unknown = (
+        f", one of them '{UNKNOWN_CODER}' for codings the data name no coder for" if UNKNOWN_CODER in coders else ""
+    )
+    return (
+        f"{len(data.excerpts)} excerpts, {len(data.barriers)} belief statements: {codes} codes, {codings} codings "
+        f"by {len(coders)} coder{'' if len(coders) == 1 else 's'}{unknown}"
+    )
 
 
 def _codebook_held(path: Path, statements: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, TypeVar, get_origin, get_type_hints
 
@@ -48,18 +49,44 @@ class Source:
 
 @dataclass(frozen=True)
 class Coding:
-    """What one coder coded an excerpt to: TDF domain ids and construct ids."""
+    """What one coder coded an excerpt to: TDF domain ids, construct ids and belief statements.
+
+    `statements` are the ids (B1) of the statements this coder coded the excerpt to; each of those statements
+    lists the excerpt too (a statement's `excerpts` is every excerpt coded to it, by a named coder or not).
+    """
 
     coder: str
     domains: tuple[str, ...]
     constructs: tuple[str, ...] = ()
+    statements: tuple[str, ...] = ()
+    # domains the coder coded as themselves as well as by one of their constructs (a construct otherwise stands
+    # in for its domain)
+    whole_domains: tuple[str, ...] = ()
+
+    @classmethod
+    def from_codes(cls, coder: str, codes: Iterable[str], statements: Iterable[str] = ()) -> Coding:
+        """One coder's coding from the codes applied: domain ids and construct ids ('tdf:emotion/anxiety')."""
+        domains: list[str] = []
+        constructs: list[str] = []
+        direct: list[str] = []
+        for code in codes:
+            domain = code.split("/", 1)[0]
+            if domain not in domains:
+                domains.append(domain)
+            kept = constructs if "/" in code else direct
+            if code not in kept:
+                kept.append(code)
+        whole = tuple(d for d in direct if any(c.startswith(d + "/") for c in constructs))
+        return cls(coder, tuple(domains), tuple(constructs), tuple(statements), whole)
 
     @property
     def codes(self) -> tuple[str, ...]:
-        """The codes as the coder applied them: a construct stands in for its domain, in domain order."""
+        """The codes as the coder applied them, in domain order: a construct stands in for its domain unless the
+        domain was coded as itself too."""
         out: list[str] = []
         for d in self.domains:
-            out.extend([c for c in self.constructs if c.startswith(d + "/")] or [d])
+            mine = [c for c in self.constructs if c.startswith(d + "/")]
+            out.extend(([d] if d in self.whole_domains or not mine else []) + mine)
         return tuple(out)
 
 
@@ -79,6 +106,10 @@ class Excerpt:
     def domains(self) -> frozenset[str]:
         """Every domain any coder coded this excerpt to."""
         return frozenset(d for c in self.codings for d in c.domains)
+
+    def coders_of(self, statement: str) -> tuple[str, ...]:
+        """The coders who coded this excerpt to the statement with this id (none known: ())."""
+        return tuple(c.coder for c in self.codings if statement in c.statements)
 
 
 @dataclass(frozen=True)
@@ -197,6 +228,25 @@ class CodedData:
     def coders(self) -> tuple[str, ...]:
         """Every coder named in any coding, sorted."""
         return tuple(sorted({c.coder for e in self.excerpts for c in e.codings if c.coder}))
+
+    def applied(self) -> tuple[tuple[str, str, str], ...]:
+        """Every code applied to an excerpt, as a QDA tool holds it: (excerpt id, coder, code key), one per
+        coder and code. A key is a domain or construct id, 'barrier:ID' or 'unmapped:PATH'; the coder is ''
+        where the data do not say who coded it (a statement's excerpt that no coding names, say)."""
+        out: list[tuple[str, str, str]] = []
+        named: set[tuple[str, str]] = set()
+        for e in self.excerpts:
+            for c in e.codings:
+                out.extend((e.id, c.coder, code) for code in c.codes)
+                out.extend((e.id, c.coder, f"barrier:{s}") for s in c.statements)
+                named.update((e.id, s) for s in c.statements)
+        for b in self.barriers:
+            out.extend((x, "", b.entity_id) for x in b.excerpts if (x, b.id) not in named)
+        for u in self.unmapped_codes:
+            attributed = {x for x, _ in u.codings}
+            out.extend((x, coder, f"unmapped:{u.path or u.name}") for x, coder in u.codings)
+            out.extend((x, "", f"unmapped:{u.path or u.name}") for x in u.excerpts if x not in attributed)
+        return tuple(out)
 
     def barrier(self, barrier_id: str) -> Barrier | None:
         """The belief statement with this id (with or without the 'barrier:' prefix), if any."""

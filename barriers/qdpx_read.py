@@ -31,6 +31,7 @@ from barriers.qdpx_schema import (
     MAX_EXPANDED_BYTES,
     MAX_MEMBERS,
     MAX_RATIO,
+    UNKNOWN_CODER,
     ZIP_ERRORS,
     child,
     children,
@@ -47,7 +48,7 @@ __all__ = ["read_qdc", "read_qdpx"]
 
 _BELIEF = re.compile(r"^\s*([+-])\s*(?:([A-Za-z0-9][A-Za-z0-9_.-]*):\s+)?(.+?)\s*$", re.DOTALL)
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.):\s-]+\s*(.+)$")
-_Given = tuple[list[str], list[str], list[str]]  # one coder's domains, constructs, domains implied by beliefs
+_Given = tuple[list[str], list[str]]  # one coder's codes (domain and construct ids) and belief statements (ids)
 _OWN_BELIEF_TEXT = ("Barrier statement.", "Enabler statement.")  # what barriermap writes on belief codes
 _SCHEME = re.compile(r"^(internal|relative)://", re.IGNORECASE)
 
@@ -165,6 +166,10 @@ class _CodeTree:
                 self.where,
             )
         gid = (el.get("guid") or "").strip().upper()
+        desc_el = child(el, "Description")
+        description = (desc_el.text or "") if desc_el is not None else ""
+        own = machine_fields(description).get("name")  # barriermap qualified a name another code had
+        name = str(parse_machine_value("name", own)) if own else name
         path = f"{parent.path}/{name}" if parent else name
         if (at := find_invisible(name)) is not None:  # 'Know\u200bledge' would pass for Knowledge
             self.problems.append(
@@ -174,8 +179,6 @@ class _CodeTree:
                     self.where,
                 )
             )
-        desc_el = child(el, "Description")
-        description = (desc_el.text or "") if desc_el is not None else ""
         code = _Code(gid, name, path, parent, description, (el.get("color") or "").strip())
         code.note_refs = _note_refs(el)
         if gid in self.codes:
@@ -519,10 +522,12 @@ class _ProjectReader:
 
     def __init__(self, root: Any, tree: _CodeTree, where: str, text_of: Callable[[str], str | None]) -> None:
         self.root, self.tree, self.where, self.text_of = root, tree, where, text_of
-        self.users = {
+        named = {
             (u.get("guid") or "").upper(): (u.get("name") or u.get("id") or u.get("guid") or "")
             for u in children(child(root, "Users") or [], "User")
         }
+        # barriermap's stand-in for a coder its data did not name is no coder: the coding is unattributed again
+        self.users = {gid: "" if name == UNKNOWN_CODER else name for gid, name in named.items()}
         self.problems: list[Problem] = [
             Problem(
                 f"user '{name}' has an invisible character {describe_invisible(name[at])} in their name — remove it "
@@ -535,6 +540,7 @@ class _ProjectReader:
         self.participants: dict[str, Participant] = {}
         self.source_participant: dict[str, str] = {}
         self.case_participant: dict[str, str] = {}
+        self.case_names: dict[str, str] = {}  # a case's name -> its participant id
         self.sources: list[Source] = []
         self.excerpts: list[Excerpt] = []
         self.belief_excerpts: dict[str, list[str]] = {}
@@ -594,6 +600,7 @@ class _ProjectReader:
             pid = _participant_id(case.get("name") or case.get("guid") or "case")
             self.participants.setdefault(pid, Participant(pid, fields.get("role", ""), fields.get("site", "")))
             self.case_participant[(case.get("guid") or "").upper()] = pid
+            self.case_names.setdefault((case.get("name") or "").strip(), pid)
             for ref in children(case, "SourceRef"):
                 self.source_participant.setdefault((ref.get("targetGUID") or "").upper(), pid)
 
@@ -658,7 +665,7 @@ class _ProjectReader:
                 code = self._code_of(coding, sel)
                 if code is not None and code.kind == "case":
                     self.source_participant.setdefault(sguid, self.case_participant.get(code.guid, ""))
-        pid = self.source_participant.get(sguid) or _participant_id(sname)
+        pid = self.source_participant.get(sguid) or self._case_named(sname) or _participant_id(sname)
         self.participants.setdefault(pid, Participant(pid))
         sid = self._source_id(sname)
         self.source_ids[sguid] = sid
@@ -683,11 +690,23 @@ class _ProjectReader:
         for start, end in order:
             eid, per_coder = spans[(start, end)]
             codings_out = [
-                Coding(coder, tuple(domains or implied), tuple(constructs))
-                for coder, (domains, constructs, implied) in per_coder.items()
-                if domains or constructs or implied or coder
+                Coding.from_codes(coder, codes, statements)
+                for coder, (codes, statements) in per_coder.items()
+                if codes or statements or coder
             ]
             self.excerpts.append(Excerpt(eid, pid, text[start:end], tuple(codings_out), sid, start, end))
+
+    def _case_named(self, source_name: str) -> str:
+        """The participant of the case a source is named after ('P01 excerpts', 'P01.txt', 'P01_interview' are
+        case P01's), for a source that no case links to: QualCoder exports its cases without their texts.
+        The longest case name wins ('P1 excerpts' is P1's, not P10's; 'P10 excerpts' is P10's)."""
+        name = source_name.strip()
+        found = [
+            (len(case), pid)
+            for case, pid in self.case_names.items()
+            if case and name.startswith(case) and (len(name) == len(case) or not name[len(case)].isalnum())
+        ]
+        return max(found)[1] if found else ""
 
     def _excerpt_id(self, sel: Any) -> str:
         name = (sel.get("name") or "").strip()
@@ -720,24 +739,22 @@ class _ProjectReader:
         user = (coding.get("creatingUser") or sel.get("creatingUser") or "").upper()
         coder = self.users.get(user, user)
         if code.kind in ("domain", "construct"):
-            domains, constructs, _ = per_coder.setdefault(coder, ([], [], []))
-            if code.domain not in domains:
-                domains.append(code.domain)
-            if code.construct and code.construct not in constructs:
-                constructs.append(code.construct)
+            codes, _ = per_coder.setdefault(coder, ([], []))
+            codes.append(code.construct or code.domain)
         elif code.kind == "belief" and code.barrier is not None:
             excerpts = self.belief_excerpts.setdefault(code.barrier.id, [])
             if eid not in excerpts:
                 excerpts.append(eid)
-            if user:  # an attributed belief coding implies its domains for a coder who coded no domain here
-                _, _, implied = per_coder.setdefault(coder, ([], [], []))
-                implied.extend(d for d in code.barrier.domains if d not in implied)
+            if coder:  # an attributed belief coding is its coder's: agreement and export see it
+                _, statements = per_coder.setdefault(coder, ([], []))
+                if code.barrier.id not in statements:
+                    statements.append(code.barrier.id)
         elif code.kind == "unmapped":
             pairs = self.unmapped_codings.setdefault(code.guid, [])
             if (eid, coder) not in pairs:
                 pairs.append((eid, coder))
             if coder:  # the coder is kept even when all their codes here map to no domain
-                per_coder.setdefault(coder, ([], [], []))
+                per_coder.setdefault(coder, ([], []))
 
 
 # elements whose `guid` names the element itself (references carry targetGUID, or guid inside a set)

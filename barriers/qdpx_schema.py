@@ -19,6 +19,7 @@ __all__ = [
     "MAX_EXPANDED_BYTES",
     "MAX_MEMBERS",
     "PROJECT_NS",
+    "UNKNOWN_CODER",
     "child",
     "children",
     "guid",
@@ -35,6 +36,9 @@ MAX_CODE_DEPTH = 64  # deeper code trees are refused: no QDA tool nests codes so
 MAX_RATIO = 200  # a member that expands more than this from its compressed size is treated as a bomb
 # what Python's zipfile raises on damaged or unusual archives (each one met while fuzzing)
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
+# the user barriermap writes on a selection or coding whose coder its data do not name (QualCoder would otherwise
+# file it under 'default'); read back, its codings are unattributed again
+UNKNOWN_CODER = "unknown coder"
 GUID_NAMESPACE = uuid.UUID("6f1c1c83-5b3e-5f0e-9d2c-8a3b2e0b7d11")  # barriermap's uuid5 namespace
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MACHINE = re.compile(r"^barriermap:\s*(.*)$", re.MULTILINE)

@@ -2,10 +2,13 @@
 deterministic (GUIDs derived from ids) and shaped for the readers researchers use.
 
 QualCoder and qualitative-coding take a coding's coder from `PlainTextSelection@creatingUser`, so each excerpt
-is written as one selection per coder, with `creatingUser` on the selection and on its codings; the reader
-merges them back. Code names are unique (QualCoder drops repeated names): a construct whose label another code
-shares is written as 'Domain: Construct'. Cases carry `SourceRef`s, and, as NVivo writes them and QualCoder
-reads them, a code with the case's GUID coding the whole text of each of its sources.
+is written as one selection per coder, with `creatingUser` on the selection and on its codings (a coding whose
+coder the data do not name goes to the user 'unknown coder', read back as unattributed); the reader merges them
+back. Code names are unique (QualCoder merges codes of one name, wherever they sit): a construct whose label
+another code shares is written as 'Domain: Construct', an unmapped code as 'Parent: Code' with its own name on
+the machine line of its description. The TDF codebook is written when the data use the TDF or when asked for.
+Cases carry `SourceRef`s, and, as NVivo writes them and QualCoder reads them, a code with the case's GUID coding
+the whole text of each of its sources.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from xml.etree import ElementTree as StdET
 
 from barriers.model import Barrier, CodedData, Excerpt, Note, Source, statement_default
-from barriers.qdpx_schema import BELIEF_MACHINE_FIELDS, CODEBOOK_NS, PROJECT_NS, guid, machine_value
+from barriers.qdpx_schema import BELIEF_MACHINE_FIELDS, CODEBOOK_NS, PROJECT_NS, UNKNOWN_CODER, guid, machine_value
 from ontology import Frameworks, atomic_path
 from ontology.vocabulary import local
 
@@ -75,8 +78,30 @@ def _unmapped_key(path: str) -> str:
     return f"unmapped:{path}"
 
 
-def _codebook(parent: StdET.Element, data: CodedData, frameworks: Frameworks) -> dict[str, str]:
-    """Write <Codes>; return code key -> GUID (keys: domain ids, construct ids, barrier:ID, unmapped:PATH)."""
+def uses_tdf(data: CodedData) -> bool:
+    """Whether the data code anything to the TDF: a domain or construct on an excerpt, or a belief statement."""
+    return bool(data.barriers) or any(c.domains or c.constructs for e in data.excerpts for c in e.codings)
+
+
+def _unique_name(name: str, path: str, taken: set[str]) -> str:
+    """`name`, or where another code has it, qualified by its parents ('Parent: Code'), then numbered."""
+    parts = path.split("/") if path.endswith(name) else [name]
+    for k in range(1, len(parts) + 1):
+        candidate = ": ".join(parts[-k:])
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+def _codebook(
+    parent: StdET.Element, data: CodedData, frameworks: Frameworks, *, tdf: bool, taken: set[str]
+) -> dict[str, str]:
+    """Write <Codes>; return code key -> GUID (keys: domain ids, construct ids, barrier:ID, unmapped:PATH).
+    The TDF's domains and constructs are written when `tdf` is set or the data use them; `taken` holds the
+    names other codes of the file will have (cases), and gets every name written here."""
     keys: dict[str, str] = {}
     described = _descriptions(data)
     codes = _el(parent, "Codes")
@@ -85,18 +110,21 @@ def _codebook(parent: StdET.Element, data: CodedData, frameworks: Frameworks) ->
         beliefs.setdefault(b.domains[0], []).append(b)
     labels = Counter(d.label.lower() for d in frameworks.domains)
     labels.update(c.label.lower() for d in frameworks.domains for c in d.constructs)
-    for d in frameworks.domains:
+    for d in frameworks.domains if tdf or uses_tdf(data) else ():
         keys[d.id] = guid(d.id)
         dom = _el(codes, "Code", guid=keys[d.id], name=d.label, isCodable="true")
+        taken.add(d.label)
         _description(dom, _described(described, f"code:{d.id}", d.description))
         for c in d.constructs:
             keys[c.id] = guid(c.id)
             name = c.label if labels[c.label.lower()] == 1 else f"{d.label}: {c.label}"
             construct = _el(dom, "Code", guid=keys[c.id], name=name, isCodable="true")
+            taken.add(name)
             _description(construct, _described(described, f"code:{c.id}"))
         for b in beliefs.get(d.id, []):
             keys[b.entity_id] = guid(b.entity_id)
             code = _el(dom, "Code", guid=keys[b.entity_id], name=_belief_name(b), isCodable="true")
+            taken.add(_belief_name(b))
             _description(code, _belief_description(b, _described(described, f"code:{b.entity_id}")))
     # unmapped codes keep their hierarchy: a code nests under the unmapped code whose path is its parent's
     placed: dict[str, StdET.Element] = {}
@@ -107,8 +135,11 @@ def _codebook(parent: StdET.Element, data: CodedData, frameworks: Frameworks) ->
             continue
         keys[key] = guid(key)
         parent_path = path.rpartition("/")[0] if path.endswith("/" + u.name) else ""
-        code = _el(placed.get(parent_path, codes), "Code", guid=keys[key], name=u.name, isCodable="true", color=u.color)
-        _description(code, u.description)
+        name = _unique_name(u.name, path, taken)
+        taken.add(name)
+        code = _el(placed.get(parent_path, codes), "Code", guid=keys[key], name=name, isCodable="true", color=u.color)
+        own = f"barriermap: name={machine_value(u.name)}" if name != u.name else ""
+        _description(code, "\n".join(t for t in (u.description, own) if t))
         placed[path] = code
     return keys
 
@@ -156,11 +187,14 @@ def _qualify(el: StdET.Element, ns: str) -> None:
             node.tag = f"{{{ns}}}{node.tag}"
 
 
-def write_qdc(data: CodedData, frameworks: Frameworks, path: Path, origin: str = "barriermap") -> Path:
-    """Write the TDF codebook with the project's belief statements as a REFI-QDA .qdc, atomically."""
+def write_qdc(
+    data: CodedData, frameworks: Frameworks, path: Path, origin: str = "barriermap", *, tdf: bool = False
+) -> Path:
+    """Write the project's codes as a REFI-QDA .qdc, atomically: its belief statements and unmapped codes, and
+    the TDF codebook when the data use it or `tdf` asks for it."""
     StdET.register_namespace("", CODEBOOK_NS)
     root = StdET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": origin})
-    keys = _codebook(root, data, frameworks)
+    keys = _codebook(root, data, frameworks, tdf=tdf, taken=set())
     _sets(root, data, keys, "guid")
     _qualify(root, CODEBOOK_NS)
     with atomic_path(Path(path)) as tmp:
@@ -195,7 +229,8 @@ def _layout(data: CodedData) -> tuple[list[Source], dict[str, tuple[str, int, in
 
 
 class _Selections:
-    """Each excerpt as one selection per coder, each coding attributed."""
+    """Each excerpt as one selection per coder, each coding attributed (to UNKNOWN_CODER where no coder is
+    named)."""
 
     def __init__(self, data: CodedData, keys: dict[str, str]) -> None:
         self.keys = keys
@@ -213,18 +248,19 @@ class _Selections:
                 if x not in attributed:
                     self.unmapped.setdefault(x, []).append(("", key))
 
-    def by_coder(self, e: Excerpt) -> dict[str, list[tuple[str, str]]]:
-        """coder -> [(code key, coding creatingUser coder)] for one excerpt, in a stable order."""
-        out: dict[str, list[tuple[str, str]]] = {}
+    def by_coder(self, e: Excerpt) -> dict[str, list[str]]:
+        """coder -> code keys for one excerpt, in a stable order ('' for codings no coder is named for)."""
+        out: dict[str, list[str]] = {}
         for given in e.codings:
-            out.setdefault(given.coder, []).extend((t, given.coder) for t in given.codes)
+            keys = out.setdefault(given.coder, [])
+            keys.extend(given.codes)
+            keys.extend(f"barrier:{s}" for s in given.statements)
         for coder, key in self.unmapped.get(e.id, []):
-            out.setdefault(coder, []).append((key, coder))
+            out.setdefault(coder, []).append(key)
         for b in self.beliefs.get(e.id, []):
-            # the coder who coded the statement's domain made it, else the excerpt's first coder
-            owner = next((c.coder for c in e.codings if set(c.domains) & set(b.domains)), next(iter(out), ""))
-            out.setdefault(owner, []).append((b.entity_id, owner))
-        return out or {"": []}
+            if not e.coders_of(b.id):  # a statement's excerpt that no coder's coding names
+                out.setdefault("", []).append(b.entity_id)
+        return {coder: [k for k in dict.fromkeys(keys) if k in self.keys] for coder, keys in out.items()} or {"": []}
 
     def write(self, ts: StdET.Element, e: Excerpt, start: int, end: int, memos: list[Note]) -> list[StdET.Element]:
         """Write the excerpt's selections, each coder's memo on theirs; return them, the first one first."""
@@ -239,20 +275,20 @@ class _Selections:
                 name=e.id,
                 startPosition=str(start),
                 endPosition=str(end),
-                creatingUser=guid(f"coder:{coder}") if coder else "",
+                creatingUser=_user(coder),
             )
             mine = [m for m in memos if m.author == coder] + (unplaced if n == 0 else [])
             _description(sel, "\n\n".join(m.text for m in mine))
             out.append(sel)
-            for key, by in codes:
-                coding = _el(
-                    sel,
-                    "Coding",
-                    guid=guid(f"coding:{e.id}/{by}/{key}"),
-                    creatingUser=guid(f"coder:{by}") if by else "",
-                )
+            for key in codes:
+                coding = _el(sel, "Coding", guid=guid(f"coding:{e.id}/{coder}/{key}"), creatingUser=_user(coder))
                 _el(coding, "CodeRef", targetGUID=self.keys[key])
         return out
+
+
+def _user(coder: str) -> str:
+    """The GUID of a coder's user (UNKNOWN_CODER's for '')."""
+    return guid(f"coder:{coder}")
 
 
 def _notes(
@@ -275,7 +311,7 @@ def _notes(
             "Note",
             guid=gid,
             name=note.title,
-            creatingUser=guid(f"coder:{note.author}") if note.author else "",
+            creatingUser=_user(note.author) if note.author else "",
             # QualCoder's importer stops on a note without a date: a fixed one stands in for an unknown date
             creationDateTime=note.created or "2000-01-01T00:00:00Z",
         )
@@ -304,18 +340,20 @@ def _notes(
 
 
 def write_qdpx(
-    data: CodedData, frameworks: Frameworks, path: Path, name: str = "barriermap project", origin: str = "barriermap"
+    data: CodedData,
+    frameworks: Frameworks,
+    path: Path,
+    name: str = "barriermap project",
+    origin: str = "barriermap",
+    *,
+    tdf: bool = False,
 ) -> Path:
-    """Write the coded data as a REFI-QDA project archive (.qdpx), atomically, with deterministic GUIDs."""
+    """Write the coded data as a REFI-QDA project archive (.qdpx), atomically, with deterministic GUIDs; the
+    TDF codebook goes in when the data use it or `tdf` asks for it."""
     StdET.register_namespace("", PROJECT_NS)
     root = StdET.Element("Project", {"name": name, "origin": origin})
-    people = list(dict.fromkeys([*data.users, *data.coders, *(n.author for n in data.notes if n.author)]))
-    if people:
-        users = _el(root, "Users")
-        for c in people:
-            _el(users, "User", guid=guid(f"coder:{c}"), name=c)
     codebook = _el(root, "CodeBook")
-    keys = _codebook(codebook, data, frameworks)
+    keys = _codebook(codebook, data, frameworks, tdf=tdf, taken={p.id for p in data.participants})
     sources, spans = _layout(data)
     codes = codebook[0]
     if data.participants:
@@ -337,7 +375,7 @@ def write_qdpx(
     described = _descriptions(data)
     referrers: dict[str, StdET.Element] = {}  # 'source:ID', 'excerpt:ID' -> the element that refers to notes
     known = {p.id for p in data.participants}
-    case_user = guid(f"coder:{data.coders[0]}") if data.coders else ""
+    case_user = _user(data.coders[0] if data.coders else "")
     if sources:
         src_root = _el(root, "Sources")
         for s in sources:
@@ -353,6 +391,7 @@ def write_qdpx(
                     guid=guid(f"case-text:{s.id}"),
                     startPosition="0",
                     endPosition=str(len(s.text)),
+                    creatingUser=case_user,
                 )
                 # qualitative-coding's importer needs a creatingUser on every coding: the first coder's
                 coding = _el(sel, "Coding", guid=guid(f"case-coding:{s.id}"), creatingUser=case_user)
@@ -367,6 +406,16 @@ def write_qdpx(
     for note in data.notes:
         if note.kind == "note" and "project" in note.about:
             _el(root, "NoteRef", targetGUID=_note_guid(note))
+    coders = sorted({c for _, c, _ in data.applied() if c})  # with those who coded only codes of their own
+    people = list(dict.fromkeys([*data.users, *coders, *(n.author for n in data.notes if n.author)]))
+    anonymous = _user("") in {el.get("creatingUser") for el in root.iter("PlainTextSelection")}
+    if people or anonymous:
+        users = StdET.Element("Users")
+        root.insert(0, users)  # the schema puts Users first
+        for c in people:
+            _el(users, "User", guid=_user(c), name=c)
+        if anonymous:
+            _el(users, "User", guid=_user(""), name=UNKNOWN_CODER)
     _qualify(root, PROJECT_NS)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -72,6 +72,10 @@ class CodingIn(_Model):
     codes: list[str | int] = Field(
         default_factory=list, description="TDF domains (id, number or label) or domain/construct."
     )
+    statements: list[str] = Field(
+        default_factory=list,
+        description="Belief statement ids this coder coded the excerpt to (each statement lists the excerpt too).",
+    )
 
 
 class ExcerptIn(_Model):
@@ -85,6 +89,10 @@ class ExcerptIn(_Model):
         default_factory=list, description="TDF domains (id, number or label) or domain/construct it is coded to."
     )
     coder: str = Field(default="", description="Who coded it (with codes).")
+    statements: list[str] = Field(
+        default_factory=list,
+        description="With coder: belief statement ids the coder coded it to (each statement lists the excerpt too).",
+    )
     codings: list[CodingIn] = Field(default_factory=list, description="Codings by several coders, for agreement.")
 
 
@@ -194,8 +202,21 @@ def _codes(
     out: list[Problem],
     memo: Resolved,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    domains: list[str] = []
-    constructs: list[str] = []
+    """The domains and constructs that `codes` name."""
+    coding = Coding.from_codes("", _resolved(frameworks, codes, doc, loc, out, memo))
+    return coding.domains, coding.constructs
+
+
+def _resolved(
+    frameworks: Frameworks,
+    codes: list[str | int],
+    doc: YamlDocument,
+    loc: tuple[str | int, ...],
+    out: list[Problem],
+    memo: Resolved,
+) -> list[str]:
+    """The domain or construct id of each of `codes`, as written; each unknown one a problem."""
+    ids: list[str] = []
     for k, code in enumerate(codes):
         if code not in memo:  # thousands of excerpts repeat a few dozen codes
             try:
@@ -209,11 +230,8 @@ def _codes(
                 out.append(Problem(hint or str(found), doc.path, doc.line((*loc, k))))
             continue
         domain, construct = found
-        if domain not in domains:
-            domains.append(domain)
-        if construct and construct not in constructs:
-            constructs.append(construct)
-    return tuple(domains), tuple(constructs)
+        ids.append(construct or domain)
+    return ids
 
 
 def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, Located, list[Problem]]:
@@ -249,13 +267,22 @@ def parse_coded(doc: YamlDocument, frameworks: Frameworks) -> tuple[CodedData, L
     for i, e in enumerate(data.excerpts):
         place("excerpt", e.id, ("excerpts", i, "id"))
         codings = []
-        if e.codes or e.coder:
-            codings.append(Coding(e.coder, *_codes(frameworks, e.codes, doc, ("excerpts", i, "codes"), problems, memo)))
-        for j, c in enumerate(e.codings):
-            codings.append(
-                Coding(
-                    c.coder, *_codes(frameworks, c.codes, doc, ("excerpts", i, "codings", j, "codes"), problems, memo)
+        if e.codes or e.coder or e.statements:
+            own = _resolved(frameworks, e.codes, doc, ("excerpts", i, "codes"), problems, memo)
+            codings.append(Coding.from_codes(e.coder, own, e.statements))
+            if e.statements and not e.coder:
+                problems.append(
+                    Problem(
+                        f"excerpt '{e.id}' names statements but no coder — add 'coder:', or list the excerpt "
+                        "under each statement's excerpts instead",
+                        doc.path,
+                        doc.line(("excerpts", i, "statements")),
+                    )
                 )
+        for j, c in enumerate(e.codings):
+            loc = ("excerpts", i, "codings", j, "codes")
+            codings.append(
+                Coding.from_codes(c.coder, _resolved(frameworks, c.codes, doc, loc, problems, memo), c.statements)
             )
         coders = [c.coder for c in codings]
         if len(set(coders)) != len(coders):
@@ -365,6 +392,25 @@ def check_references(data: CodedData, where: Located) -> list[Problem]:
                     f"excerpt '{e.id}' ends at character {e.end}, beyond the {len(src.text)} "
                     f"characters of source '{e.source}' — correct start and end",
                 )
+    listed = {(x, b.id) for b in data.barriers for x in b.excerpts}
+    statements = {b.id for b in data.barriers}
+    for e in data.excerpts:
+        for c in e.codings:
+            for sid in c.statements:
+                if sid not in statements:
+                    at(
+                        "excerpt",
+                        e.id,
+                        f"excerpt '{e.id}': coder '{c.coder}' coded it to statement '{sid}', which is not in "
+                        "barriers — add the statement or correct the id",
+                    )
+                elif (e.id, sid) not in listed:
+                    at(
+                        "excerpt",
+                        e.id,
+                        f"excerpt '{e.id}': coder '{c.coder}' coded it to statement '{sid}', whose excerpts do not "
+                        f"list it — add {e.id} to the excerpts of {sid}",
+                    )
     for b in data.barriers:
         for x in b.excerpts:
             if x not in excerpts:
@@ -422,8 +468,13 @@ def dump_coded(data: CodedData) -> str:
                 if e.codings[0].coder:
                     item["coder"] = e.codings[0].coder
                 item["codes"] = codes(e.codings[0])
+                if e.codings[0].statements:
+                    item["statements"] = list(e.codings[0].statements)
             elif e.codings:
-                item["codings"] = [{"coder": c.coder, "codes": codes(c)} for c in e.codings]
+                item["codings"] = [
+                    {"coder": c.coder, "codes": codes(c)} | ({"statements": list(c.statements)} if c.statements else {})
+                    for c in e.codings
+                ]
             items.append(item)
         doc["excerpts"] = items
     if data.barriers:

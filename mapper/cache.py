@@ -44,7 +44,9 @@ from ontology.yamlfile import MAX_INPUT_BYTES, check_input_file
 __all__ = ["CACHE_FOLDER", "ParseCache"]
 
 CACHE_FOLDER = Path(".barriermap") / "cache"
-FORMAT = 2  # raise when the entry layout or what the parser keeps changes (2: sealed with an HMAC)
+FORMAT = (
+    3  # raise when the entry layout or what the parser keeps changes (2: sealed with an HMAC; 3: statements on codings)
+)
 KEY_NAME = "cache-key"
 Located = dict[tuple[str, str], tuple[str, int]]
 Parsed = tuple[CodedData, Located, list[Problem]]

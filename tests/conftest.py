@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -148,18 +149,42 @@ def statements(draw: st.DrawFn, sid: str, excerpt_ids: list[str]) -> Barrier:
 
 
 @st.composite
+def codings(draw: st.DrawFn, coder: str, statement_ids: list[str]) -> Coding:
+    """One coder's coding with every field drawn; its statements among `statement_ids` (those listing the
+    excerpt)."""
+    draws: dict[str, st.SearchStrategy[object]] = {
+        "coder": st.just(coder),
+        "domains": st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=3, unique=True).map(tuple),
+        "constructs": st.just(()),
+        "statements": st.lists(st.sampled_from(statement_ids), unique=True).map(tuple)
+        if statement_ids
+        else st.just(()),
+        "whole_domains": st.just(()),  # drawn below with the constructs it needs
+    }
+    assert tuple(draws) == tuple(f.name for f in fields(Coding)), "draw every coding field: add the new field here"
+    given = {name: draw(s) for name, s in draws.items()}
+    # a construct of some of the domains, and of those, some coded as themselves too
+    domains: tuple[str, ...] = given["domains"]  # type: ignore[assignment]
+    chosen = draw(st.lists(st.sampled_from(domains), unique=True, max_size=2))
+    constructs = [draw(st.sampled_from(CONSTRUCTS[d])) for d in domains if d in chosen and CONSTRUCTS[d]]
+    given["constructs"] = tuple(constructs)
+    with_construct = [c.split("/", 1)[0] for c in constructs]
+    given["whole_domains"] = tuple(d for d in domains if d in with_construct and draw(st.booleans()))
+    return Coding(**given)  # type: ignore[arg-type]
+
+
+@st.composite
 def coded_data(draw: st.DrawFn) -> CodedData:
-    """Participants, double-coded excerpts and belief statements with every field."""
+    """Participants, double-coded excerpts and belief statements with every field; each coder's codings name
+    some of the statements that list their excerpt, the others stay unattributed."""
     pids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
     eids = draw(st.lists(ids, max_size=6, unique=True))
+    bids = draw(st.lists(ids, max_size=4, unique=True))
+    barriers = tuple(draw(statements(b, eids)) for b in bids)
     excerpts = []
     for eid in eids:
         coders = draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=2, unique=True))
-        codings = tuple(
-            Coding(c, tuple(draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=3, unique=True))))
-            for c in coders
-        )
-        excerpts.append(Excerpt(eid, draw(st.sampled_from(pids)), draw(texts), codings))
-    bids = draw(st.lists(ids, max_size=4, unique=True))
-    barriers = tuple(draw(statements(b, eids)) for b in bids)
+        listing = [b.id for b in barriers if eid in b.excerpts]
+        given = tuple(draw(codings(c, listing)) for c in coders)
+        excerpts.append(Excerpt(eid, draw(st.sampled_from(pids)), draw(texts), given))
     return CodedData(tuple(Participant(p) for p in pids), (), tuple(excerpts), barriers)

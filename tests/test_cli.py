@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -200,6 +201,12 @@ def test_code_export_formats(invoke: Invoke, tmp_path: Path, fmt: str) -> None:
             "6 excerpts; a CSV holds excerpts and their codes, not belief statements: use yaml or qdpx to keep them",
         ),
         ("yaml", "6 excerpts, 4 belief statements"),
+        # a project: its codes and codings counted in the file, the case codes and their codings left out
+        (
+            "qdpx",
+            "6 excerpts, 4 belief statements: 102 codes, 18 codings by 3 coders, one of them 'unknown coder' for "
+            "codings the data name no coder for",
+        ),
     ],
 )
 def test_code_export_says_what_it_wrote(invoke: Invoke, tmp_path: Path, fmt: str, held: str) -> None:
@@ -208,6 +215,23 @@ def test_code_export_says_what_it_wrote(invoke: Invoke, tmp_path: Path, fmt: str
     assert result.stdout == f"Wrote {target} ({held})\n"
     if fmt == "qdc":
         assert target.read_text(encoding="utf-8").count("<Code ") == 102
+    if fmt == "qdpx":
+        with zipfile.ZipFile(target) as zf:
+            qde = zf.read("project.qde").decode("utf-8")
+        cases = qde.count("<Case ")  # four participants, each a code coding their text once
+        assert (qde.count("<Code ") - cases, qde.count("<Coding ") - cases) == (102, 18)
+
+
+def test_code_export_of_a_project_without_the_tdf_adds_it_only_when_asked(invoke: Invoke, tmp_path: Path) -> None:
+    # the NVivo project codes nothing to the TDF: its 152 codes, and the TDF's 98 only with --tdf-codebook
+    project = tmp_path / "p"
+    src = Path(__file__).parent / "data" / "real" / "nvivo12-windows-oltas0517.qdpx"
+    assert invoke("code", "import", str(src), "--into", str(project)).exit_code == 0
+    for extra, codes in (((), 152), (("--tdf-codebook",), 250)):
+        target = tmp_path / "out.qdpx"
+        result = invoke("code", "export", str(project), "--format", "qdpx", "--out", str(target), *extra)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.endswith(f": {codes} codes, 303 codings by 1 coder)\n")
 
 
 def test_code_import_of_a_qde_says_to_zip_it(invoke: Invoke, tmp_path: Path) -> None:

@@ -193,7 +193,7 @@ def test_a_schema_error_does_not_hide_the_file_s_other_problems(tmp_path: Path) 
     problems = [str(p).removeprefix(f"{tmp_path}/") for p in check_project(tmp_path) if "barriers.yaml" in str(p)]
     assert problems == [
         "barriers.yaml:5: excerpts[1].foo: unknown field — use one of coder, codes, codings, end, id, participant, "
-        "source, start, text",
+        "source, start, statements, text",
         "barriers.yaml:11: barriers[0].valence: Input should be 'barrier' or 'enabler' (got 'barier')",
         "barriers.yaml:13: unknown TDF domain 'emoton' — did you mean 'emotion'?",
         "barriers.yaml:13: barrier 'B3' names excerpt 'E33', which is not in excerpts — add the excerpt or remove "

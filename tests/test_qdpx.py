@@ -6,14 +6,28 @@ import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
 import xmlschema
 
-from barriers import CodedData, load_coded, read_qdc, read_qdpx, write_qdc, write_qdpx
+from barriers import (
+    Barrier,
+    CodedData,
+    Coding,
+    Excerpt,
+    Participant,
+    UnmappedCode,
+    load_coded,
+    read_qdc,
+    read_qdpx,
+    write_qdc,
+    write_qdpx,
+)
 from ontology import Frameworks, InputError
 
 PROJECT = Path(__file__).parent / "data" / "project"
+NS = "{urn:QDA-XML:project:1.0}"
 
 
 def _zip(path: Path, members: Mapping[str, str | bytes]) -> Path:
@@ -316,3 +330,79 @@ def test_a_large_codebook_looks_for_no_near_misses(
     assert len(data.unmapped_codes) == 52  # 'theme', its 50 dotted children and the long name
     assert sum(u.path.startswith("theme/") for u in data.unmapped_codes) == 50
     assert [b.domains for b in data.barriers] == [("tdf:emotion",)]
+
+
+def _qde(path: Path) -> ET.Element:
+    with zipfile.ZipFile(path) as zf:
+        return ET.fromstring(zf.read("project.qde"))  # our own export, just written
+
+
+def test_every_selection_and_coding_has_its_user(frameworks: Frameworks, tmp_path: Path) -> None:
+    # an excerpt coded with no coder named, and a statement whose excerpts no coder's coding names
+    data = CodedData(
+        (Participant("P1"),),
+        excerpts=(
+            Excerpt("E1", "P1", "first", (Coding("", ("tdf:emotion",)),)),
+            Excerpt("E2", "P1", "second", (Coding("A", ("tdf:skills",), (), ("B1",)),)),
+        ),
+        barriers=(Barrier("B1", "s", "barrier", ("tdf:skills",), excerpts=("E1", "E2")),),
+    )
+    root = _qde(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))
+    users = {u.get("guid"): u.get("name", "") for u in root.iter(f"{NS}User")}
+    assert sorted(users.values()) == ["A", "unknown coder"]
+    coded = [el for tag in ("PlainTextSelection", "Coding") for el in root.iter(f"{NS}{tag}")]
+    assert coded and all(el.get("creatingUser") in users for el in coded)
+    back, _ = read_qdpx(tmp_path / "x.qdpx", frameworks)
+    assert back.users == ("A",)  # the stand-in is no coder: its codings are unattributed again
+    assert sorted(back.applied()) == sorted(data.applied())
+    assert sorted(data.applied()) == [
+        ("E1", "", "barrier:B1"),
+        ("E1", "", "tdf:emotion"),
+        ("E2", "A", "barrier:B1"),
+        ("E2", "A", "tdf:skills"),
+    ]
+
+
+def test_codes_of_one_name_are_qualified_by_their_parents(frameworks: Frameworks, tmp_path: Path) -> None:
+    # QualCoder merges codes of one name wherever they sit; a project that never used the TDF gets none of it
+    data = CodedData(
+        (Participant("P1"),),
+        excerpts=(Excerpt("E1", "P1", "text", ()),),
+        unmapped_codes=(
+            UnmappedCode("Group 1", "Group 1"),
+            UnmappedCode("Other", "Group 1/Other", ("E1",), "first", codings=(("E1", "A"),)),
+            UnmappedCode("Group 2", "Group 2"),
+            UnmappedCode("Other", "Group 2/Other", ("E1",)),
+            UnmappedCode("P1", "Group 2/P1"),  # a participant's name: its case is a code too
+        ),
+    )
+    root = _qde(write_qdpx(data, frameworks, tmp_path / "x.qdpx"))
+    names = [c.get("name", "") for c in root.iter(f"{NS}Code")]
+    assert sorted(names) == ["Group 1", "Group 2", "Group 2: Other", "Group 2: P1", "Other", "P1"]
+    back, _ = read_qdpx(tmp_path / "x.qdpx", frameworks)
+    assert back.unmapped_codes == data.unmapped_codes  # each code's own name, path and description kept
+    assert sorted(back.applied()) == sorted(data.applied())
+    # the TDF codebook, when asked for
+    with_tdf = _qde(write_qdpx(data, frameworks, tmp_path / "tdf.qdpx", tdf=True))
+    assert len(list(with_tdf.iter(f"{NS}Code"))) == len(names) + 14 + sum(len(d.constructs) for d in frameworks.domains)
+
+
+def test_a_text_named_after_a_case_is_the_cases(frameworks: Frameworks, tmp_path: Path) -> None:
+    # QualCoder exports cases without their texts: 'P1 excerpts' and 'P1.txt' are case P1's, 'P10 notes' is P10's
+    cases = "".join(
+        f'<Case guid="{n}0000000-0000-4000-8000-000000000000" name="{p}"/>' for n, p in ((1, "P1"), (2, "P10"))
+    )
+    sources = "".join(
+        f'<TextSource guid="{n}1000000-0000-4000-8000-000000000000" name="{name}"><PlainTextContent>t'
+        "</PlainTextContent></TextSource>"
+        for n, name in ((1, "P1 excerpts"), (2, "P1.txt"), (3, "P10 notes"), (4, "P2 interview"))
+    )
+    qde = f'<Project xmlns="urn:QDA-XML:project:1.0" name="x"><Cases>{cases}</Cases><Sources>{sources}</Sources></Project>'
+    data, _ = read_qdpx(_zip(tmp_path / "x.qdpx", {"project.qde": qde}), frameworks)
+    assert [(s.title, s.participant) for s in data.sources] == [
+        ("P1 excerpts", "P1"),
+        ("P1.txt", "P1"),
+        ("P10 notes", "P10"),
+        ("P2 interview", "P2-interview"),  # no case of that name: the text names its participant
+    ]
+    assert sorted(p.id for p in data.participants) == ["P1", "P10", "P2-interview"]

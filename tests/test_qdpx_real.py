@@ -10,7 +10,9 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ import pytest
 import xmlschema
 from typer.testing import Result
 
-from barriers import CodedData, agreement, load_coded, read_qdc, read_qdpx, write_qdc, write_qdpx
+from barriers import CodedData, agreement, load_coded, read_qdc, read_qdpx, salience, write_qdc, write_qdpx
 from barriers.model import CodeSet
 from ontology import Frameworks, InputError
 
@@ -202,18 +204,32 @@ def _qualcoder_import(path: Path) -> dict[str, Any]:
     reason="set QUALCODER_SRC to QualCoder's src/ folder (and QUALCODER_PYTHON to a Python with PyQt6) to run "
     "QualCoder's own REFI-QDA importer on our export",
 )
-def test_qualcoder_imports_our_export(frameworks: Frameworks, tmp_path: Path) -> None:
-    data = load_coded(BEST, frameworks)
-    path = write_qdpx(data, frameworks, tmp_path / "best.qdpx")
+@pytest.mark.parametrize(
+    "source",
+    [
+        "best",  # the BeST example: its statements name no coder, so they go to 'unknown coder'
+        "qualcoder-4-best-two-coders.qdpx",  # QualCoder's own two-coder export, read and written by barriermap
+        "nvivo12-windows-oltas0517.qdpx",  # no TDF at all: 152 codes of its own, none added
+    ],
+)
+def test_qualcoder_imports_our_export(frameworks: Frameworks, tmp_path: Path, source: str) -> None:
+    data = load_coded(BEST, frameworks) if source == "best" else read_qdpx(REAL / source, frameworks)[0]
+    path = write_qdpx(data, frameworks, tmp_path / "export.qdpx")
     got = _qualcoder_import(path)
     root: Any = SafeET.fromstring(_members(path)["project.qde"])
     cases = {c.get("guid") for c in root.iter(f"{NS}Case")}
     codes = [c for c in root.iter(f"{NS}Code") if c.get("guid") not in cases]
-    codings = [c for c in root.iter(f"{NS}Coding") if c.find(f"{NS}CodeRef").get("targetGUID") not in cases]
-    assert len(got["codes"]) == len(codes)  # every code, none dropped for its name
-    assert len(got["codings"]) == len(codings)  # every coding
-    assert sorted({c[4] for c in got["codings"]}) == list(data.coders)  # every coder, no 'default'
+    assert sorted(got["codes"]) == sorted(c.get("name") for c in codes)  # every code, none merged for its name
+    # every coding: its code, text, span and coder, as written
+    names = {c.get("guid").upper(): c.get("name") for c in codes}
+    by_path = {path: names[guid] for guid, path in _codes_by_guid(root).items() if guid in names}
+    expected = sorted([by_path[path], *span, coder] for span, coder, path in _xml_codings(root))
+    assert got["codings"] == expected
+    unattributed = any(coder == "" for _, coder, _ in data.applied())
+    assert sorted({c[4] for c in got["codings"]}) == sorted([*data.coders, *["unknown coder"] * unattributed])
     assert sorted({case for case, _ in got["cases"]}) == sorted(p.id for p in data.participants)
+    if source.startswith("nvivo"):
+        assert len(codes) == 152  # the TDF codebook is not added to a project that never used it
 
 
 # --- real files from each tool, counted against their own XML ------------------------------------------------
@@ -271,10 +287,20 @@ def _domain_of(frameworks: Frameworks, name: str) -> str | None:
         return None
 
 
+def _is_construct(frameworks: Frameworks, path: str) -> bool:
+    """Whether a code path is 'Domain/Construct' (either may hold a '/' of its own)."""
+    for at in (i for i, ch in enumerate(path) if ch == "/"):
+        domain = _domain_of(frameworks, path[:at])
+        if domain and frameworks.find_construct(domain, path[at + 1 :]) is not None:
+            return True
+    return False
+
+
 def _check_codebook(frameworks: Frameworks, data: CodedData, paths: list[str]) -> None:
-    """Every code of the file is a TDF domain code, a belief statement or an unmapped code."""
-    domains = [p for p in paths if "/" not in p and _domain_of(frameworks, p)]
-    assert len(domains) + len(data.barriers) + len(data.unmapped_codes) == len(paths)
+    """Every code of the file is a TDF domain or construct code, a belief statement or an unmapped code."""
+    domains = [p for p in paths if _domain_of(frameworks, p)]
+    constructs = [p for p in paths if not _domain_of(frameworks, p) and _is_construct(frameworks, p)]
+    assert len(domains) + len(constructs) + len(data.barriers) + len(data.unmapped_codes) == len(paths)
 
 
 # file, origin the file gives, text sources, codes, text codings (numbers read by hand from each file)
@@ -282,6 +308,9 @@ REAL_PROJECTS = [
     ("nvivo12-windows-oltas0517.qdpx", "NVivo for Windows 12.6", 2, 152, 303),  # Hungarian, every code unmapped
     ("qualitative-coding-1.7.8-hand-hygiene.qdpx", "qc 1.7.8", 2, 5, 9),  # one selection per line
     ("qualcoder-4-hand-hygiene.qdpx", "QualCoder 4.0 Beta", 2, 6, 10),  # one selection per coding
+    # two coders on the BeST data: 12 domains, 34 constructs, 14 statements; spans coded to a domain and a
+    # statement by one coder, and to one statement by both
+    ("qualcoder-4-best-two-coders.qdpx", "QualCoder 4.0 Beta", 12, 60, 272),
 ]
 
 
@@ -312,12 +341,80 @@ def test_real_export_keeps_every_text_coding(
         } == xml, u.path
     # each belief statement keeps every span coded to it, each domain code every (span, coder)
     for b in data.barriers:
-        xml_spans = {span for span, _, path in xml_codings if path.rsplit("/", 1)[-1].lstrip("+- ") == b.statement}
+        xml_spans = {span for span, _, path in xml_codings if _belief_text(path) == b.statement}
         assert {span_of[x] for x in b.excerpts} == xml_spans
+    # and every coding of every code, with its coder: as many as the XML holds
+    assert len(data.applied()) == len(xml_codings)
     domain_codings = {
         (span, coder, _domain_of(frameworks, path)) for span, coder, path in xml_codings if "/" not in path
     } - {(s, c, None) for s, c, _ in xml_codings}
     assert domain_codings <= {(span_of[e.id], c.coder, d) for e in data.excerpts for c in e.codings for d in c.domains}
+
+
+def _belief_text(path: str) -> str:
+    """A belief statement code's statement: '- B1: It takes too long' and '- It takes too long' name it."""
+    return re.sub(r"^[+-]\s*(?:[A-Za-z0-9][A-Za-z0-9_.-]*:\s+)?", "", path.rsplit("/", 1)[-1])
+
+
+QUALCODER_PROJECTS = [
+    # file, cases, every coding by coder (read by hand from each file's XML)
+    ("qualcoder-4-hand-hygiene.qdpx", 2, {"ana": 5, "ben": 5}),
+    ("qualcoder-4-best-two-coders.qdpx", 12, {"alice": 205, "bob": 67}),
+]
+
+
+def _codings_by_span(data: CodedData) -> Counter[tuple[str, int | None, int | None, str, str]]:
+    """Every coding as (source title, start, end, coder, code key): comparable across two readings."""
+    titles = {s.id: s.title for s in data.sources}
+    spans = {e.id: (titles[e.source], e.start, e.end) for e in data.excerpts}
+    return Counter((*spans[x], coder, key) for x, coder, key in data.applied())
+
+
+@pytest.mark.parametrize(("name", "cases", "by_coder"), QUALCODER_PROJECTS)
+def test_real_qualcoder_project_round_trips_every_coding_and_coder(
+    frameworks: Frameworks,
+    tmp_path: Path,
+    invoke: Callable[..., Result],
+    name: str,
+    cases: int,
+    by_coder: dict[str, int],
+) -> None:
+    # QualCoder's own export through `code import` (YAML) and `code export`, and read back
+    first, _ = read_qdpx(REAL / name, frameworks)
+    assert Counter(coder for _, coder, _ in first.applied()) == by_coder
+    assert len(first.participants) == cases  # a text named after a case is the case's: 'P01 excerpts' is P01
+    project, out = tmp_path / "project", tmp_path / "out.qdpx"
+    assert invoke("code", "import", str(REAL / name), "--into", str(project)).exit_code == 0
+    result = invoke("code", "export", str(project), "--format", "qdpx", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert f"{sum(by_coder.values())} codings by {len(by_coder)} coders)" in result.stdout
+    back, _ = read_qdpx(out, frameworks)
+    assert _codings_by_span(back) == _codings_by_span(first)
+    assert len(_xml_codings(_qde(out))) == sum(by_coder.values())  # nothing added either
+    assert sorted(p.id for p in back.participants) == sorted(p.id for p in first.participants)
+    assert agreement(back, frameworks) == agreement(first, frameworks)
+
+
+def test_two_coders_statement_codings_are_each_coders(frameworks: Frameworks) -> None:
+    data, _ = read_qdpx(REAL / "qualcoder-4-best-two-coders.qdpx", frameworks)
+    double = [e for e in data.excerpts if len(e.codings) == 2]
+    assert len(double) == 30
+    # bob coded every statement alice coded on the spans he double-coded, and each keeps them
+    assert all(e.codings[0].statements == e.codings[1].statements != () for e in double)
+    both = next(e for e in double if e.codings[0].domains and e.codings[0].statements)
+    assert {c.coder for c in both.codings} == {"alice", "bob"}
+    found = agreement(data, frameworks)
+    assert found.coders == ("alice", "bob") and found.units == 30
+    # the same codings as the BeST example's YAML: the same agreement and, with 12 participants, not 24, the same
+    # salience of every domain and statement (a statement code sits under one domain, its first, and carries no
+    # strength in QualCoder)
+    best = load_coded(BEST, frameworks)
+    expected = agreement(best, frameworks)
+    assert (found.overall, found.domains) == (expected.overall, expected.domains)
+    as_coded = replace(best, barriers=tuple(replace(b, domains=b.domains[:1], strength="") for b in best.barriers))
+    got, want = salience(data, frameworks), salience(as_coded, frameworks)
+    assert got.total_participants == want.total_participants == 12
+    assert got.domains == want.domains and got.barriers == want.barriers
 
 
 # file, origin, codes, belief statements (numbers read by hand from each file)
@@ -369,7 +466,7 @@ def test_qualitative_coding_imports_our_export(frameworks: Frameworks, tmp_path:
     users = {u.get("guid"): u.get("name") for u in root.iter(f"{NS}User")}
     names = {c.get("guid"): c.get("name") for c in root.iter(f"{NS}Code")}
     assert codes == set(names.values())  # every code
-    assert coders == list(data.coders)  # every coder
+    assert coders == [*data.coders, "unknown coder"]  # every coder, and the stand-in for BeST's statements
     assert documents == len(list(root.iter(f"{NS}TextSource")))
     expected = {
         (users[c.get("creatingUser")], names[c.find(f"{NS}CodeRef").get("targetGUID")])

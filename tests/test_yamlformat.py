@@ -91,7 +91,57 @@ BAD = [
     ),
     # a file that is not UTF-8
     (b"barriers:\n  - id: B\xe91\n", "{p}:2: not UTF-8 text (byte 19) — save the file as UTF-8"),
+    # a coder's statement that is no statement
+    (
+        "excerpts:\n  - {id: E1, participant: P1, text: x, coder: A, codes: [1], statements: [B9]}\n",
+        "{p}:2: excerpt 'E1': coder 'A' coded it to statement 'B9', which is not in barriers — add the statement "
+        "or correct the id",
+    ),
+    # a coder's statement that does not list the excerpt
+    (
+        "excerpts:\n  - id: E1\n    participant: P1\n    text: x\n    codings:\n"
+        "      - {coder: A, codes: [1]}\n      - {coder: B, statements: [B1]}\n"
+        "barriers:\n  - {id: B1, statement: s, valence: barrier, domains: [1]}\n",
+        "{p}:2: excerpt 'E1': coder 'B' coded it to statement 'B1', whose excerpts do not list it — add E1 to the "
+        "excerpts of B1",
+    ),
+    # statements with no coder to hold them
+    (
+        "excerpts:\n  - {id: E1, participant: P1, text: x, codes: [1],\n     statements: [B1]}\n"
+        "barriers:\n  - {id: B1, statement: s, valence: barrier, domains: [1], excerpts: [E1]}\n",
+        "{p}:3: excerpt 'E1' names statements but no coder — add 'coder:', or list the excerpt under each "
+        "statement's excerpts instead",
+    ),
 ]
+
+
+def test_each_coders_statements_are_read_and_written(frameworks: Frameworks, tmp_path: Path) -> None:
+    path = tmp_path / "barriers.yaml"
+    path.write_text(
+        "excerpts:\n"
+        "  - {id: E1, participant: P1, text: x, coder: A, codes: [emotion], statements: [B1]}\n"
+        "  - id: E2\n    participant: P1\n    text: y\n    codings:\n"
+        "      - {coder: A, codes: [emotion/anxiety], statements: [B1]}\n      - {coder: B, statements: [B1]}\n"
+        "  - {id: E3, participant: P1, text: z, coder: B, codes: [emotion]}\n"
+        "barriers:\n  - {id: B1, statement: s, valence: barrier, domains: [emotion], excerpts: [E1, E2, E3]}\n",
+        encoding="utf-8",
+    )
+    data, _ = read_coded(path, frameworks)
+    assert [c.statements for e in data.excerpts for c in e.codings] == [("B1",), ("B1",), ("B1",), ()]
+    # E3 is B1's with no coder named for it; E2 is B1's for both its coders
+    assert sorted(data.applied()) == [
+        ("E1", "A", "barrier:B1"),
+        ("E1", "A", "tdf:emotion"),
+        ("E2", "A", "barrier:B1"),
+        ("E2", "A", "tdf:emotion/anxiety"),
+        ("E2", "B", "barrier:B1"),
+        ("E3", "", "barrier:B1"),
+        ("E3", "B", "tdf:emotion"),
+    ]
+    again = tmp_path / "again.yaml"
+    again.write_text(dump_coded(data), encoding="utf-8")
+    assert "statements: [B1]" in again.read_text(encoding="utf-8")
+    assert read_coded(again, frameworks)[0] == data
 
 
 @pytest.mark.parametrize(("content", "message"), BAD)
@@ -168,3 +218,19 @@ def test_a_label_split_at_its_comma_gets_a_hint(
     with pytest.raises(InputError) as caught:
         read_coded(path, frameworks)
     assert [str(p) for p in caught.value.problems] == [f"{path}:2: {expected}"]
+
+
+def test_a_domain_coded_with_one_of_its_constructs_keeps_both_codes(frameworks: Frameworks, tmp_path: Path) -> None:
+    # a construct stands in for its domain, unless the coder coded the domain as itself too
+    path = tmp_path / "barriers.yaml"
+    path.write_text(
+        "excerpts:\n  - {id: E1, participant: P1, text: x, coder: A, codes: [emotion/anxiety, emotion, skills]}\n"
+        "  - {id: E2, participant: P1, text: y, coder: A, codes: [emotion/anxiety]}\n",
+        encoding="utf-8",
+    )
+    data, _ = read_coded(path, frameworks)
+    assert [c.codes for e in data.excerpts for c in e.codings] == [
+        ("tdf:emotion", "tdf:emotion/anxiety", "tdf:skills"),
+        ("tdf:emotion/anxiety",),
+    ]
+    assert "codes: [emotion, emotion/anxiety, skills]" in dump_coded(data)
